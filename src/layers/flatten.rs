@@ -1,0 +1,25 @@
+//! Flatten: N x H x W x D -> N x (H*W*D) in C order; backward and LRP reshape back.
+
+use super::ExpectedShape;
+use ndarray::{ArrayD, ArrayViewD, IxDyn};
+
+pub(crate) fn output_shape(input: &[usize]) -> std::result::Result<Vec<usize>, ExpectedShape> {
+    match input {
+        [n, rest @ ..] if !rest.is_empty() => Ok(vec![*n, rest.iter().product()]),
+        _ => Err(vec![None, None]),
+    }
+}
+
+pub(crate) fn forward(x: &ArrayD<f64>) -> ArrayD<f64> {
+    let shape = output_shape(x.shape()).expect("checked input shape");
+    x.to_shape(IxDyn(&shape))
+        .expect("C-order reshape")
+        .into_owned()
+}
+
+/// Reshapes a gradient or relevance of the flattened output back to the input's shape.
+pub(crate) fn backward(x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
+    dy.to_shape(x.raw_dim())
+        .expect("C-order reshape")
+        .into_owned()
+}

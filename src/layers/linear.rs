@@ -1,0 +1,142 @@
+//! The fully connected layer: Y = X W + B for X of shape N x m.
+
+use super::{BackwardWants, ExpectedShape, ParamGrad};
+use crate::error::{LrpError, Result};
+use crate::gemm::par_gemm;
+use crate::relevance::{dense_terms, needs_input_rows};
+use crate::rule::Rule;
+use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2, Zip};
+use rand::Rng;
+use rand_distr::{Distribution, Normal};
+use rayon::prelude::*;
+
+/// Rows of the batch handled together in LRP; big enough for efficient products, small
+/// enough to give both cores work at batch 64.
+const LRP_ROWS_PER_TASK: usize = 16;
+
+/// A fully connected layer with weights W (m x n) and biases B (n).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Linear {
+    /// Weights, m inputs x n outputs.
+    pub w: Array2<f64>,
+    /// Biases, one per output.
+    pub b: Array1<f64>,
+}
+
+impl Linear {
+    /// A layer with the given parameters; B must have W's number of columns.
+    pub fn new(w: Array2<f64>, b: Array1<f64>) -> Result<Linear> {
+        if b.len() != w.ncols() {
+            return Err(LrpError::shape("B of Linear", &[w.ncols()], &[b.len()]));
+        }
+        Ok(Linear { w, b })
+    }
+
+    /// The toolbox's initialisation: W ~ Normal(0, 1/sqrt(m)) (standard deviation), B = 0.
+    pub fn random(m: usize, n: usize, rng: &mut impl Rng) -> Result<Linear> {
+        if m == 0 || n == 0 {
+            return Err(LrpError::param(
+                "Linear size",
+                format!("m and n must be positive, given {m} x {n}"),
+            ));
+        }
+        let normal = Normal::new(0.0, 1.0 / (m as f64).sqrt()).expect("positive deviation");
+        let w = Array2::from_shape_simple_fn((m, n), || normal.sample(rng));
+        Ok(Linear {
+            w,
+            b: Array1::zeros(n),
+        })
+    }
+
+    /// Number of inputs m.
+    pub fn inputs(&self) -> usize {
+        self.w.nrows()
+    }
+
+    /// Number of outputs n.
+    pub fn outputs(&self) -> usize {
+        self.w.ncols()
+    }
+
+    pub(crate) fn output_shape(
+        &self,
+        input: &[usize],
+    ) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        match input {
+            [n, m] if *m == self.inputs() => Ok(vec![*n, self.outputs()]),
+            _ => Err(vec![None, Some(self.inputs())]),
+        }
+    }
+
+    fn as_matrix(a: &ArrayD<f64>) -> ArrayView2<'_, f64> {
+        a.view()
+            .into_dimensionality::<Ix2>()
+            .expect("checked rank-2 input")
+    }
+
+    pub(crate) fn forward(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+        let x = Self::as_matrix(x);
+        let mut y = Array2::zeros((x.nrows(), self.outputs()));
+        y.rows_mut()
+            .into_iter()
+            .for_each(|mut row| row.assign(&self.b));
+        par_gemm(1.0, x, self.w.view(), 1.0, y.view_mut());
+        y.into_dyn()
+    }
+
+    pub(crate) fn backward(
+        &self,
+        x: &ArrayD<f64>,
+        dy: ArrayViewD<f64>,
+        wants: BackwardWants,
+    ) -> (Option<ArrayD<f64>>, Option<ParamGrad>) {
+        let x = Self::as_matrix(x);
+        let dy = dy
+            .into_dimensionality::<Ix2>()
+            .expect("checked rank-2 gradient");
+        let dx = wants.dx.then(|| {
+            let mut dx = Array2::zeros(x.raw_dim());
+            par_gemm(1.0, dy, self.w.t(), 0.0, dx.view_mut());
+            dx.into_dyn()
+        });
+        let grad = wants.params.then(|| {
+            let mut dw = Array2::zeros(self.w.raw_dim());
+            par_gemm(1.0, x.t(), dy, 0.0, dw.view_mut());
+            ParamGrad {
+                dw: dw.into_dyn(),
+                db: dy.sum_axis(Axis(0)).into_dyn(),
+            }
+        });
+        (dx, grad)
+    }
+
+    pub(crate) fn lrp(
+        &self,
+        x: &ArrayD<f64>,
+        y: &ArrayD<f64>,
+        r: ArrayViewD<f64>,
+        rule: Rule,
+    ) -> ArrayD<f64> {
+        let x = Self::as_matrix(x);
+        let y = Self::as_matrix(y);
+        let r = r
+            .into_dimensionality::<Ix2>()
+            .expect("checked rank-2 relevance");
+        let mut rx = Array2::zeros(x.raw_dim());
+        rx.axis_chunks_iter_mut(Axis(0), LRP_ROWS_PER_TASK)
+            .into_par_iter()
+            .zip(x.axis_chunks_iter(Axis(0), LRP_ROWS_PER_TASK))
+            .zip(y.axis_chunks_iter(Axis(0), LRP_ROWS_PER_TASK))
+            .zip(r.axis_chunks_iter(Axis(0), LRP_ROWS_PER_TASK))
+            .for_each(|(((mut rx, x), y), r)| {
+                let cols = needs_input_rows(rule).then_some(x);
+                for term in dense_terms(rule, cols, y, r, self.w.view(), self.b.view()) {
+                    Zip::from(&mut rx)
+                        .and(&term.factor)
+                        .and(&x)
+                        .for_each(|rx, &c, &x| *rx += c * term.weight.apply(x));
+                }
+            });
+        rx.into_dyn()
+    }
+}

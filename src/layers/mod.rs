@@ -1,0 +1,242 @@
+//! The layers of a network (the toolbox's modules) and the operations every layer offers:
+//! shape inference, forward, backward and LRP.
+//!
+//! A layer is plain data (its parameters). Activations are not stored in layers: the
+//! network keeps them in a [`crate::Trace`] and hands each layer its input and output, so
+//! one network can serve several threads at once.
+
+mod activation;
+mod convolution;
+mod flatten;
+mod linear;
+mod pool;
+
+pub use convolution::Convolution;
+pub use linear::Linear;
+pub use pool::Pool;
+
+use crate::rule::Rule;
+use ndarray::{ArrayD, ArrayViewD};
+
+/// One layer of a network.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Layer {
+    /// Fully connected: Y = X W + B, X is N x m.
+    Linear(Linear),
+    /// Valid, strided cross-correlation on N x H x W x D batches.
+    Convolution(Convolution),
+    /// Maximum over each window, per channel.
+    MaxPool(Pool),
+    /// Sum over each window times 1/sqrt(ph*pw).
+    SumPool(Pool),
+    /// N x H x W x D -> N x (H*W*D), C order.
+    Flatten,
+    /// max(0, x).
+    Rect,
+    /// tanh(x).
+    Tanh,
+    /// exp(x) / sum(exp(x)) over the features of each sample.
+    SoftMax,
+}
+
+/// The kind of a layer, with the stable numbers the C layer exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum LayerKind {
+    /// [`Layer::Linear`]
+    Linear = 1,
+    /// [`Layer::Convolution`]
+    Convolution = 2,
+    /// [`Layer::MaxPool`]
+    MaxPool = 3,
+    /// [`Layer::SumPool`]
+    SumPool = 4,
+    /// [`Layer::Flatten`]
+    Flatten = 5,
+    /// [`Layer::Rect`]
+    Rect = 6,
+    /// [`Layer::Tanh`]
+    Tanh = 7,
+    /// [`Layer::SoftMax`]
+    SoftMax = 8,
+}
+
+impl LayerKind {
+    /// The name the toolbox and the text model format use ("Linear", "MaxPool", ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerKind::Linear => "Linear",
+            LayerKind::Convolution => "Convolution",
+            LayerKind::MaxPool => "MaxPool",
+            LayerKind::SumPool => "SumPool",
+            LayerKind::Flatten => "Flatten",
+            LayerKind::Rect => "Rect",
+            LayerKind::Tanh => "Tanh",
+            LayerKind::SoftMax => "SoftMax",
+        }
+    }
+
+    /// The kind for a stable number, if there is one.
+    pub fn from_code(code: i32) -> Option<LayerKind> {
+        use LayerKind::*;
+        [
+            Linear,
+            Convolution,
+            MaxPool,
+            SumPool,
+            Flatten,
+            Rect,
+            Tanh,
+            SoftMax,
+        ]
+        .into_iter()
+        .find(|k| *k as i32 == code)
+    }
+
+    /// Whether the layer has trainable parameters W and B.
+    pub fn has_parameters(self) -> bool {
+        matches!(self, LayerKind::Linear | LayerKind::Convolution)
+    }
+}
+
+/// Gradients of a layer's parameters, summed over the batch; the shapes of W and B.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamGrad {
+    /// dLoss/dW, shaped like W.
+    pub dw: ArrayD<f64>,
+    /// dLoss/dB, shaped like B.
+    pub db: ArrayD<f64>,
+}
+
+/// What a backward pass through one layer should produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BackwardWants {
+    /// The gradient with respect to the layer's input.
+    pub dx: bool,
+    /// The gradients of the layer's parameters.
+    pub params: bool,
+}
+
+/// Expected input shape, with `None` for "any size": what `check_input` reports on a
+/// mismatch.
+pub(crate) type ExpectedShape = Vec<Option<usize>>;
+
+impl Layer {
+    /// The layer's kind.
+    pub fn kind(&self) -> LayerKind {
+        match self {
+            Layer::Linear(_) => LayerKind::Linear,
+            Layer::Convolution(_) => LayerKind::Convolution,
+            Layer::MaxPool(_) => LayerKind::MaxPool,
+            Layer::SumPool(_) => LayerKind::SumPool,
+            Layer::Flatten => LayerKind::Flatten,
+            Layer::Rect => LayerKind::Rect,
+            Layer::Tanh => LayerKind::Tanh,
+            Layer::SoftMax => LayerKind::SoftMax,
+        }
+    }
+
+    /// The output shape for an input of shape `input` (batch first), or the shape the
+    /// layer expects when `input` does not fit.
+    pub(crate) fn output_shape(
+        &self,
+        input: &[usize],
+    ) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        match self {
+            Layer::Linear(l) => l.output_shape(input),
+            Layer::Convolution(c) => c.output_shape(input),
+            Layer::MaxPool(p) | Layer::SumPool(p) => p.output_shape(input),
+            Layer::Flatten => flatten::output_shape(input),
+            Layer::Rect | Layer::Tanh => Ok(input.to_vec()),
+            Layer::SoftMax => activation::softmax_output_shape(input),
+        }
+    }
+
+    /// Y for input X. `x` has a shape `output_shape` accepted, in standard layout.
+    pub(crate) fn forward(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+        match self {
+            Layer::Linear(l) => l.forward(x),
+            Layer::Convolution(c) => c.forward(x),
+            Layer::MaxPool(p) => p.forward_max(x),
+            Layer::SumPool(p) => p.forward_sum(x),
+            Layer::Flatten => flatten::forward(x),
+            Layer::Rect => x.mapv(|v| v.max(0.0)),
+            Layer::Tanh => x.mapv(f64::tanh),
+            Layer::SoftMax => activation::softmax(x),
+        }
+    }
+
+    /// The gradient with respect to the input (if `wants.dx`) and the parameter gradients
+    /// (if `wants.params` and the layer has parameters), given the layer's input `x`,
+    /// output `y` and the gradient `dy` with respect to its output. SoftMax passes `dy`
+    /// through unchanged (the toolbox trains with dy = prediction - target).
+    pub(crate) fn backward(
+        &self,
+        x: &ArrayD<f64>,
+        y: &ArrayD<f64>,
+        dy: ArrayViewD<f64>,
+        wants: BackwardWants,
+    ) -> (Option<ArrayD<f64>>, Option<ParamGrad>) {
+        let pass = |f: &dyn Fn() -> ArrayD<f64>| (wants.dx.then(f), None);
+        match self {
+            Layer::Linear(l) => l.backward(x, dy, wants),
+            Layer::Convolution(c) => c.backward(x, dy, wants),
+            Layer::MaxPool(p) => pass(&|| p.backward_max(x, y, dy.view())),
+            Layer::SumPool(p) => pass(&|| p.backward_sum(x, dy.view())),
+            Layer::Flatten => pass(&|| flatten::backward(x, dy.view())),
+            Layer::Rect => pass(&|| activation::rect_backward(y, dy.view())),
+            Layer::Tanh => pass(&|| activation::tanh_backward(y, dy.view())),
+            Layer::SoftMax => pass(&|| dy.to_owned()),
+        }
+    }
+
+    /// Relevance at the input, given the layer's input `x`, output `y`, the relevance `r`
+    /// at its output (shaped like `y`) and the rule to apply.
+    pub(crate) fn lrp(
+        &self,
+        x: &ArrayD<f64>,
+        y: &ArrayD<f64>,
+        r: ArrayViewD<f64>,
+        rule: Rule,
+    ) -> ArrayD<f64> {
+        match self {
+            Layer::Linear(l) => l.lrp(x, y, r, rule),
+            Layer::Convolution(c) => c.lrp(x, y, r, rule),
+            Layer::MaxPool(p) => p.lrp_max(x, y, r, rule),
+            Layer::SumPool(p) => p.lrp_sum(x, r, rule),
+            Layer::Flatten => flatten::backward(x, r),
+            Layer::Rect | Layer::Tanh | Layer::SoftMax => r.to_owned(),
+        }
+    }
+
+    /// The trainable weights W, if the layer has any.
+    pub fn weights(&self) -> Option<ArrayViewD<'_, f64>> {
+        match self {
+            Layer::Linear(l) => Some(l.w.view().into_dyn()),
+            Layer::Convolution(c) => Some(c.w.view().into_dyn()),
+            _ => None,
+        }
+    }
+
+    /// The trainable biases B, if the layer has any.
+    pub fn biases(&self) -> Option<ArrayViewD<'_, f64>> {
+        match self {
+            Layer::Linear(l) => Some(l.b.view().into_dyn()),
+            Layer::Convolution(c) => Some(c.b.view().into_dyn()),
+            _ => None,
+        }
+    }
+
+    /// W -= lrate dW, B -= lrate dB for layers with parameters; nothing for the others.
+    pub(crate) fn apply_gradient(&mut self, grad: &ParamGrad, lrate: f64) {
+        let (w, b) = match self {
+            Layer::Linear(l) => (l.w.view_mut().into_dyn(), l.b.view_mut().into_dyn()),
+            Layer::Convolution(c) => (c.w.view_mut().into_dyn(), c.b.view_mut().into_dyn()),
+            _ => return,
+        };
+        let mut w = w;
+        let mut b = b;
+        w.scaled_add(-lrate, &grad.dw);
+        b.scaled_add(-lrate, &grad.db);
+    }
+}

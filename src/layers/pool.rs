@@ -1,0 +1,287 @@
+//! MaxPool and SumPool: windows of ph x pw moved with stride (sh, sw) over each channel of
+//! N x H x W x D batches. Windows may overlap; contributions of overlapping windows add.
+
+use super::ExpectedShape;
+use crate::error::{LrpError, Result};
+use crate::rule::{stabilize, Rule, SIMPLE_STABILIZER, SUMPOOL_STABILIZER};
+use ndarray::{ArrayD, ArrayViewD, IxDyn};
+use rayon::prelude::*;
+
+/// Pooling window and stride, shared by MaxPool and SumPool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pool {
+    /// Window (height, width), both at least 1.
+    pub pool: (usize, usize),
+    /// Stride (vertical, horizontal), both at least 1.
+    pub stride: (usize, usize),
+}
+
+impl Default for Pool {
+    /// The toolbox's default: 2 x 2 windows with stride 2.
+    fn default() -> Self {
+        Pool {
+            pool: (2, 2),
+            stride: (2, 2),
+        }
+    }
+}
+
+/// Sizes of one pooling applied to one input shape.
+#[derive(Clone, Copy)]
+struct Geometry {
+    h: usize,
+    w: usize,
+    d: usize,
+    ph: usize,
+    pw: usize,
+    sh: usize,
+    sw: usize,
+    ho: usize,
+    wo: usize,
+}
+
+impl Geometry {
+    fn input_len(&self) -> usize {
+        self.h * self.w * self.d
+    }
+    fn output_len(&self) -> usize {
+        self.ho * self.wo * self.d
+    }
+    /// Calls `f(output index, input indices of its window)` for every output of one
+    /// sample, channel by channel. Indices are offsets into one sample's C-order data.
+    fn for_each_window(&self, mut f: impl FnMut(usize, &[usize])) {
+        let mut window = Vec::with_capacity(self.ph * self.pw);
+        for oh in 0..self.ho {
+            for ow in 0..self.wo {
+                for c in 0..self.d {
+                    window.clear();
+                    for i in 0..self.ph {
+                        for j in 0..self.pw {
+                            window.push(
+                                ((oh * self.sh + i) * self.w + ow * self.sw + j) * self.d + c,
+                            );
+                        }
+                    }
+                    f((oh * self.wo + ow) * self.d + c, &window);
+                }
+            }
+        }
+    }
+}
+
+impl Pool {
+    /// A pooling layer's geometry; window and stride must be at least 1.
+    pub fn new(pool: (usize, usize), stride: (usize, usize)) -> Result<Pool> {
+        if pool.0 == 0 || pool.1 == 0 || stride.0 == 0 || stride.1 == 0 {
+            return Err(LrpError::param(
+                "pool/stride",
+                format!(
+                    "window and stride must be at least 1, given pool {pool:?} stride {stride:?}"
+                ),
+            ));
+        }
+        Ok(Pool { pool, stride })
+    }
+
+    fn geometry(&self, input: &[usize]) -> Option<Geometry> {
+        let (ph, pw) = self.pool;
+        let (sh, sw) = self.stride;
+        match *input {
+            [_, h, w, d] if h >= ph && w >= pw => Some(Geometry {
+                h,
+                w,
+                d,
+                ph,
+                pw,
+                sh,
+                sw,
+                ho: (h - ph) / sh + 1,
+                wo: (w - pw) / sw + 1,
+            }),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn output_shape(
+        &self,
+        input: &[usize],
+    ) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        match self.geometry(input) {
+            Some(g) => Ok(vec![input[0], g.ho, g.wo, g.d]),
+            None => Err(vec![None, Some(self.pool.0), Some(self.pool.1), None]),
+        }
+    }
+
+    /// Runs `f(geometry, sample index, input sample, output-side sample, result sample)`
+    /// for every sample in parallel, where `other` is an output-shaped array (a gradient or
+    /// relevance, or empty) and the result is shaped like the input (`to_input`) or the
+    /// output.
+    fn per_sample(
+        &self,
+        x: &ArrayD<f64>,
+        other: &[f64],
+        to_input: bool,
+        f: impl Fn(&Geometry, usize, &[f64], &[f64], &mut [f64]) + Sync,
+    ) -> ArrayD<f64> {
+        let g = self.geometry(x.shape()).expect("checked input shape");
+        let n = x.shape()[0];
+        let shape = if to_input {
+            x.shape().to_vec()
+        } else {
+            vec![n, g.ho, g.wo, g.d]
+        };
+        let mut out = ArrayD::zeros(IxDyn(&shape));
+        let out_len = if to_input {
+            g.input_len()
+        } else {
+            g.output_len()
+        };
+        let x = x.as_slice().expect("standard layout");
+        let other_len = if other.is_empty() { 0 } else { other.len() / n };
+        out.as_slice_mut()
+            .expect("fresh array")
+            .par_chunks_mut(out_len.max(1))
+            .enumerate()
+            .for_each(|(s, out)| {
+                let xs = &x[s * g.input_len()..(s + 1) * g.input_len()];
+                let os = &other[s * other_len..(s + 1) * other_len];
+                f(&g, s, xs, os, out);
+            });
+        out
+    }
+
+    pub(crate) fn forward_max(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+        self.per_sample(x, &[], false, |g, _, x, _, y| {
+            g.for_each_window(|o, win| {
+                y[o] = win.iter().map(|&i| x[i]).fold(f64::NEG_INFINITY, f64::max);
+            })
+        })
+    }
+
+    pub(crate) fn forward_sum(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+        let scale = 1.0 / ((self.pool.0 * self.pool.1) as f64).sqrt();
+        self.per_sample(x, &[], false, |g, _, x, _, y| {
+            g.for_each_window(|o, win| y[o] = win.iter().map(|&i| x[i]).sum::<f64>() * scale)
+        })
+    }
+
+    /// Every position of a window that equals its maximum receives the full gradient.
+    pub(crate) fn backward_max(
+        &self,
+        x: &ArrayD<f64>,
+        y: &ArrayD<f64>,
+        dy: ArrayViewD<f64>,
+    ) -> ArrayD<f64> {
+        let ys = y.as_slice().expect("standard layout");
+        let dy = dy.as_standard_layout();
+        let dy = dy.as_slice().expect("standard layout");
+        self.per_sample(x, dy, true, |g, s, x, dy_s, dx| {
+            let y_s = &ys[s * g.output_len()..(s + 1) * g.output_len()];
+            g.for_each_window(|o, win| {
+                for &i in win {
+                    if x[i] == y_s[o] {
+                        dx[i] += dy_s[o];
+                    }
+                }
+            })
+        })
+    }
+
+    pub(crate) fn backward_sum(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
+        let scale = 1.0 / ((self.pool.0 * self.pool.1) as f64).sqrt();
+        let dy = dy.as_standard_layout();
+        self.per_sample(
+            x,
+            dy.as_slice().expect("standard layout"),
+            true,
+            |g, _, _, dy, dx| {
+                g.for_each_window(|o, win| win.iter().for_each(|&i| dx[i] += dy[o] * scale))
+            },
+        )
+    }
+
+    /// MaxPool: R_j split equally among the window's maxima (simple, epsilon, alphabeta),
+    /// or uniformly over the window (flat, ww).
+    pub(crate) fn lrp_max(
+        &self,
+        x: &ArrayD<f64>,
+        y: &ArrayD<f64>,
+        r: ArrayViewD<f64>,
+        rule: Rule,
+    ) -> ArrayD<f64> {
+        if matches!(rule, Rule::Flat | Rule::WSquare) {
+            return self.lrp_uniform(x, r);
+        }
+        // The maxima are where the backward pass routes; count them per window.
+        let ys = y.as_slice().expect("standard layout");
+        let r = r.as_standard_layout();
+        let rs = r.as_slice().expect("standard layout");
+        self.per_sample(x, rs, true, |g, s, x, r_s, rx| {
+            let y_s = &ys[s * g.output_len()..(s + 1) * g.output_len()];
+            g.for_each_window(|o, win| {
+                let count = win.iter().filter(|&&i| x[i] == y_s[o]).count();
+                if count > 0 {
+                    let share = r_s[o] / count as f64;
+                    win.iter()
+                        .filter(|&&i| x[i] == y_s[o])
+                        .for_each(|&i| rx[i] += share);
+                }
+            })
+        })
+    }
+
+    /// SumPool: x_i / S_j R_j with the rule's stabiliser (S_j the plain window sum), the
+    /// alphabeta split by the sign of x_i, or uniform (flat, ww).
+    pub(crate) fn lrp_sum(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: Rule) -> ArrayD<f64> {
+        let r = r.as_standard_layout();
+        let rs = r.as_slice().expect("standard layout");
+        match rule {
+            Rule::Flat | Rule::WSquare => self.lrp_uniform(x, r.view()),
+            Rule::Simple | Rule::Epsilon(_) => {
+                let eps = match rule {
+                    Rule::Epsilon(e) => e,
+                    _ => SUMPOOL_STABILIZER,
+                };
+                self.per_sample(x, rs, true, |g, _, x, r, rx| {
+                    g.for_each_window(|o, win| {
+                        let s = stabilize(win.iter().map(|&i| x[i]).sum::<f64>(), eps);
+                        win.iter().for_each(|&i| rx[i] += x[i] / s * r[o]);
+                    })
+                })
+            }
+            Rule::AlphaBeta(alpha) => {
+                let beta = 1.0 - alpha;
+                self.per_sample(x, rs, true, |g, _, x, r, rx| {
+                    g.for_each_window(|o, win| {
+                        if alpha != 0.0 {
+                            let sp =
+                                win.iter().map(|&i| x[i].max(0.0)).sum::<f64>() + SIMPLE_STABILIZER;
+                            win.iter()
+                                .for_each(|&i| rx[i] += alpha * x[i].max(0.0) / sp * r[o]);
+                        }
+                        if beta != 0.0 {
+                            let sn =
+                                win.iter().map(|&i| x[i].min(0.0)).sum::<f64>() - SIMPLE_STABILIZER;
+                            win.iter()
+                                .for_each(|&i| rx[i] += beta * x[i].min(0.0) / sn * r[o]);
+                        }
+                    })
+                })
+            }
+        }
+    }
+
+    /// R_j / (ph*pw) to every position of the window.
+    fn lrp_uniform(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>) -> ArrayD<f64> {
+        let share = 1.0 / (self.pool.0 * self.pool.1) as f64;
+        let r = r.as_standard_layout();
+        self.per_sample(
+            x,
+            r.as_slice().expect("standard layout"),
+            true,
+            |g, _, _, r, rx| {
+                g.for_each_window(|o, win| win.iter().for_each(|&i| rx[i] += r[o] * share))
+            },
+        )
+    }
+}

@@ -1,0 +1,43 @@
+//! # lrp: Layer-wise Relevance Propagation
+//!
+//! A re-creation of the LRP Toolbox (Lapuschkin et al., JMLR 2016) in Rust. Build or read a
+//! [`Network`] of layers (Linear, Convolution, MaxPool, SumPool, Flatten, Rect, Tanh,
+//! SoftMax), train it, run it forward, and explain its predictions: LRP sends the output's
+//! relevance back to the input with a [`Rule`] per layer.
+//!
+//! ```
+//! use lrp::{Layer, Linear, Network, Rule};
+//! use ndarray::array;
+//!
+//! let w = array![[1.0, -1.0], [2.0, 0.5]];
+//! let mut net = Network::from_layers([Layer::Linear(Linear::new(w, array![0.0, 0.0]).unwrap()), Layer::Rect]);
+//! let x = array![[1.0, 1.0]].into_dyn();
+//! let y = net.forward(x.view(), false).unwrap();          // [[3, 0]]
+//! let r = net.lrp(y.view(), Some(Rule::Epsilon(0.01))).unwrap();
+//! assert!((r.sum() - 3.0 * 3.0 / 3.01).abs() < 1e-12);   // epsilon absorbs a little
+//! ```
+//!
+//! Arrays are f64, C order, batch first; image batches are N x H x W x D. The numerical
+//! contract is the project's SPEC.md.
+
+pub mod data_io;
+mod error;
+mod gemm;
+mod layers;
+pub mod model_io;
+mod network;
+mod relevance;
+mod rule;
+pub mod train;
+
+pub use error::{LrpError, Result};
+pub use layers::{Convolution, Layer, LayerKind, Linear, ParamGrad, Pool};
+pub use network::{Network, Trace};
+pub use rule::{Rule, DEFAULT_ALPHA, DEFAULT_EPSILON};
+
+/// The deterministic random generator behind seeded initialisation and training draws:
+/// the same seed gives the same numbers on every platform.
+pub fn seeded_rng(seed: u64) -> rand_chacha::ChaCha8Rng {
+    use rand::SeedableRng;
+    rand_chacha::ChaCha8Rng::seed_from_u64(seed)
+}

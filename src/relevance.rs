@@ -1,0 +1,181 @@
+//! The one relevance kernel behind every rule on Linear and Convolution layers.
+//!
+//! Both layers reduce to the same dense problem: rows of inputs `cols` (the batch for
+//! Linear, the im2col patches for Convolution; rows x K), weights `w` (K x F), biases `b`
+//! (F), outputs `y = cols w + b` (rows x F) and output relevance `r` (rows x F). A rule
+//! turns these into a few *terms*: a factor matrix C (rows x K) and how it meets the input,
+//! so that the input relevance is `sum_t scatter(C_t) .* weight_t(x)`, where `scatter` is
+//! the identity for Linear and col2im for Convolution. No rule ever builds the
+//! rows x K x F tensor z_ij of the definitions: each term is one or two matrix products.
+
+use crate::gemm::gemm;
+use crate::rule::{stabilize, Rule, SIMPLE_STABILIZER};
+use ndarray::{Array2, ArrayView1, ArrayView2, Zip};
+
+/// How a factor matrix meets the layer input x_i.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InputWeight {
+    /// Multiply by x_i.
+    X,
+    /// Multiply by max(x_i, 0).
+    Positive,
+    /// Multiply by min(x_i, 0).
+    Negative,
+    /// Use the factor as it is.
+    One,
+}
+
+impl InputWeight {
+    /// The weight for one input value.
+    #[inline]
+    pub(crate) fn apply(self, x: f64) -> f64 {
+        match self {
+            InputWeight::X => x,
+            InputWeight::Positive => x.max(0.0),
+            InputWeight::Negative => x.min(0.0),
+            InputWeight::One => 1.0,
+        }
+    }
+}
+
+/// One summand of the input relevance: `factor` (rows x K) weighted by `weight(x)`.
+pub(crate) struct Term {
+    pub factor: Array2<f64>,
+    pub weight: InputWeight,
+}
+
+/// Whether `rule` needs the input rows themselves (not only y and r) to compute its terms.
+pub(crate) fn needs_input_rows(rule: Rule) -> bool {
+    matches!(rule, Rule::AlphaBeta(_))
+}
+
+/// The terms of `rule` for one block of rows. `cols` must be `Some` when
+/// [`needs_input_rows`] says so. Runs on the calling thread.
+pub(crate) fn dense_terms(
+    rule: Rule,
+    cols: Option<ArrayView2<f64>>,
+    y: ArrayView2<f64>,
+    r: ArrayView2<f64>,
+    w: ArrayView2<f64>,
+    b: ArrayView1<f64>,
+) -> Vec<Term> {
+    match rule {
+        Rule::Simple => epsilon_terms(y, r, w, SIMPLE_STABILIZER),
+        Rule::Epsilon(eps) => epsilon_terms(y, r, w, eps),
+        Rule::AlphaBeta(alpha) => {
+            let cols = cols.expect("alphabeta needs the input rows");
+            alphabeta_terms(cols, r, w, b, alpha)
+        }
+        Rule::Flat => vec![flat_term(r, w.nrows())],
+        Rule::WSquare => vec![wsquare_term(r, w)],
+    }
+}
+
+/// C = (R ./ (Y + eps sign(Y))) W^T, to be multiplied by x.
+fn epsilon_terms(
+    y: ArrayView2<f64>,
+    r: ArrayView2<f64>,
+    w: ArrayView2<f64>,
+    eps: f64,
+) -> Vec<Term> {
+    let s = Zip::from(&r)
+        .and(&y)
+        .map_collect(|&r, &y| r / stabilize(y, eps));
+    vec![Term {
+        factor: times_wt(s.view(), w),
+        weight: InputWeight::X,
+    }]
+}
+
+/// alpha z+_ij / z+_j - ... split by the signs of x and w: z+_ij = x+ w+ + x- w-,
+/// z-_ij = x+ w- + x- w+. The alpha term is skipped when alpha = 0, the beta term when
+/// beta = 1 - alpha = 0, as the toolbox does.
+fn alphabeta_terms(
+    cols: ArrayView2<f64>,
+    r: ArrayView2<f64>,
+    w: ArrayView2<f64>,
+    b: ArrayView1<f64>,
+    alpha: f64,
+) -> Vec<Term> {
+    let beta = 1.0 - alpha;
+    let xp = cols.mapv(|v| v.max(0.0));
+    let xn = cols.mapv(|v| v.min(0.0));
+    let wp = w.mapv(|v| v.max(0.0));
+    let wn = w.mapv(|v| v.min(0.0));
+    // S for one sign: coef * R ./ (x+ w_a + x- w_b + bias part + stabiliser).
+    let scaled_share =
+        |w_a: &Array2<f64>, w_b: &Array2<f64>, bias: fn(f64) -> f64, stab: f64, coef: f64| {
+            let mut z = Array2::zeros(r.raw_dim());
+            gemm(1.0, xp.view(), w_a.view(), 0.0, z.view_mut());
+            gemm(1.0, xn.view(), w_b.view(), 1.0, z.view_mut());
+            Zip::from(&mut z)
+                .and(&r)
+                .and_broadcast(&b)
+                .for_each(|z, &r, &b| {
+                    *z = coef * r / (*z + bias(b) + stab);
+                });
+            z
+        };
+    let mut on_xp = None;
+    let mut on_xn = None;
+    let add = |slot: &mut Option<Array2<f64>>, s: &Array2<f64>, w: &Array2<f64>| match slot {
+        Some(c) => gemm(1.0, s.view(), w.t(), 1.0, c.view_mut()),
+        None => *slot = Some(times_wt(s.view(), w.view())),
+    };
+    if alpha != 0.0 {
+        let s = scaled_share(&wp, &wn, |b| b.max(0.0), SIMPLE_STABILIZER, alpha);
+        add(&mut on_xp, &s, &wp);
+        add(&mut on_xn, &s, &wn);
+    }
+    if beta != 0.0 {
+        let s = scaled_share(&wn, &wp, |b| b.min(0.0), -SIMPLE_STABILIZER, beta);
+        add(&mut on_xp, &s, &wn);
+        add(&mut on_xn, &s, &wp);
+    }
+    let mut terms = Vec::with_capacity(2);
+    if let Some(c) = on_xp {
+        terms.push(Term {
+            factor: c,
+            weight: InputWeight::Positive,
+        });
+    }
+    if let Some(c) = on_xn {
+        terms.push(Term {
+            factor: c,
+            weight: InputWeight::Negative,
+        });
+    }
+    terms
+}
+
+/// Every input of a row receives sum_j R_j / fan_in.
+fn flat_term(r: ArrayView2<f64>, fan_in: usize) -> Term {
+    let mut c = Array2::zeros((r.nrows(), fan_in));
+    for (mut row, r_row) in c.rows_mut().into_iter().zip(r.rows()) {
+        row.fill(r_row.sum() / fan_in as f64);
+    }
+    Term {
+        factor: c,
+        weight: InputWeight::One,
+    }
+}
+
+/// C = (R ./ colsum(W.^2)) (W.^2)^T. A filter whose weights are all zero passes nothing.
+fn wsquare_term(r: ArrayView2<f64>, w: ArrayView2<f64>) -> Term {
+    let v = w.mapv(|v| v * v);
+    let colsum = v.sum_axis(ndarray::Axis(0));
+    let s = Zip::from(&r)
+        .and_broadcast(&colsum)
+        .map_collect(|&r, &z| if z == 0.0 { 0.0 } else { r / z });
+    Term {
+        factor: times_wt(s.view(), v.view()),
+        weight: InputWeight::One,
+    }
+}
+
+/// S W^T for S (rows x F) and W (K x F).
+fn times_wt(s: ArrayView2<f64>, w: ArrayView2<f64>) -> Array2<f64> {
+    let mut c = Array2::zeros((s.nrows(), w.nrows()));
+    gemm(1.0, s, w.t(), 0.0, c.view_mut());
+    c
+}

@@ -1,0 +1,119 @@
+//! LRP rules: which formula a layer uses to send relevance from its output to its input
+//! (SPEC.md "LRP"). A rule is plain data; the layers interpret it.
+
+use crate::error::{LrpError, Result};
+use std::fmt;
+
+/// Stabiliser of the `simple` rule for Linear and Convolution layers (and of `alphabeta`'s
+/// denominators): keeps 0/0 at 0 without changing non-degenerate results.
+pub const SIMPLE_STABILIZER: f64 = 1e-16;
+/// Stabiliser of the `simple` rule for SumPool layers, as in the toolbox.
+pub const SUMPOOL_STABILIZER: f64 = 1e-12;
+/// Epsilon used when the `epsilon` rule is named without a parameter.
+pub const DEFAULT_EPSILON: f64 = 0.01;
+/// Alpha used when the `alphabeta` rule is named without a parameter.
+pub const DEFAULT_ALPHA: f64 = 1.0;
+
+/// One LRP rule with its parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Rule {
+    /// z_ij / z_j R_j (toolbox names `simple`, `none`).
+    Simple,
+    /// z_ij / (z_j + eps sign(z_j)) R_j, eps > 0.
+    Epsilon(f64),
+    /// alpha z+ / z+_j - beta z- / z-_j with beta = 1 - alpha (toolbox convention), alpha >= 0.
+    AlphaBeta(f64),
+    /// Uniform over the receptive field: R_j / fan-in.
+    Flat,
+    /// w_ij^2 / sum_i w_ij^2 R_j (toolbox names `ww`, `w^2`).
+    WSquare,
+}
+
+impl Default for Rule {
+    fn default() -> Self {
+        Rule::Simple
+    }
+}
+
+impl Rule {
+    /// Builds a rule from the toolbox's name (case-insensitive, aliases accepted) and an
+    /// optional parameter. A missing parameter takes the rule's default; a parameter out of
+    /// range (epsilon <= 0, alpha < 0, anything non-finite) is [`LrpError::BadParameter`].
+    /// Parameters given to rules without one are ignored, as in the toolbox.
+    pub fn from_name(name: &str, param: Option<f64>) -> Result<Rule> {
+        let lower = name.trim().to_ascii_lowercase();
+        let rule = match lower.as_str() {
+            "" | "simple" | "none" => Rule::Simple,
+            "epsilon" | "eps" => Rule::Epsilon(param.unwrap_or(DEFAULT_EPSILON)),
+            "alphabeta" | "alpha" => Rule::AlphaBeta(param.unwrap_or(DEFAULT_ALPHA)),
+            "flat" => Rule::Flat,
+            "ww" | "w^2" | "wsquare" => Rule::WSquare,
+            _ => {
+                return Err(LrpError::UnknownRule {
+                    name: name.to_string(),
+                })
+            }
+        };
+        rule.validate()?;
+        Ok(rule)
+    }
+
+    /// Checks the rule's parameter range.
+    pub fn validate(&self) -> Result<()> {
+        match *self {
+            Rule::Epsilon(eps) if !(eps.is_finite() && eps > 0.0) => Err(LrpError::param(
+                "epsilon",
+                format!("must be finite and > 0, given {eps}"),
+            )),
+            Rule::AlphaBeta(alpha) if !(alpha.is_finite() && alpha >= 0.0) => Err(LrpError::param(
+                "alpha",
+                format!("must be finite and >= 0 (beta = 1 - alpha), given {alpha}"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The canonical name of the rule (what `from_name` maps aliases to).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::Simple => "simple",
+            Rule::Epsilon(_) => "epsilon",
+            Rule::AlphaBeta(_) => "alphabeta",
+            Rule::Flat => "flat",
+            Rule::WSquare => "ww",
+        }
+    }
+
+    /// The rule's parameter, if it has one.
+    pub fn param(&self) -> Option<f64> {
+        match *self {
+            Rule::Epsilon(p) | Rule::AlphaBeta(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.param() {
+            Some(p) => write!(f, "{}({p})", self.name()),
+            None => f.write_str(self.name()),
+        }
+    }
+}
+
+/// sign(t) as the toolbox uses it for stabilisers: +1 for t >= 0, -1 otherwise.
+#[inline]
+pub(crate) fn sign(t: f64) -> f64 {
+    if t >= 0.0 {
+        1.0
+    } else {
+        -1.0
+    }
+}
+
+/// t + eps sign(t): the denominator of the simple and epsilon rules.
+#[inline]
+pub(crate) fn stabilize(t: f64, eps: f64) -> f64 {
+    t + eps * sign(t)
+}

@@ -1,0 +1,34 @@
+//! Helpers shared by the integration tests: where the shared reference data lives.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/golden` next to the repository (the toolbox's reference results).
+pub fn golden_dir() -> PathBuf {
+    repo_root().join("../shared/golden")
+}
+
+/// A file of `../shared/golden`, or `None` (with a note) when the shared data is absent.
+/// Under CI (the `CI` variable set) a missing file is a failure, never a skip.
+pub fn golden_file(name: &str) -> Option<PathBuf> {
+    let path = golden_dir().join(name);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{} is missing: CI must have ../shared/golden",
+            path.display()
+        );
+    }
+    eprintln!(
+        "note: {} is missing; skipping (this would fail under CI)",
+        path.display()
+    );
+    None
+}

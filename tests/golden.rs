@@ -1,0 +1,220 @@
+//! Golden parity: every case of the manifest named by LRP_GOLDEN (default
+//! ../shared/golden/manifest.json, from the repository root) must match the reference
+//! toolbox within the manifest's rtol/atol. Under CI a missing manifest fails.
+
+mod common;
+
+use lrp::{data_io, model_io, Network, Rule};
+use ndarray::ArrayD;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+struct Manifest {
+    dir: PathBuf,
+    rtol: f64,
+    atol: f64,
+    cases: Vec<Value>,
+}
+
+fn manifest() -> Option<Manifest> {
+    let path = match std::env::var_os("LRP_GOLDEN") {
+        Some(p) => common::repo_root().join(PathBuf::from(p)),
+        None => common::golden_dir().join("manifest.json"),
+    };
+    if !path.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "golden manifest {} is missing (CI is set: failing instead of skipping)",
+            path.display()
+        );
+        eprintln!(
+            "note: golden manifest {} is missing; skipping",
+            path.display()
+        );
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap();
+    Some(Manifest {
+        dir: path.parent().unwrap().to_path_buf(),
+        rtol: json["rtol"].as_f64().expect("rtol"),
+        atol: json["atol"].as_f64().expect("atol"),
+        cases: json["cases"].as_array().expect("cases").clone(),
+    })
+}
+
+/// One array to compare: a label, what the library computed and what the manifest expects.
+struct Check {
+    label: String,
+    actual: ArrayD<f64>,
+    expected: ArrayD<f64>,
+}
+
+fn load(dir: &Path, case: &Value, key: &str) -> ArrayD<f64> {
+    let name = case[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("case lacks '{key}'"));
+    data_io::read_npy(dir.join(name)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn rule_of(name: &Value, param: &Value) -> Rule {
+    Rule::from_name(name.as_str().expect("rule name"), param.as_f64())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs one case through the library and returns the arrays to compare.
+fn run_case(m: &Manifest, case: &Value) -> Result<Vec<Check>, String> {
+    let name = case["name"].as_str().unwrap_or("?").to_string();
+    let mut net = model_io::read(m.dir.join(case["model"].as_str().ok_or("no model")?))
+        .map_err(|e| e.to_string())?;
+    let x = load(&m.dir, case, "input");
+    let op = case["op"].as_str().ok_or("no op")?;
+    let one = |actual: ArrayD<f64>| -> Result<Vec<Check>, String> {
+        Ok(vec![Check {
+            label: name.clone(),
+            actual,
+            expected: load(&m.dir, case, "expected"),
+        }])
+    };
+    match op {
+        "forward" => one(net.forward(x.view(), false).map_err(|e| e.to_string())?),
+        "lrp" => {
+            net.forward(x.view(), true).map_err(|e| e.to_string())?;
+            let r = load(&m.dir, case, "relevance");
+            let rule = if let Some(presets) = case["layer_rules"].as_array() {
+                assert_eq!(presets.len(), net.len(), "{name}: one preset per layer");
+                for (i, p) in presets.iter().enumerate() {
+                    net.set_preset(i, rule_of(&p["rule"], &p["param"]))
+                        .map_err(|e| e.to_string())?;
+                }
+                None
+            } else if case.get("rule").is_some() {
+                Some(rule_of(&case["rule"], &case["param"]))
+            } else {
+                return Err(format!(
+                    "{name}: lrp case with neither rule nor layer_rules is not supported yet"
+                ));
+            };
+            one(net.lrp(r.view(), rule).map_err(|e| e.to_string())?)
+        }
+        "backward" => {
+            net.forward(x.view(), false).map_err(|e| e.to_string())?;
+            let dy = load(&m.dir, case, "gradient");
+            one(net.backward(dy.view()).map_err(|e| e.to_string())?)
+        }
+        "train_step" => {
+            let y = net.forward(x.view(), false).map_err(|e| e.to_string())?;
+            let t = load(&m.dir, case, "targets");
+            net.backward((&y - &t).view()).map_err(|e| e.to_string())?;
+            net.update(case["learning_rate"].as_f64().ok_or("no learning_rate")?)
+                .map_err(|e| e.to_string())?;
+            let expected: Network = model_io::read(
+                m.dir
+                    .join(case["expected_model"].as_str().ok_or("no expected_model")?),
+            )
+            .map_err(|e| e.to_string())?;
+            if expected.len() != net.len() {
+                return Err(format!(
+                    "{name}: expected model has {} layers, ours {}",
+                    expected.len(),
+                    net.len()
+                ));
+            }
+            let mut checks = Vec::new();
+            for (i, (ours, theirs)) in net.layers().zip(expected.layers()).enumerate() {
+                for (what, a, b) in [
+                    ("W", ours.weights(), theirs.weights()),
+                    ("B", ours.biases(), theirs.biases()),
+                ] {
+                    if let (Some(a), Some(b)) = (a, b) {
+                        checks.push(Check {
+                            label: format!("{name} layer {} {what}", i + 1),
+                            actual: a.to_owned(),
+                            expected: b.to_owned(),
+                        });
+                    }
+                }
+            }
+            Ok(checks)
+        }
+        other => Err(format!("{name}: op '{other}' is not supported")),
+    }
+}
+
+/// The worst violation of |a - e| <= atol + rtol |e|, as a message, or None when all hold.
+fn mismatch(check: &Check, rtol: f64, atol: f64) -> Option<String> {
+    if check.actual.shape() != check.expected.shape() {
+        return Some(format!(
+            "{}: shape {:?}, expected {:?}",
+            check.label,
+            check.actual.shape(),
+            check.expected.shape()
+        ));
+    }
+    let mut worst: Option<(f64, usize, f64, f64)> = None;
+    for (i, (&a, &e)) in check.actual.iter().zip(check.expected.iter()).enumerate() {
+        let excess = (a - e).abs() - (atol + rtol * e.abs());
+        if !(excess <= 0.0) && worst.is_none_or(|w| excess > w.0) {
+            worst = Some((excess, i, a, e));
+        }
+    }
+    worst.map(|(_, i, a, e)| {
+        format!(
+            "{}: element {i} (C order) is {a:e}, expected {e:e} (rtol {rtol:e}, atol {atol:e})",
+            check.label
+        )
+    })
+}
+
+#[test]
+fn every_manifest_case_matches_the_reference() {
+    let Some(m) = manifest() else { return };
+    assert!(!m.cases.is_empty(), "the manifest has no cases");
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for case in &m.cases {
+        match run_case(&m, case) {
+            Ok(checks) => {
+                for check in &checks {
+                    compared += check.expected.len();
+                    if let Some(msg) = mismatch(check, m.rtol, m.atol) {
+                        failures.push(msg);
+                    }
+                }
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    println!(
+        "{} cases, {compared} values compared, {} failures",
+        m.cases.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "golden failures:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The runner must notice an error of 1 % in any expected array: scale every expected
+/// array by 1.01 and require every case to fail.
+#[test]
+fn runner_fails_when_an_expected_array_is_off_by_one_percent() {
+    let Some(m) = manifest() else { return };
+    for case in &m.cases {
+        let checks = run_case(&m, case).unwrap_or_else(|e| panic!("{e}"));
+        for mut check in checks {
+            // Arrays whose values all sit within atol of zero cannot show a relative error.
+            if check.expected.iter().all(|e| e.abs() * 0.01 <= m.atol) {
+                continue;
+            }
+            check.expected.mapv_inplace(|e| e * 1.01);
+            assert!(
+                mismatch(&check, m.rtol, m.atol).is_some(),
+                "{}: a 1 % error in the expected array went unnoticed",
+                check.label
+            );
+        }
+    }
+}
