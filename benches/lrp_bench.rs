@@ -1,1 +1,140 @@
-fn main() {}
+//! Forward and forward + LRP timings of the workloads, printed as a Markdown table.
+//!
+//! Run: `cargo bench --bench lrp_bench` (optionally `-- --quick` for fewer repetitions).
+//! Each figure is the median over repeated runs, all measured in this one process so the
+//! ratios compare like with like on a shared, noisy machine.
+
+use lrp::{model_io, Convolution, Layer, Linear, Network, Pool, Rule};
+use ndarray::{s, Array4, ArrayD, Axis, Ix2};
+use rand_distr::{Distribution, Normal};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Median wall time in seconds of `runs` calls of `f`, after one warm-up call.
+fn median_secs(runs: usize, mut f: impl FnMut()) -> f64 {
+    f();
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// The output of each sample masked to its top class: the usual relevance to explain.
+fn top_class_relevance(y: &ArrayD<f64>) -> ArrayD<f64> {
+    let y2 = y.view().into_dimensionality::<Ix2>().expect("N x C output");
+    let mut r = ArrayD::zeros(y.raw_dim());
+    for (n, row) in y2.outer_iter().enumerate() {
+        let k = lrp::train::argmax(row.iter());
+        r[[n, k]] = row[k];
+    }
+    r
+}
+
+/// MNIST test images as LeNet-5 takes them: 28x28 padded by 2 pixels of -1, N x 32 x 32 x 1.
+fn lenet_inputs(golden: &PathBuf, n: usize) -> ArrayD<f64> {
+    let x = lrp::data_io::read_npy(golden.join("mnist_test_x.npy")).expect("mnist_test_x.npy");
+    let mut out = Array4::from_elem((n, 32, 32, 1), -1.0);
+    for i in 0..n {
+        let img = x.index_axis(Axis(0), i % x.shape()[0]);
+        let img = img.to_shape((28, 28)).expect("784 pixels");
+        out.slice_mut(s![i, 2..30, 2..30, 0]).assign(&img);
+    }
+    out.into_dyn()
+}
+
+/// The "cnn64": 64x64x3 inputs, three conv/rect/maxpool blocks, two dense layers.
+fn cnn64() -> Network {
+    let mut rng = lrp::seeded_rng(64);
+    let conv = |f: [usize; 4], rng: &mut _| {
+        Layer::Convolution(Convolution::random(f, (1, 1), rng).unwrap())
+    };
+    let pool = || Layer::MaxPool(Pool::new((2, 2), (2, 2)).unwrap());
+    Network::from_layers([
+        conv([3, 3, 3, 32], &mut rng),
+        Layer::Rect,
+        pool(),
+        conv([3, 3, 32, 64], &mut rng),
+        Layer::Rect,
+        pool(),
+        conv([3, 3, 64, 128], &mut rng),
+        Layer::Rect,
+        pool(),
+        Layer::Flatten,
+        Layer::Linear(Linear::random(4608, 256, &mut rng).unwrap()),
+        Layer::Rect,
+        Layer::Linear(Linear::random(256, 10, &mut rng).unwrap()),
+    ])
+}
+
+struct Row {
+    workload: String,
+    forward: f64,
+    epsilon: f64,
+    alpha1: f64,
+}
+
+fn measure(workload: &str, net: &Network, x: &ArrayD<f64>, runs: usize) -> Row {
+    let forward = median_secs(runs, || {
+        net.trace(x.view()).unwrap();
+    });
+    let with_rule = |rule: Rule| {
+        median_secs(runs, || {
+            let trace = net.trace(x.view()).unwrap();
+            let r = top_class_relevance(trace.output());
+            net.lrp_trace(&trace, r.view(), Some(rule)).unwrap();
+        })
+    };
+    let row = Row {
+        workload: workload.to_string(),
+        forward,
+        epsilon: with_rule(Rule::Epsilon(0.01)),
+        alpha1: with_rule(Rule::AlphaBeta(1.0)),
+    };
+    eprintln!("measured {workload}");
+    row
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let reps = |full: usize| if quick { (full / 4).max(3) } else { full };
+    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/golden");
+    let lenet = model_io::read(golden.join("lenet5.txt")).expect("../shared/golden/lenet5.txt");
+    let mut rows = Vec::new();
+    for (batch, runs) in [(1, 200), (64, 30), (256, 15)] {
+        let x = lenet_inputs(&golden, batch);
+        rows.push(measure(
+            &format!("LeNet-5, B={batch}"),
+            &lenet,
+            &x,
+            reps(runs),
+        ));
+    }
+    let cnn = cnn64();
+    let normal = Normal::new(0.0, 1.0).unwrap();
+    let mut rng = lrp::seeded_rng(7);
+    let x = Array4::from_shape_simple_fn((64, 64, 64, 3), || normal.sample(&mut rng)).into_dyn();
+    rows.push(measure("cnn64, B=64", &cnn, &x, reps(8)));
+
+    println!(
+        "threads: {}, f64, median of repeated runs{}",
+        rayon::current_num_threads(),
+        if quick { " (--quick)" } else { "" }
+    );
+    println!("| workload | forward | forward + LRP epsilon(0.01) | forward + LRP alphabeta(1) | epsilon LRP / forward |");
+    println!("|---|---|---|---|---|");
+    for r in &rows {
+        println!(
+            "| {} | {:.4} s | {:.4} s | {:.4} s | {:.2}x |",
+            r.workload,
+            r.forward,
+            r.epsilon,
+            r.alpha1,
+            (r.epsilon - r.forward) / r.forward
+        );
+    }
+}

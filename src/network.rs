@@ -276,7 +276,7 @@ impl Network {
             let dy = g
                 .take()
                 .expect("every layer but the first passes a gradient on");
-            let (dx, grad) = m.layer.backward(x, y, dy.view(), wants);
+            let (dx, grad) = m.layer.backward(x, y, dy, wants);
             grads.push(grad);
             g = dx;
         }
@@ -343,7 +343,7 @@ impl Network {
         let mut rel = r.as_standard_layout().into_owned();
         for (i, m) in self.modules.iter().enumerate().rev() {
             let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
-            rel = m.layer.lrp(x, y, rel.view(), rule.unwrap_or(m.preset));
+            rel = m.layer.lrp(x, y, rel, rule.unwrap_or(m.preset));
         }
         Ok(rel)
     }

@@ -10,7 +10,7 @@
 
 use crate::gemm::gemm;
 use crate::rule::{stabilize, Rule, SIMPLE_STABILIZER};
-use ndarray::{Array2, ArrayView1, ArrayView2, Zip};
+use ndarray::{Array2, ArrayView1, ArrayView2, CowArray, Ix2, Zip};
 
 /// How a factor matrix meets the layer input x_i.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,9 +87,11 @@ fn epsilon_terms(
     }]
 }
 
-/// alpha z+_ij / z+_j - ... split by the signs of x and w: z+_ij = x+ w+ + x- w-,
-/// z-_ij = x+ w- + x- w+. The alpha term is skipped when alpha = 0, the beta term when
-/// beta = 1 - alpha = 0, as the toolbox does.
+/// alpha z+_ij / z+_j + beta z-_ij / z-_j, split by the signs of x and w:
+/// z+_ij = x+ w+ + x- w-, z-_ij = x+ w- + x- w+. The alpha term is skipped when alpha = 0,
+/// the beta term when beta = 1 - alpha = 0, as the toolbox does. Products with an x+ or x-
+/// that is zero throughout the block are skipped too: after a Rect every input is >= 0,
+/// which halves the work on all but the first layer.
 fn alphabeta_terms(
     cols: ArrayView2<f64>,
     r: ArrayView2<f64>,
@@ -98,16 +100,29 @@ fn alphabeta_terms(
     alpha: f64,
 ) -> Vec<Term> {
     let beta = 1.0 - alpha;
-    let xp = cols.mapv(|v| v.max(0.0));
-    let xn = cols.mapv(|v| v.min(0.0));
+    let has_pos = cols.iter().any(|&v| v > 0.0);
+    let has_neg = cols.iter().any(|&v| v < 0.0);
+    let split = |keep: fn(f64) -> f64, other_sign_present: bool| -> CowArray<f64, Ix2> {
+        if other_sign_present {
+            cols.mapv(keep).into()
+        } else {
+            cols.into()
+        }
+    };
+    let xp = has_pos.then(|| split(|v| v.max(0.0), has_neg));
+    let xn = has_neg.then(|| split(|v| v.min(0.0), has_pos));
     let wp = w.mapv(|v| v.max(0.0));
     let wn = w.mapv(|v| v.min(0.0));
-    // S for one sign: coef * R ./ (x+ w_a + x- w_b + bias part + stabiliser).
-    let scaled_share =
+    // coef * R ./ (x+ w_a + x- w_b + bias part + stabiliser), the share of one sign.
+    let share =
         |w_a: &Array2<f64>, w_b: &Array2<f64>, bias: fn(f64) -> f64, stab: f64, coef: f64| {
             let mut z = Array2::zeros(r.raw_dim());
-            gemm(1.0, xp.view(), w_a.view(), 0.0, z.view_mut());
-            gemm(1.0, xn.view(), w_b.view(), 1.0, z.view_mut());
+            if let Some(xp) = &xp {
+                gemm(1.0, xp.view(), w_a.view(), 1.0, z.view_mut());
+            }
+            if let Some(xn) = &xn {
+                gemm(1.0, xn.view(), w_b.view(), 1.0, z.view_mut());
+            }
             Zip::from(&mut z)
                 .and(&r)
                 .and_broadcast(&b)
@@ -116,36 +131,37 @@ fn alphabeta_terms(
                 });
             z
         };
-    let mut on_xp = None;
-    let mut on_xn = None;
-    let add = |slot: &mut Option<Array2<f64>>, s: &Array2<f64>, w: &Array2<f64>| match slot {
-        Some(c) => gemm(1.0, s.view(), w.t(), 1.0, c.view_mut()),
-        None => *slot = Some(times_wt(s.view(), w.view())),
+    // Factors for x+ and for x-, accumulated over the alpha and beta terms.
+    let mut on_xp: Option<Array2<f64>> = None;
+    let mut on_xn: Option<Array2<f64>> = None;
+    let add = |slot: &mut Option<Array2<f64>>, wanted: bool, s: &Array2<f64>, w: &Array2<f64>| {
+        if !wanted {
+            return;
+        }
+        match slot {
+            Some(c) => gemm(1.0, s.view(), w.t(), 1.0, c.view_mut()),
+            None => *slot = Some(times_wt(s.view(), w.view())),
+        }
     };
     if alpha != 0.0 {
-        let s = scaled_share(&wp, &wn, |b| b.max(0.0), SIMPLE_STABILIZER, alpha);
-        add(&mut on_xp, &s, &wp);
-        add(&mut on_xn, &s, &wn);
+        let s = share(&wp, &wn, |b| b.max(0.0), SIMPLE_STABILIZER, alpha);
+        add(&mut on_xp, has_pos, &s, &wp);
+        add(&mut on_xn, has_neg, &s, &wn);
     }
     if beta != 0.0 {
-        let s = scaled_share(&wn, &wp, |b| b.min(0.0), -SIMPLE_STABILIZER, beta);
-        add(&mut on_xp, &s, &wn);
-        add(&mut on_xn, &s, &wp);
+        let s = share(&wn, &wp, |b| b.min(0.0), -SIMPLE_STABILIZER, beta);
+        add(&mut on_xp, has_pos, &s, &wn);
+        add(&mut on_xn, has_neg, &s, &wp);
     }
-    let mut terms = Vec::with_capacity(2);
-    if let Some(c) = on_xp {
-        terms.push(Term {
-            factor: c,
-            weight: InputWeight::Positive,
-        });
-    }
-    if let Some(c) = on_xn {
-        terms.push(Term {
-            factor: c,
-            weight: InputWeight::Negative,
-        });
-    }
-    terms
+    let positive = on_xp.map(|factor| Term {
+        factor,
+        weight: InputWeight::Positive,
+    });
+    let negative = on_xn.map(|factor| Term {
+        factor,
+        weight: InputWeight::Negative,
+    });
+    positive.into_iter().chain(negative).collect()
 }
 
 /// Every input of a row receives sum_j R_j / fan_in.

@@ -1,21 +1,38 @@
 //! Rect, Tanh and SoftMax: elementwise or per-sample activations without parameters.
 //! For LRP all three pass relevance through unchanged (see `Layer::lrp`).
+//!
+//! Activations of convolutional layers run to tens of megabytes: the elementwise passes
+//! are spread over rayon's threads and reuse the incoming gradient's memory.
 
 use super::ExpectedShape;
-use ndarray::{ArrayD, ArrayViewD, Axis, Zip};
+use ndarray::{ArrayD, Axis, Zip};
 
-/// dX = dY where the output is positive (the input was), 0 elsewhere.
-pub(crate) fn rect_backward(y: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
-    Zip::from(y)
-        .and(&dy)
-        .map_collect(|&y, &d| if y > 0.0 { d } else { 0.0 })
+/// max(0, x).
+pub(crate) fn rect(x: &ArrayD<f64>) -> ArrayD<f64> {
+    Zip::from(x).par_map_collect(|&v| v.max(0.0))
 }
 
-/// dX = dY (1 - Y^2).
-pub(crate) fn tanh_backward(y: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
-    Zip::from(y)
-        .and(&dy)
-        .map_collect(|&y, &d| d * (1.0 - y * y))
+/// tanh(x).
+pub(crate) fn tanh(x: &ArrayD<f64>) -> ArrayD<f64> {
+    Zip::from(x).par_map_collect(|&v| v.tanh())
+}
+
+/// dX = dY where the output is positive (the input was), 0 elsewhere; in dY's memory.
+pub(crate) fn rect_backward(y: &ArrayD<f64>, mut dy: ArrayD<f64>) -> ArrayD<f64> {
+    Zip::from(&mut dy).and(y).par_for_each(|d, &y| {
+        if y <= 0.0 {
+            *d = 0.0;
+        }
+    });
+    dy
+}
+
+/// dX = dY (1 - Y^2), in dY's memory.
+pub(crate) fn tanh_backward(y: &ArrayD<f64>, mut dy: ArrayD<f64>) -> ArrayD<f64> {
+    Zip::from(&mut dy)
+        .and(y)
+        .par_for_each(|d, &y| *d *= 1.0 - y * y);
+    dy
 }
 
 /// SoftMax normalises over the features of each sample: it takes N x M batches.

@@ -9,9 +9,9 @@
 use super::{BackwardWants, ExpectedShape, ParamGrad};
 use crate::error::{LrpError, Result};
 use crate::gemm::gemm;
-use crate::relevance::{dense_terms, needs_input_rows};
+use crate::relevance::{dense_terms, needs_input_rows, InputWeight, Term};
 use crate::rule::Rule;
-use ndarray::{Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
+use ndarray::{Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, Zip};
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
@@ -308,16 +308,50 @@ impl Convolution {
                     wm,
                     self.b.view(),
                 );
-                let mut scattered = vec![0.0; rx.len()];
-                for term in terms {
-                    scattered.fill(0.0);
-                    g.col2im_add(term.factor.as_slice().expect("owned"), &mut scattered);
-                    for ((rx, &s), &x) in rx.iter_mut().zip(&scattered).zip(x) {
-                        *rx += s * term.weight.apply(x);
-                    }
-                }
+                scatter_terms(&g, terms, cols, x, rx);
             });
         rx
+    }
+}
+
+/// rx += sum_t col2im(C_t) .* weight_t(x) for one block. With the im2col rows at hand the
+/// weights are applied row by row and scattered once; otherwise a single term is scattered
+/// and then weighted on the image, which spares building the rows.
+fn scatter_terms(
+    g: &Geometry,
+    terms: Vec<Term>,
+    cols: Option<ArrayView2<f64>>,
+    x: &[f64],
+    rx: &mut [f64],
+) {
+    match (cols, terms.as_slice()) {
+        (_, [single]) if single.weight == InputWeight::One => {
+            g.col2im_add(single.factor.as_slice().expect("owned"), rx);
+        }
+        (_, [single]) if single.weight == InputWeight::X => {
+            g.col2im_add(single.factor.as_slice().expect("owned"), rx);
+            rx.iter_mut().zip(x).for_each(|(r, &x)| *r *= x);
+        }
+        (Some(cols), _) => {
+            let mut rcols = Array2::zeros(cols.raw_dim());
+            for term in &terms {
+                Zip::from(&mut rcols)
+                    .and(&term.factor)
+                    .and(&cols)
+                    .for_each(|r, &c, &x| *r += c * term.weight.apply(x));
+            }
+            g.col2im_add(rcols.as_slice().expect("owned"), rx);
+        }
+        (None, _) => {
+            let mut scattered = vec![0.0; rx.len()];
+            for term in terms {
+                scattered.fill(0.0);
+                g.col2im_add(term.factor.as_slice().expect("owned"), &mut scattered);
+                for ((r, &s), &x) in rx.iter_mut().zip(&scattered).zip(x) {
+                    *r += s * term.weight.apply(x);
+                }
+            }
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Flatten: N x H x W x D -> N x (H*W*D) in C order; backward and LRP reshape back.
 
 use super::ExpectedShape;
-use ndarray::{ArrayD, ArrayViewD, IxDyn};
+use ndarray::{ArrayD, IxDyn};
 
 pub(crate) fn output_shape(input: &[usize]) -> std::result::Result<Vec<usize>, ExpectedShape> {
     match input {
@@ -17,9 +17,14 @@ pub(crate) fn forward(x: &ArrayD<f64>) -> ArrayD<f64> {
         .into_owned()
 }
 
-/// Reshapes a gradient or relevance of the flattened output back to the input's shape.
-pub(crate) fn backward(x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
-    dy.to_shape(x.raw_dim())
+/// Reshapes a gradient or relevance of the flattened output back to the input's shape
+/// (no copy: every array the network passes is in standard layout).
+pub(crate) fn backward(x: &ArrayD<f64>, dy: ArrayD<f64>) -> ArrayD<f64> {
+    let dy = if dy.is_standard_layout() {
+        dy
+    } else {
+        dy.as_standard_layout().into_owned()
+    };
+    dy.into_shape_with_order(x.raw_dim())
         .expect("C-order reshape")
-        .into_owned()
 }

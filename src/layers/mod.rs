@@ -160,8 +160,8 @@ impl Layer {
             Layer::MaxPool(p) => p.forward_max(x),
             Layer::SumPool(p) => p.forward_sum(x),
             Layer::Flatten => flatten::forward(x),
-            Layer::Rect => x.mapv(|v| v.max(0.0)),
-            Layer::Tanh => x.mapv(f64::tanh),
+            Layer::Rect => activation::rect(x),
+            Layer::Tanh => activation::tanh(x),
             Layer::SoftMax => activation::softmax(x),
         }
     }
@@ -169,43 +169,53 @@ impl Layer {
     /// The gradient with respect to the input (if `wants.dx`) and the parameter gradients
     /// (if `wants.params` and the layer has parameters), given the layer's input `x`,
     /// output `y` and the gradient `dy` with respect to its output. SoftMax passes `dy`
-    /// through unchanged (the toolbox trains with dy = prediction - target).
+    /// through unchanged (the toolbox trains with dy = prediction - target). `dy` is taken
+    /// by value so that elementwise layers can reuse its memory.
     pub(crate) fn backward(
         &self,
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
-        dy: ArrayViewD<f64>,
+        dy: ArrayD<f64>,
         wants: BackwardWants,
     ) -> (Option<ArrayD<f64>>, Option<ParamGrad>) {
-        let pass = |f: &dyn Fn() -> ArrayD<f64>| (wants.dx.then(f), None);
-        match self {
-            Layer::Linear(l) => l.backward(x, dy, wants),
-            Layer::Convolution(c) => c.backward(x, dy, wants),
-            Layer::MaxPool(p) => pass(&|| p.backward_max(x, y, dy.view())),
-            Layer::SumPool(p) => pass(&|| p.backward_sum(x, dy.view())),
-            Layer::Flatten => pass(&|| flatten::backward(x, dy.view())),
-            Layer::Rect => pass(&|| activation::rect_backward(y, dy.view())),
-            Layer::Tanh => pass(&|| activation::tanh_backward(y, dy.view())),
-            Layer::SoftMax => pass(&|| dy.to_owned()),
+        if let Layer::Linear(l) = self {
+            return l.backward(x, dy.view(), wants);
         }
+        if let Layer::Convolution(c) = self {
+            return c.backward(x, dy.view(), wants);
+        }
+        if !wants.dx {
+            return (None, None);
+        }
+        let dx = match self {
+            Layer::MaxPool(p) => p.backward_max(x, y, dy.view()),
+            Layer::SumPool(p) => p.backward_sum(x, dy.view()),
+            Layer::Flatten => flatten::backward(x, dy),
+            Layer::Rect => activation::rect_backward(y, dy),
+            Layer::Tanh => activation::tanh_backward(y, dy),
+            Layer::SoftMax => dy,
+            Layer::Linear(_) | Layer::Convolution(_) => unreachable!("handled above"),
+        };
+        (Some(dx), None)
     }
 
     /// Relevance at the input, given the layer's input `x`, output `y`, the relevance `r`
-    /// at its output (shaped like `y`) and the rule to apply.
+    /// at its output (shaped like `y`) and the rule to apply. `r` is taken by value: the
+    /// activation layers pass it through without a copy.
     pub(crate) fn lrp(
         &self,
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
-        r: ArrayViewD<f64>,
+        r: ArrayD<f64>,
         rule: Rule,
     ) -> ArrayD<f64> {
         match self {
-            Layer::Linear(l) => l.lrp(x, y, r, rule),
-            Layer::Convolution(c) => c.lrp(x, y, r, rule),
-            Layer::MaxPool(p) => p.lrp_max(x, y, r, rule),
-            Layer::SumPool(p) => p.lrp_sum(x, r, rule),
+            Layer::Linear(l) => l.lrp(x, y, r.view(), rule),
+            Layer::Convolution(c) => c.lrp(x, y, r.view(), rule),
+            Layer::MaxPool(p) => p.lrp_max(x, y, r.view(), rule),
+            Layer::SumPool(p) => p.lrp_sum(x, r.view(), rule),
             Layer::Flatten => flatten::backward(x, r),
-            Layer::Rect | Layer::Tanh | Layer::SoftMax => r.to_owned(),
+            Layer::Rect | Layer::Tanh | Layer::SoftMax => r,
         }
     }
 

@@ -47,23 +47,20 @@ impl Geometry {
     fn output_len(&self) -> usize {
         self.ho * self.wo * self.d
     }
-    /// Calls `f(output index, input indices of its window)` for every output of one
-    /// sample, channel by channel. Indices are offsets into one sample's C-order data.
-    fn for_each_window(&self, mut f: impl FnMut(usize, &[usize])) {
+    /// Calls `f(output offset, window offsets)` for every output position of one sample.
+    /// Offsets are into one sample's C-order data and point at channel 0; the D channels
+    /// follow contiguously, so every operation below runs over channels in its inner loop.
+    fn for_each_position(&self, mut f: impl FnMut(usize, &[usize])) {
         let mut window = Vec::with_capacity(self.ph * self.pw);
         for oh in 0..self.ho {
             for ow in 0..self.wo {
-                for c in 0..self.d {
-                    window.clear();
-                    for i in 0..self.ph {
-                        for j in 0..self.pw {
-                            window.push(
-                                ((oh * self.sh + i) * self.w + ow * self.sw + j) * self.d + c,
-                            );
-                        }
+                window.clear();
+                for i in 0..self.ph {
+                    for j in 0..self.pw {
+                        window.push(((oh * self.sh + i) * self.w + ow * self.sw + j) * self.d);
                     }
-                    f((oh * self.wo + ow) * self.d + c, &window);
                 }
+                f((oh * self.wo + ow) * self.d, &window);
             }
         }
     }
@@ -152,17 +149,34 @@ impl Pool {
 
     pub(crate) fn forward_max(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
         self.per_sample(x, &[], false, |g, _, x, _, y| {
-            g.for_each_window(|o, win| {
-                y[o] = win.iter().map(|&i| x[i]).fold(f64::NEG_INFINITY, f64::max);
+            g.for_each_position(|o, win| {
+                let y = &mut y[o..o + g.d];
+                y.copy_from_slice(&x[win[0]..win[0] + g.d]);
+                for &i in &win[1..] {
+                    y.iter_mut()
+                        .zip(&x[i..i + g.d])
+                        .for_each(|(y, &x)| *y = y.max(x));
+                }
             })
         })
     }
 
     pub(crate) fn forward_sum(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
-        let scale = 1.0 / ((self.pool.0 * self.pool.1) as f64).sqrt();
+        let scale = self.sum_scale();
         self.per_sample(x, &[], false, |g, _, x, _, y| {
-            g.for_each_window(|o, win| y[o] = win.iter().map(|&i| x[i]).sum::<f64>() * scale)
+            g.for_each_position(|o, win| {
+                let y = &mut y[o..o + g.d];
+                for &i in win {
+                    y.iter_mut().zip(&x[i..i + g.d]).for_each(|(y, &x)| *y += x);
+                }
+                y.iter_mut().for_each(|y| *y *= scale);
+            })
         })
+    }
+
+    /// 1/sqrt(ph*pw): SumPool's output scale.
+    fn sum_scale(&self) -> f64 {
+        1.0 / ((self.pool.0 * self.pool.1) as f64).sqrt()
     }
 
     /// Every position of a window that equals its maximum receives the full gradient.
@@ -174,28 +188,41 @@ impl Pool {
     ) -> ArrayD<f64> {
         let ys = y.as_slice().expect("standard layout");
         let dy = dy.as_standard_layout();
-        let dy = dy.as_slice().expect("standard layout");
-        self.per_sample(x, dy, true, |g, s, x, dy_s, dx| {
-            let y_s = &ys[s * g.output_len()..(s + 1) * g.output_len()];
-            g.for_each_window(|o, win| {
-                for &i in win {
-                    if x[i] == y_s[o] {
-                        dx[i] += dy_s[o];
+        self.per_sample(
+            x,
+            dy.as_slice().expect("standard layout"),
+            true,
+            |g, s, x, dy, dx| {
+                let y = &ys[s * g.output_len()..(s + 1) * g.output_len()];
+                g.for_each_position(|o, win| {
+                    for &i in win {
+                        for c in 0..g.d {
+                            if x[i + c] == y[o + c] {
+                                dx[i + c] += dy[o + c];
+                            }
+                        }
                     }
-                }
-            })
-        })
+                })
+            },
+        )
     }
 
     pub(crate) fn backward_sum(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
-        let scale = 1.0 / ((self.pool.0 * self.pool.1) as f64).sqrt();
+        let scale = self.sum_scale();
         let dy = dy.as_standard_layout();
         self.per_sample(
             x,
             dy.as_slice().expect("standard layout"),
             true,
             |g, _, _, dy, dx| {
-                g.for_each_window(|o, win| win.iter().for_each(|&i| dx[i] += dy[o] * scale))
+                g.for_each_position(|o, win| {
+                    for &i in win {
+                        dx[i..i + g.d]
+                            .iter_mut()
+                            .zip(&dy[o..o + g.d])
+                            .for_each(|(dx, &d)| *dx += d * scale);
+                    }
+                })
             },
         )
     }
@@ -212,63 +239,112 @@ impl Pool {
         if matches!(rule, Rule::Flat | Rule::WSquare) {
             return self.lrp_uniform(x, r);
         }
-        // The maxima are where the backward pass routes; count them per window.
         let ys = y.as_slice().expect("standard layout");
         let r = r.as_standard_layout();
-        let rs = r.as_slice().expect("standard layout");
-        self.per_sample(x, rs, true, |g, s, x, r_s, rx| {
-            let y_s = &ys[s * g.output_len()..(s + 1) * g.output_len()];
-            g.for_each_window(|o, win| {
-                let count = win.iter().filter(|&&i| x[i] == y_s[o]).count();
-                if count > 0 {
-                    let share = r_s[o] / count as f64;
-                    win.iter()
-                        .filter(|&&i| x[i] == y_s[o])
-                        .for_each(|&i| rx[i] += share);
-                }
-            })
-        })
+        self.per_sample(
+            x,
+            r.as_slice().expect("standard layout"),
+            true,
+            |g, s, x, r, rx| {
+                let y = &ys[s * g.output_len()..(s + 1) * g.output_len()];
+                let mut share = vec![0.0; g.d];
+                g.for_each_position(|o, win| {
+                    share.fill(0.0);
+                    for &i in win {
+                        for c in 0..g.d {
+                            if x[i + c] == y[o + c] {
+                                share[c] += 1.0;
+                            }
+                        }
+                    }
+                    // Every window holds its maximum at least once, so the count is >= 1.
+                    share
+                        .iter_mut()
+                        .zip(&r[o..o + g.d])
+                        .for_each(|(s, &r)| *s = r / *s);
+                    for &i in win {
+                        for c in 0..g.d {
+                            if x[i + c] == y[o + c] {
+                                rx[i + c] += share[c];
+                            }
+                        }
+                    }
+                })
+            },
+        )
     }
 
     /// SumPool: x_i / S_j R_j with the rule's stabiliser (S_j the plain window sum), the
     /// alphabeta split by the sign of x_i, or uniform (flat, ww).
     pub(crate) fn lrp_sum(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: Rule) -> ArrayD<f64> {
+        let (eps, alpha) = match rule {
+            Rule::Flat | Rule::WSquare => return self.lrp_uniform(x, r),
+            Rule::Simple => (SUMPOOL_STABILIZER, None),
+            Rule::Epsilon(e) => (e, None),
+            Rule::AlphaBeta(a) => (0.0, Some(a)),
+        };
         let r = r.as_standard_layout();
-        let rs = r.as_slice().expect("standard layout");
-        match rule {
-            Rule::Flat | Rule::WSquare => self.lrp_uniform(x, r.view()),
-            Rule::Simple | Rule::Epsilon(_) => {
-                let eps = match rule {
-                    Rule::Epsilon(e) => e,
-                    _ => SUMPOOL_STABILIZER,
-                };
-                self.per_sample(x, rs, true, |g, _, x, r, rx| {
-                    g.for_each_window(|o, win| {
-                        let s = stabilize(win.iter().map(|&i| x[i]).sum::<f64>(), eps);
-                        win.iter().for_each(|&i| rx[i] += x[i] / s * r[o]);
-                    })
-                })
-            }
-            Rule::AlphaBeta(alpha) => {
-                let beta = 1.0 - alpha;
-                self.per_sample(x, rs, true, |g, _, x, r, rx| {
-                    g.for_each_window(|o, win| {
-                        if alpha != 0.0 {
-                            let sp =
-                                win.iter().map(|&i| x[i].max(0.0)).sum::<f64>() + SIMPLE_STABILIZER;
-                            win.iter()
-                                .for_each(|&i| rx[i] += alpha * x[i].max(0.0) / sp * r[o]);
+        self.per_sample(
+            x,
+            r.as_slice().expect("standard layout"),
+            true,
+            |g, _, x, r, rx| {
+                // Per channel: the factor for x (or for x+ and x-) of this window.
+                let mut fp = vec![0.0; g.d];
+                let mut fneg = vec![0.0; g.d];
+                g.for_each_position(|o, win| {
+                    fp.fill(0.0);
+                    fneg.fill(0.0);
+                    for &i in win {
+                        for c in 0..g.d {
+                            let v = x[i + c];
+                            match alpha {
+                                None => fp[c] += v,
+                                Some(_) => {
+                                    fp[c] += v.max(0.0);
+                                    fneg[c] += v.min(0.0);
+                                }
+                            }
                         }
-                        if beta != 0.0 {
-                            let sn =
-                                win.iter().map(|&i| x[i].min(0.0)).sum::<f64>() - SIMPLE_STABILIZER;
-                            win.iter()
-                                .for_each(|&i| rx[i] += beta * x[i].min(0.0) / sn * r[o]);
+                    }
+                    let r = &r[o..o + g.d];
+                    match alpha {
+                        None => {
+                            for c in 0..g.d {
+                                fp[c] = r[c] / stabilize(fp[c], eps);
+                            }
+                            for &i in win {
+                                for c in 0..g.d {
+                                    rx[i + c] += x[i + c] * fp[c];
+                                }
+                            }
                         }
-                    })
+                        Some(alpha) => {
+                            let beta = 1.0 - alpha;
+                            // A zero coefficient skips its term, as in the toolbox.
+                            for c in 0..g.d {
+                                fp[c] = if alpha != 0.0 {
+                                    alpha * r[c] / (fp[c] + SIMPLE_STABILIZER)
+                                } else {
+                                    0.0
+                                };
+                                fneg[c] = if beta != 0.0 {
+                                    beta * r[c] / (fneg[c] - SIMPLE_STABILIZER)
+                                } else {
+                                    0.0
+                                };
+                            }
+                            for &i in win {
+                                for c in 0..g.d {
+                                    let v = x[i + c];
+                                    rx[i + c] += v.max(0.0) * fp[c] + v.min(0.0) * fneg[c];
+                                }
+                            }
+                        }
+                    }
                 })
-            }
-        }
+            },
+        )
     }
 
     /// R_j / (ph*pw) to every position of the window.
@@ -280,7 +356,14 @@ impl Pool {
             r.as_slice().expect("standard layout"),
             true,
             |g, _, _, r, rx| {
-                g.for_each_window(|o, win| win.iter().for_each(|&i| rx[i] += r[o] * share))
+                g.for_each_position(|o, win| {
+                    for &i in win {
+                        rx[i..i + g.d]
+                            .iter_mut()
+                            .zip(&r[o..o + g.d])
+                            .for_each(|(rx, &r)| *rx += r * share);
+                    }
+                })
             },
         )
     }
