@@ -7,7 +7,7 @@
 use lrp::{model_io, Convolution, Layer, Linear, Network, Pool, Rule};
 use ndarray::{s, Array4, ArrayD, Axis, Ix2};
 use rand_distr::{Distribution, Normal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Median wall time in seconds of `runs` calls of `f`, after one warm-up call.
@@ -36,7 +36,7 @@ fn top_class_relevance(y: &ArrayD<f64>) -> ArrayD<f64> {
 }
 
 /// MNIST test images as LeNet-5 takes them: 28x28 padded by 2 pixels of -1, N x 32 x 32 x 1.
-fn lenet_inputs(golden: &PathBuf, n: usize) -> ArrayD<f64> {
+fn lenet_inputs(golden: &Path, n: usize) -> ArrayD<f64> {
     let x = lrp::data_io::read_npy(golden.join("mnist_test_x.npy")).expect("mnist_test_x.npy");
     let mut out = Array4::from_elem((n, 32, 32, 1), -1.0);
     for i in 0..n {

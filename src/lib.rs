@@ -20,6 +20,12 @@
 //! Arrays are f64, C order, batch first; image batches are N x H x W x D. The numerical
 //! contract is the project's SPEC.md.
 
+/// See Cargo.toml: reusing large blocks instead of page-faulting fresh ones each call.
+/// Rust programs that bring their own global allocator disable the `mimalloc` feature.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod data_io;
 mod error;
 mod gemm;

@@ -215,6 +215,17 @@ impl<'a> Lines<'a> {
                 )
             })?;
         }
+        // The weight count multiplies the sizes: refuse headers whose product overflows.
+        if out
+            .iter()
+            .try_fold(1usize, |acc, &v| acc.checked_mul(v))
+            .is_none()
+        {
+            return Err(self.error(
+                line,
+                format!("sizes after '{name}' are too large: {args:?}"),
+            ));
+        }
         Ok(out)
     }
 

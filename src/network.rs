@@ -329,10 +329,17 @@ impl Network {
         r: ArrayViewD<f64>,
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
-        if trace.activations.len() != self.modules.len() + 1 {
+        let shapes = self.shapes(trace.input().shape())?;
+        let fits = trace.activations.len() == shapes.len()
+            && trace
+                .activations
+                .iter()
+                .zip(&shapes)
+                .all(|(a, s)| a.shape() == s.as_slice());
+        if !fits {
             return Err(LrpError::param(
                 "trace",
-                "was made by a network with another number of layers",
+                "was made by a network of another architecture",
             ));
         }
         if let Some(rule) = rule {

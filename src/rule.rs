@@ -15,9 +15,10 @@ pub const DEFAULT_EPSILON: f64 = 0.01;
 pub const DEFAULT_ALPHA: f64 = 1.0;
 
 /// One LRP rule with its parameter.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub enum Rule {
-    /// z_ij / z_j R_j (toolbox names `simple`, `none`).
+    /// z_ij / z_j R_j (toolbox names `simple`, `none`); every layer's default preset.
+    #[default]
     Simple,
     /// z_ij / (z_j + eps sign(z_j)) R_j, eps > 0.
     Epsilon(f64),
@@ -27,12 +28,6 @@ pub enum Rule {
     Flat,
     /// w_ij^2 / sum_i w_ij^2 R_j (toolbox names `ww`, `w^2`).
     WSquare,
-}
-
-impl Default for Rule {
-    fn default() -> Self {
-        Rule::Simple
-    }
 }
 
 impl Rule {

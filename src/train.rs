@@ -133,7 +133,7 @@ impl fmt::Display for TrainEvent {
                 let set = if *on_validation { "validation set" } else { "training data" };
                 write!(
                     f,
-                    "Accuracy after {iteration} iterations on {set}: {}% (l1-loss: {l1_loss:.4})",
+                    "Accuracy after {iteration} iterations on {set}: {:.2}% (l1-loss: {l1_loss:.4})",
                     accuracy * 100.0
                 )
             }
@@ -163,7 +163,7 @@ impl fmt::Display for TrainEvent {
             ),
             TrainEvent::Restored { accuracy } => write!(
                 f,
-                "Setting network parameters to best encountered network state with {}% accuracy.",
+                "Setting network parameters to best encountered network state with {:.2}% accuracy.",
                 accuracy * 100.0
             ),
         }
@@ -190,7 +190,7 @@ pub fn train(
     y: ArrayViewD<f64>,
     validation: Option<(ArrayViewD<f64>, ArrayViewD<f64>)>,
     opts: &TrainOptions,
-    mut transform: Option<&mut BatchTransform>,
+    transform: Option<&mut BatchTransform>,
     progress: &mut dyn FnMut(&TrainEvent),
 ) -> Result<TrainReport> {
     check_options(opts)?;
@@ -198,6 +198,25 @@ pub fn train(
     if let Some((xv, yv)) = &validation {
         check_pair("validation", net, xv, yv)?;
     }
+    // All or nothing: a failure mid-run (a transform that errs) puts the parameters back.
+    let initial = net.snapshot();
+    let result = run(net, x, y, validation, opts, transform, progress);
+    if result.is_err() {
+        net.restore(initial);
+    }
+    result
+}
+
+/// The training loop proper, on checked arguments.
+fn run(
+    net: &mut Network,
+    x: ArrayViewD<f64>,
+    y: ArrayViewD<f64>,
+    validation: Option<(ArrayViewD<f64>, ArrayViewD<f64>)>,
+    opts: &TrainOptions,
+    mut transform: Option<&mut BatchTransform>,
+    progress: &mut dyn FnMut(&TrainEvent),
+) -> Result<TrainReport> {
     let n = x.shape()[0];
     let batch = opts.batchsize.min(n);
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);

@@ -153,8 +153,14 @@ fn mismatch(check: &Check, rtol: f64, atol: f64) -> Option<String> {
     }
     let mut worst: Option<(f64, usize, f64, f64)> = None;
     for (i, (&a, &e)) in check.actual.iter().zip(check.expected.iter()).enumerate() {
+        // NaN compares false with everything: count it as the worst possible excess.
         let excess = (a - e).abs() - (atol + rtol * e.abs());
-        if !(excess <= 0.0) && worst.is_none_or(|w| excess > w.0) {
+        let excess = if excess.is_nan() {
+            f64::INFINITY
+        } else {
+            excess
+        };
+        if excess > 0.0 && worst.is_none_or(|w| excess > w.0) {
             worst = Some((excess, i, a, e));
         }
     }
