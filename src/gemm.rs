@@ -4,7 +4,7 @@
 //! goes through [`gemm`] or [`par_gemm`]. Views may be transposed or strided: the kernel
 //! takes arbitrary strides, so `w.t()` costs nothing.
 
-use ndarray::{ArrayView2, ArrayViewMut2, Axis};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
 /// Below this many multiply-adds a product runs on the calling thread: splitting it would
@@ -59,6 +59,40 @@ pub fn gemm(
             rsc,
             csc,
         );
+    }
+}
+
+/// A new matrix A B. Its memory is written once, by the kernel (no zero fill first): the
+/// products of LRP and backward write tens of megabytes per call.
+pub fn gemm_new(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
+    let (m, n) = (a.nrows(), b.ncols());
+    if a.ncols() == 0 {
+        return Array2::zeros((m, n));
+    }
+    let mut c = Array2::<f64>::uninit((m, n));
+    let c_ptr = c.as_mut_ptr() as *mut f64;
+    assert_eq!(a.ncols(), b.nrows(), "gemm_new: inner dimensions disagree");
+    // SAFETY: c is a fresh, standard-layout m x n allocation; with beta = 0 matrixmultiply
+    // writes every element of C without reading it, so after the call all of c is
+    // initialised. A and B are live views of the checked shapes.
+    unsafe {
+        matrixmultiply::dgemm(
+            m,
+            a.ncols(),
+            n,
+            1.0,
+            a.as_ptr(),
+            a.strides()[0],
+            a.strides()[1],
+            b.as_ptr(),
+            b.strides()[0],
+            b.strides()[1],
+            0.0,
+            c_ptr,
+            n as isize,
+            1,
+        );
+        c.assume_init()
     }
 }
 

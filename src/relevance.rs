@@ -8,9 +8,9 @@
 //! the identity for Linear and col2im for Convolution. No rule ever builds the
 //! rows x K x F tensor z_ij of the definitions: each term is one or two matrix products.
 
-use crate::gemm::gemm;
+use crate::gemm::{gemm, gemm_new};
 use crate::rule::{stabilize, Rule, SIMPLE_STABILIZER};
-use ndarray::{Array2, ArrayView1, ArrayView2, CowArray, Ix2, Zip};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
 
 /// How a factor matrix meets the layer input x_i.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,12 +50,13 @@ pub(crate) fn needs_input_rows(rule: Rule) -> bool {
 }
 
 /// The terms of `rule` for one block of rows. `cols` must be `Some` when
-/// [`needs_input_rows`] says so. Runs on the calling thread.
+/// [`needs_input_rows`] says so. `r` is scratch: the rules that divide it by their
+/// denominators do so in place instead of allocating a copy. Runs on the calling thread.
 pub(crate) fn dense_terms(
     rule: Rule,
     cols: Option<ArrayView2<f64>>,
     y: ArrayView2<f64>,
-    r: ArrayView2<f64>,
+    r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
     b: ArrayView1<f64>,
 ) -> Vec<Term> {
@@ -64,25 +65,18 @@ pub(crate) fn dense_terms(
         Rule::Epsilon(eps) => epsilon_terms(y, r, w, eps),
         Rule::AlphaBeta(alpha) => {
             let cols = cols.expect("alphabeta needs the input rows");
-            alphabeta_terms(cols, r, w, b, alpha)
+            alphabeta_terms(cols, r.view(), w, b, alpha)
         }
-        Rule::Flat => vec![flat_term(r, w.nrows())],
+        Rule::Flat => vec![flat_term(r.view(), w.nrows())],
         Rule::WSquare => vec![wsquare_term(r, w)],
     }
 }
 
-/// C = (R ./ (Y + eps sign(Y))) W^T, to be multiplied by x.
-fn epsilon_terms(
-    y: ArrayView2<f64>,
-    r: ArrayView2<f64>,
-    w: ArrayView2<f64>,
-    eps: f64,
-) -> Vec<Term> {
-    let s = Zip::from(&r)
-        .and(&y)
-        .map_collect(|&r, &y| r / stabilize(y, eps));
+/// C = (R ./ (Y + eps sign(Y))) W^T, to be multiplied by x. R is divided in place.
+fn epsilon_terms(y: ArrayView2<f64>, mut r: ArrayViewMut2<f64>, w: ArrayView2<f64>, eps: f64) -> Vec<Term> {
+    Zip::from(&mut r).and(&y).for_each(|r, &y| *r /= stabilize(y, eps));
     vec![Term {
-        factor: times_wt(s.view(), w),
+        factor: times_wt(r.view(), w),
         weight: InputWeight::X,
     }]
 }
@@ -176,22 +170,21 @@ fn flat_term(r: ArrayView2<f64>, fan_in: usize) -> Term {
     }
 }
 
-/// C = (R ./ colsum(W.^2)) (W.^2)^T. A filter whose weights are all zero passes nothing.
-fn wsquare_term(r: ArrayView2<f64>, w: ArrayView2<f64>) -> Term {
+/// C = (R ./ colsum(W.^2)) (W.^2)^T, R divided in place. A filter whose weights are all
+/// zero passes nothing.
+fn wsquare_term(mut r: ArrayViewMut2<f64>, w: ArrayView2<f64>) -> Term {
     let v = w.mapv(|v| v * v);
     let colsum = v.sum_axis(ndarray::Axis(0));
-    let s = Zip::from(&r)
+    Zip::from(&mut r)
         .and_broadcast(&colsum)
-        .map_collect(|&r, &z| if z == 0.0 { 0.0 } else { r / z });
+        .for_each(|r, &z| *r = if z == 0.0 { 0.0 } else { *r / z });
     Term {
-        factor: times_wt(s.view(), v.view()),
+        factor: times_wt(r.view(), v.view()),
         weight: InputWeight::One,
     }
 }
 
 /// S W^T for S (rows x F) and W (K x F).
 fn times_wt(s: ArrayView2<f64>, w: ArrayView2<f64>) -> Array2<f64> {
-    let mut c = Array2::zeros((s.nrows(), w.nrows()));
-    gemm(1.0, s, w.t(), 0.0, c.view_mut());
-    c
+    gemm_new(s, w.t())
 }

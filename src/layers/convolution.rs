@@ -8,7 +8,7 @@
 
 use super::{BackwardWants, ExpectedShape, ParamGrad};
 use crate::error::{LrpError, Result};
-use crate::gemm::gemm;
+use crate::gemm::{gemm, gemm_new};
 use crate::relevance::{dense_terms, needs_input_rows, InputWeight, Term};
 use crate::rule::Rule;
 use ndarray::{Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, Zip};
@@ -236,8 +236,7 @@ impl Convolution {
                 .zip(dy.par_chunks(spt * g.output_len()))
                 .for_each(|(dx, dy)| {
                     let rows = dy.len() / g.nf;
-                    let mut dcols = Array2::zeros((rows, g.k()));
-                    gemm(1.0, matrix(dy, rows, g.nf), wm.t(), 0.0, dcols.view_mut());
+                    let dcols = gemm_new(matrix(dy, rows, g.nf), wm.t());
                     g.col2im_add(dcols.as_slice().expect("owned"), dx);
                 });
             dx
@@ -277,21 +276,20 @@ impl Convolution {
         &self,
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
-        r: ArrayViewD<f64>,
+        mut r: ArrayD<f64>,
         rule: Rule,
     ) -> ArrayD<f64> {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
         let spt = g.samples_per_task(n);
-        let r = r.as_standard_layout();
-        let r = r.as_slice().expect("standard layout");
+        let r = slice(&mut r);
         let wm = self.w_matrix();
         let mut rx = ArrayD::zeros(x.raw_dim());
         slice(&mut rx)
             .par_chunks_mut(spt * g.input_len())
             .zip(slice_of(x).par_chunks(spt * g.input_len()))
             .zip(slice_of(y).par_chunks(spt * g.output_len()))
-            .zip(r.par_chunks(spt * g.output_len()))
+            .zip(r.par_chunks_mut(spt * g.output_len()))
             .for_each(|(((rx, x), y), r)| {
                 let rows = y.len() / g.nf;
                 let cols = needs_input_rows(rule).then(|| {
@@ -304,7 +302,7 @@ impl Convolution {
                     rule,
                     cols,
                     matrix(y, rows, g.nf),
-                    matrix(r, rows, g.nf),
+                    ArrayViewMut2::from_shape((rows, g.nf), r).expect("block shape"),
                     wm,
                     self.b.view(),
                 );

@@ -114,12 +114,12 @@ impl Linear {
         &self,
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
-        r: ArrayViewD<f64>,
+        r: ArrayD<f64>,
         rule: Rule,
     ) -> ArrayD<f64> {
         let x = Self::as_matrix(x);
         let y = Self::as_matrix(y);
-        let r = r
+        let mut r = r
             .into_dimensionality::<Ix2>()
             .expect("checked rank-2 relevance");
         let mut rx = Array2::zeros(x.raw_dim());
@@ -127,7 +127,7 @@ impl Linear {
             .into_par_iter()
             .zip(x.axis_chunks_iter(Axis(0), LRP_ROWS_PER_TASK))
             .zip(y.axis_chunks_iter(Axis(0), LRP_ROWS_PER_TASK))
-            .zip(r.axis_chunks_iter(Axis(0), LRP_ROWS_PER_TASK))
+            .zip(r.axis_chunks_iter_mut(Axis(0), LRP_ROWS_PER_TASK))
             .for_each(|(((mut rx, x), y), r)| {
                 let cols = needs_input_rows(rule).then_some(x);
                 for term in dense_terms(rule, cols, y, r, self.w.view(), self.b.view()) {

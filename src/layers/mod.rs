@@ -210,8 +210,8 @@ impl Layer {
         rule: Rule,
     ) -> ArrayD<f64> {
         match self {
-            Layer::Linear(l) => l.lrp(x, y, r.view(), rule),
-            Layer::Convolution(c) => c.lrp(x, y, r.view(), rule),
+            Layer::Linear(l) => l.lrp(x, y, r, rule),
+            Layer::Convolution(c) => c.lrp(x, y, r, rule),
             Layer::MaxPool(p) => p.lrp_max(x, y, r.view(), rule),
             Layer::SumPool(p) => p.lrp_sum(x, r.view(), rule),
             Layer::Flatten => flatten::backward(x, r),

@@ -153,9 +153,11 @@ impl Pool {
                 let y = &mut y[o..o + g.d];
                 y.copy_from_slice(&x[win[0]..win[0] + g.d]);
                 for &i in &win[1..] {
+                    // Inputs are finite (checked on entry): a plain comparison is the maximum
+                    // and vectorises, unlike the NaN-aware f64::max.
                     y.iter_mut()
                         .zip(&x[i..i + g.d])
-                        .for_each(|(y, &x)| *y = y.max(x));
+                        .for_each(|(y, &x)| *y = if x > *y { x } else { *y });
                 }
             })
         })
@@ -195,11 +197,11 @@ impl Pool {
             |g, s, x, dy, dx| {
                 let y = &ys[s * g.output_len()..(s + 1) * g.output_len()];
                 g.for_each_position(|o, win| {
+                    let (y, dy) = (&y[o..o + g.d], &dy[o..o + g.d]);
                     for &i in win {
+                        let (x, dx) = (&x[i..i + g.d], &mut dx[i..i + g.d]);
                         for c in 0..g.d {
-                            if x[i + c] == y[o + c] {
-                                dx[i + c] += dy[o + c];
-                            }
+                            dx[c] += is_max(x[c], y[c]) * dy[c];
                         }
                     }
                 })
@@ -249,12 +251,12 @@ impl Pool {
                 let y = &ys[s * g.output_len()..(s + 1) * g.output_len()];
                 let mut share = vec![0.0; g.d];
                 g.for_each_position(|o, win| {
+                    let y = &y[o..o + g.d];
                     share.fill(0.0);
                     for &i in win {
+                        let x = &x[i..i + g.d];
                         for c in 0..g.d {
-                            if x[i + c] == y[o + c] {
-                                share[c] += 1.0;
-                            }
+                            share[c] += is_max(x[c], y[c]);
                         }
                     }
                     // Every window holds its maximum at least once, so the count is >= 1.
@@ -263,10 +265,9 @@ impl Pool {
                         .zip(&r[o..o + g.d])
                         .for_each(|(s, &r)| *s = r / *s);
                     for &i in win {
+                        let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
                         for c in 0..g.d {
-                            if x[i + c] == y[o + c] {
-                                rx[i + c] += share[c];
-                            }
+                            rx[c] += is_max(x[c], y[c]) * share[c];
                         }
                     }
                 })
@@ -367,4 +368,11 @@ impl Pool {
             },
         )
     }
+}
+
+/// 1.0 where an input equals its window's maximum, else 0.0: a branch-free mask, so the
+/// loops over channels vectorise.
+#[inline]
+fn is_max(x: f64, max: f64) -> f64 {
+    f64::from(u8::from(x == max))
 }
