@@ -87,8 +87,14 @@ fn measure(workload: &str, net: &Network, x: &ArrayD<f64>, runs: usize) -> Row {
     for rep in 0..=runs {
         let (t_fwd, trace) = secs(|| net.trace(x.view()).unwrap());
         let r = top_class_relevance(trace.output());
-        let (t_eps, _) = secs(|| net.lrp_trace(&trace, r.view(), Some(Rule::Epsilon(0.01))).unwrap());
-        let (t_ab, _) = secs(|| net.lrp_trace(&trace, r.view(), Some(Rule::AlphaBeta(1.0))).unwrap());
+        let (t_eps, _) = secs(|| {
+            net.lrp_trace(&trace, r.view(), Some(Rule::Epsilon(0.01)))
+                .unwrap()
+        });
+        let (t_ab, _) = secs(|| {
+            net.lrp_trace(&trace, r.view(), Some(Rule::AlphaBeta(1.0)))
+                .unwrap()
+        });
         if rep > 0 {
             // Repetition 0 warms caches and the allocator.
             fwd.push(t_fwd);
@@ -110,8 +116,12 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     // `cargo bench --bench lrp_bench -- cnn64` runs only the workloads whose name contains
     // one of the given words.
-    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let wanted =
+        |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
     let reps = |full: usize| if quick { (full / 4).max(3) } else { full };
     let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/golden");
     let lenet = model_io::read(golden.join("lenet5.txt")).expect("../shared/golden/lenet5.txt");

@@ -10,7 +10,7 @@
 
 use crate::gemm::{gemm, gemm_new};
 use crate::rule::{stabilize, Rule, SIMPLE_STABILIZER};
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
 
 /// How a factor matrix meets the layer input x_i.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,14 +26,20 @@ pub(crate) enum InputWeight {
 }
 
 impl InputWeight {
-    /// The weight for one input value.
-    #[inline]
-    pub(crate) fn apply(self, x: f64) -> f64 {
+    /// out += factor .* weight(x), elementwise over equally long slices. The match sits
+    /// outside the loops so that each loop vectorises; inputs are finite (checked on
+    /// entry), so plain comparisons stand in for the NaN-aware max and min.
+    pub(crate) fn accumulate(self, out: &mut [f64], factor: &[f64], x: &[f64]) {
+        let triples = out.iter_mut().zip(factor).zip(x);
         match self {
-            InputWeight::X => x,
-            InputWeight::Positive => x.max(0.0),
-            InputWeight::Negative => x.min(0.0),
-            InputWeight::One => 1.0,
+            InputWeight::X => triples.for_each(|((o, &c), &x)| *o += c * x),
+            InputWeight::Positive => {
+                triples.for_each(|((o, &c), &x)| *o += c * if x > 0.0 { x } else { 0.0 })
+            }
+            InputWeight::Negative => {
+                triples.for_each(|((o, &c), &x)| *o += c * if x < 0.0 { x } else { 0.0 })
+            }
+            InputWeight::One => out.iter_mut().zip(factor).for_each(|(o, &c)| *o += c),
         }
     }
 }
@@ -73,8 +79,15 @@ pub(crate) fn dense_terms(
 }
 
 /// C = (R ./ (Y + eps sign(Y))) W^T, to be multiplied by x. R is divided in place.
-fn epsilon_terms(y: ArrayView2<f64>, mut r: ArrayViewMut2<f64>, w: ArrayView2<f64>, eps: f64) -> Vec<Term> {
-    Zip::from(&mut r).and(&y).for_each(|r, &y| *r /= stabilize(y, eps));
+fn epsilon_terms(
+    y: ArrayView2<f64>,
+    mut r: ArrayViewMut2<f64>,
+    w: ArrayView2<f64>,
+    eps: f64,
+) -> Vec<Term> {
+    Zip::from(&mut r)
+        .and(&y)
+        .for_each(|r, &y| *r /= stabilize(y, eps));
     vec![Term {
         factor: times_wt(r.view(), w),
         weight: InputWeight::X,
@@ -107,24 +120,22 @@ fn alphabeta_terms(
     let xn = has_neg.then(|| split(|v| v.min(0.0), has_pos));
     let wp = w.mapv(|v| v.max(0.0));
     let wn = w.mapv(|v| v.min(0.0));
-    // coef * R ./ (x+ w_a + x- w_b + bias part + stabiliser), the share of one sign.
-    let share =
-        |w_a: &Array2<f64>, w_b: &Array2<f64>, bias: fn(f64) -> f64, stab: f64, coef: f64| {
-            let mut z = Array2::zeros(r.raw_dim());
-            if let Some(xp) = &xp {
-                gemm(1.0, xp.view(), w_a.view(), 1.0, z.view_mut());
-            }
-            if let Some(xn) = &xn {
-                gemm(1.0, xn.view(), w_b.view(), 1.0, z.view_mut());
-            }
-            Zip::from(&mut z)
-                .and(&r)
-                .and_broadcast(&b)
-                .for_each(|z, &r, &b| {
-                    *z = coef * r / (*z + bias(b) + stab);
-                });
-            z
-        };
+    // coef * R ./ (x+ w_a + x- w_b + offset), the share of one sign; `offset` holds the
+    // bias part and the stabiliser per output.
+    let share = |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, coef: f64| {
+        let mut z = Array2::zeros(r.raw_dim());
+        if let Some(xp) = &xp {
+            gemm(1.0, xp.view(), w_a.view(), 1.0, z.view_mut());
+        }
+        if let Some(xn) = &xn {
+            gemm(1.0, xn.view(), w_b.view(), 1.0, z.view_mut());
+        }
+        Zip::from(&mut z)
+            .and(&r)
+            .and_broadcast(&offset)
+            .for_each(|z, &r, &offset| *z = coef * r / (*z + offset));
+        z
+    };
     // Factors for x+ and for x-, accumulated over the alpha and beta terms.
     let mut on_xp: Option<Array2<f64>> = None;
     let mut on_xn: Option<Array2<f64>> = None;
@@ -138,12 +149,12 @@ fn alphabeta_terms(
         }
     };
     if alpha != 0.0 {
-        let s = share(&wp, &wn, |b| b.max(0.0), SIMPLE_STABILIZER, alpha);
+        let s = share(&wp, &wn, b.mapv(|b| b.max(0.0) + SIMPLE_STABILIZER), alpha);
         add(&mut on_xp, has_pos, &s, &wp);
         add(&mut on_xn, has_neg, &s, &wn);
     }
     if beta != 0.0 {
-        let s = share(&wn, &wp, |b| b.min(0.0), -SIMPLE_STABILIZER, beta);
+        let s = share(&wn, &wp, b.mapv(|b| b.min(0.0) - SIMPLE_STABILIZER), beta);
         add(&mut on_xp, has_pos, &s, &wn);
         add(&mut on_xn, has_neg, &s, &wp);
     }

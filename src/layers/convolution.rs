@@ -11,7 +11,7 @@ use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new};
 use crate::relevance::{dense_terms, needs_input_rows, InputWeight, Term};
 use crate::rule::Rule;
-use ndarray::{Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, Zip};
+use ndarray::{Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
@@ -331,23 +331,20 @@ fn scatter_terms(
             rx.iter_mut().zip(x).for_each(|(r, &x)| *r *= x);
         }
         (Some(cols), _) => {
-            let mut rcols = Array2::zeros(cols.raw_dim());
+            let cols = cols.as_slice().expect("im2col rows are contiguous");
+            let mut rcols = vec![0.0; cols.len()];
             for term in &terms {
-                Zip::from(&mut rcols)
-                    .and(&term.factor)
-                    .and(&cols)
-                    .for_each(|r, &c, &x| *r += c * term.weight.apply(x));
+                term.weight
+                    .accumulate(&mut rcols, term.factor.as_slice().expect("owned"), cols);
             }
-            g.col2im_add(rcols.as_slice().expect("owned"), rx);
+            g.col2im_add(&rcols, rx);
         }
         (None, _) => {
             let mut scattered = vec![0.0; rx.len()];
             for term in terms {
                 scattered.fill(0.0);
                 g.col2im_add(term.factor.as_slice().expect("owned"), &mut scattered);
-                for ((r, &s), &x) in rx.iter_mut().zip(&scattered).zip(x) {
-                    *r += s * term.weight.apply(x);
-                }
+                term.weight.accumulate(rx, &scattered, x);
             }
         }
     }

@@ -5,7 +5,7 @@ use crate::error::{LrpError, Result};
 use crate::gemm::par_gemm;
 use crate::relevance::{dense_terms, needs_input_rows};
 use crate::rule::Rule;
-use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2, Zip};
+use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2};
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
@@ -130,11 +130,15 @@ impl Linear {
             .zip(r.axis_chunks_iter_mut(Axis(0), LRP_ROWS_PER_TASK))
             .for_each(|(((mut rx, x), y), r)| {
                 let cols = needs_input_rows(rule).then_some(x);
+                let rx = rx
+                    .as_slice_mut()
+                    .expect("row blocks of a C-order array are contiguous");
+                let x = x
+                    .as_slice()
+                    .expect("row blocks of a C-order array are contiguous");
                 for term in dense_terms(rule, cols, y, r, self.w.view(), self.b.view()) {
-                    Zip::from(&mut rx)
-                        .and(&term.factor)
-                        .and(&x)
-                        .for_each(|rx, &c, &x| *rx += c * term.weight.apply(x));
+                    term.weight
+                        .accumulate(rx, term.factor.as_slice().expect("owned"), x);
                 }
             });
         rx.into_dyn()

@@ -278,69 +278,86 @@ impl Pool {
     /// SumPool: x_i / S_j R_j with the rule's stabiliser (S_j the plain window sum), the
     /// alphabeta split by the sign of x_i, or uniform (flat, ww).
     pub(crate) fn lrp_sum(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: Rule) -> ArrayD<f64> {
-        let (eps, alpha) = match rule {
-            Rule::Flat | Rule::WSquare => return self.lrp_uniform(x, r),
-            Rule::Simple => (SUMPOOL_STABILIZER, None),
-            Rule::Epsilon(e) => (e, None),
-            Rule::AlphaBeta(a) => (0.0, Some(a)),
-        };
+        match rule {
+            Rule::Flat | Rule::WSquare => self.lrp_uniform(x, r),
+            Rule::Simple => self.lrp_sum_ratio(x, r, SUMPOOL_STABILIZER),
+            Rule::Epsilon(eps) => self.lrp_sum_ratio(x, r, eps),
+            Rule::AlphaBeta(alpha) => self.lrp_sum_alphabeta(x, r, alpha),
+        }
+    }
+
+    /// x_i / (S_j + eps sign(S_j)) R_j.
+    fn lrp_sum_ratio(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, eps: f64) -> ArrayD<f64> {
         let r = r.as_standard_layout();
         self.per_sample(
             x,
             r.as_slice().expect("standard layout"),
             true,
             |g, _, x, r, rx| {
-                // Per channel: the factor for x (or for x+ and x-) of this window.
-                let mut fp = vec![0.0; g.d];
+                // Per channel of the window: S_j, then R_j / stabilised S_j.
+                let mut factor = vec![0.0; g.d];
+                g.for_each_position(|o, win| {
+                    factor.fill(0.0);
+                    for &i in win {
+                        factor
+                            .iter_mut()
+                            .zip(&x[i..i + g.d])
+                            .for_each(|(f, &x)| *f += x);
+                    }
+                    factor
+                        .iter_mut()
+                        .zip(&r[o..o + g.d])
+                        .for_each(|(f, &r)| *f = r / stabilize(*f, eps));
+                    for &i in win {
+                        let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
+                        for c in 0..g.d {
+                            rx[c] += x[c] * factor[c];
+                        }
+                    }
+                })
+            },
+        )
+    }
+
+    /// alpha x+_i / (S+_j + 1e-16) R_j + beta x-_i / (S-_j - 1e-16) R_j, beta = 1 - alpha;
+    /// a zero coefficient skips its term, as in the toolbox.
+    fn lrp_sum_alphabeta(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, alpha: f64) -> ArrayD<f64> {
+        let beta = 1.0 - alpha;
+        let r = r.as_standard_layout();
+        self.per_sample(
+            x,
+            r.as_slice().expect("standard layout"),
+            true,
+            |g, _, x, r, rx| {
+                let mut fpos = vec![0.0; g.d];
                 let mut fneg = vec![0.0; g.d];
                 g.for_each_position(|o, win| {
-                    fp.fill(0.0);
+                    fpos.fill(0.0);
                     fneg.fill(0.0);
                     for &i in win {
+                        let x = &x[i..i + g.d];
                         for c in 0..g.d {
-                            let v = x[i + c];
-                            match alpha {
-                                None => fp[c] += v,
-                                Some(_) => {
-                                    fp[c] += v.max(0.0);
-                                    fneg[c] += v.min(0.0);
-                                }
-                            }
+                            fpos[c] += positive(x[c]);
+                            fneg[c] += negative(x[c]);
                         }
                     }
                     let r = &r[o..o + g.d];
-                    match alpha {
-                        None => {
-                            for c in 0..g.d {
-                                fp[c] = r[c] / stabilize(fp[c], eps);
-                            }
-                            for &i in win {
-                                for c in 0..g.d {
-                                    rx[i + c] += x[i + c] * fp[c];
-                                }
-                            }
-                        }
-                        Some(alpha) => {
-                            let beta = 1.0 - alpha;
-                            // A zero coefficient skips its term, as in the toolbox.
-                            for c in 0..g.d {
-                                fp[c] = if alpha != 0.0 {
-                                    alpha * r[c] / (fp[c] + SIMPLE_STABILIZER)
-                                } else {
-                                    0.0
-                                };
-                                fneg[c] = if beta != 0.0 {
-                                    beta * r[c] / (fneg[c] - SIMPLE_STABILIZER)
-                                } else {
-                                    0.0
-                                };
-                            }
-                            for &i in win {
-                                for c in 0..g.d {
-                                    let v = x[i + c];
-                                    rx[i + c] += v.max(0.0) * fp[c] + v.min(0.0) * fneg[c];
-                                }
-                            }
+                    for c in 0..g.d {
+                        fpos[c] = if alpha != 0.0 {
+                            alpha * r[c] / (fpos[c] + SIMPLE_STABILIZER)
+                        } else {
+                            0.0
+                        };
+                        fneg[c] = if beta != 0.0 {
+                            beta * r[c] / (fneg[c] - SIMPLE_STABILIZER)
+                        } else {
+                            0.0
+                        };
+                    }
+                    for &i in win {
+                        let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
+                        for c in 0..g.d {
+                            rx[c] += positive(x[c]) * fpos[c] + negative(x[c]) * fneg[c];
                         }
                     }
                 })
@@ -375,4 +392,24 @@ impl Pool {
 #[inline]
 fn is_max(x: f64, max: f64) -> f64 {
     f64::from(u8::from(x == max))
+}
+
+/// max(x, 0) for finite x, as a select that vectorises.
+#[inline]
+fn positive(x: f64) -> f64 {
+    if x > 0.0 {
+        x
+    } else {
+        0.0
+    }
+}
+
+/// min(x, 0) for finite x, as a select that vectorises.
+#[inline]
+fn negative(x: f64) -> f64 {
+    if x < 0.0 {
+        x
+    } else {
+        0.0
+    }
 }
