@@ -127,19 +127,20 @@ fn main() {
     let lenet = model_io::read(golden.join("lenet5.txt")).expect("../shared/golden/lenet5.txt");
     let mut rows = Vec::new();
     for (batch, runs) in [(1, 200), (64, 30), (256, 15)] {
-        let x = lenet_inputs(&golden, batch);
-        rows.push(measure(
-            &format!("LeNet-5, B={batch}"),
-            &lenet,
-            &x,
-            reps(runs),
-        ));
+        let name = format!("LeNet-5, B={batch}");
+        if wanted(&name) {
+            let x = lenet_inputs(&golden, batch);
+            rows.push(measure(&name, &lenet, &x, reps(runs)));
+        }
     }
-    let cnn = cnn64();
-    let normal = Normal::new(0.0, 1.0).unwrap();
-    let mut rng = lrp::seeded_rng(7);
-    let x = Array4::from_shape_simple_fn((64, 64, 64, 3), || normal.sample(&mut rng)).into_dyn();
-    rows.push(measure("cnn64, B=64", &cnn, &x, reps(8)));
+    if wanted("cnn64, B=64") {
+        let cnn = cnn64();
+        let normal = Normal::new(0.0, 1.0).unwrap();
+        let mut rng = lrp::seeded_rng(7);
+        let x =
+            Array4::from_shape_simple_fn((64, 64, 64, 3), || normal.sample(&mut rng)).into_dyn();
+        rows.push(measure("cnn64, B=64", &cnn, &x, reps(12)));
+    }
 
     println!(
         "threads: {}, f64, median of repeated runs{}",

@@ -114,6 +114,11 @@ impl Geometry {
 }
 
 impl Convolution {
+    /// The toolbox's default filter size [hf, wf, df, nf].
+    pub const DEFAULT_FILTER: [usize; 4] = [5, 5, 3, 32];
+    /// The toolbox's default stride.
+    pub const DEFAULT_STRIDE: (usize, usize) = (2, 2);
+
     /// A layer with the given filters, biases and stride (both at least 1).
     pub fn new(w: Array4<f64>, b: Array1<f64>, stride: (usize, usize)) -> Result<Convolution> {
         let nf = w.dim().3;
