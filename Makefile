@@ -1,19 +1,36 @@
-# The project's entry points. `make test` is the README's test command and what CI runs.
+# The project's entry points. `make test` is the README's test command and what CI runs:
+# it fails if any suite cannot run.
 CARGO ?= cargo
+PREFIX ?= /usr/local
+DESTDIR ?=
+# The release library every C, C++ and MATLAB suite links against.
+LIBDIR := target/release
+LIB := $(LIBDIR)/liblrp.so
 
-.PHONY: test lint rust-tests bench
+.PHONY: test lint rust-tests lib bench c-suite dist-suite
 
 ## Everything CI checks: formatting, lints, and every test suite.
-test: lint rust-tests
+test: lint rust-tests c-suite dist-suite
 
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --release -- -D warnings
 
-## Unit, golden-parity, property and error tests (release: the golden cases run faster).
+## Unit, golden-parity, property, error, header and training tests.
 rust-tests:
 	$(CARGO) test --release
+
+## liblrp.so, liblrp.a and include/lrp.h.
+lib:
+	$(CARGO) build --release --lib
+
+$(LIB): lib
 
 ## The speed table of the README (forward and forward + LRP, 2 threads, f64).
 bench:
 	$(CARGO) bench --bench lrp_bench
+
+# The C test suite (tests/c), its sanitizer and valgrind runs: target c-suite.
+include mk/c.mk
+# Installation, pkg-config, the C example and the C++ wrapper: targets install, dist-suite.
+include mk/dist.mk

@@ -28,6 +28,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod data_io;
 mod error;
+pub mod ffi;
 mod gemm;
 mod layers;
 pub mod model_io;

@@ -1,0 +1,31 @@
+//! The C ABI: `extern "C"` functions prefixed `lrp_` around opaque handles, generated into
+//! `include/lrp.h` by cbindgen (see build.rs).
+//!
+//! Conventions (the header repeats them):
+//! - Every fallible function returns an `int32_t` status: `LRP_OK` (0) or one of the
+//!   `LRP_ERR_*` codes. `lrp_last_error()` gives the calling thread's message for its last
+//!   failure. Functions returning a handle return NULL on failure.
+//! - Outputs (buffers and scalars) are written only on success; on failure they are left
+//!   as they were.
+//! - No panic crosses the boundary: it becomes `LRP_ERR_PANIC`.
+//! - Arrays are doubles with an explicit length and an `int32_t layout`:
+//!   `LRP_LAYOUT_ROW_MAJOR` (C) or `LRP_LAYOUT_COL_MAJOR` (MATLAB, Fortran). Shapes are
+//!   batch first (N x M, or N x H x W x D) in both layouts; the library converts.
+//! - Output buffers are allocated by the caller.
+//!
+//! Data flows from the exports here into the core (`crate::Network`) and back; this layer
+//! only checks and converts arguments.
+
+// In the order the header lists them: status and errors, handles and layers, compute,
+// training, then the argument helpers (no exports).
+mod args;
+mod compute;
+mod network;
+mod status;
+mod train;
+
+pub use args::{LRP_LAYOUT_COL_MAJOR, LRP_LAYOUT_ROW_MAJOR};
+pub use compute::*;
+pub use network::*;
+pub use status::*;
+pub use train::*;
