@@ -20,6 +20,8 @@
 //! Arrays are f64, C order, batch first; image batches are N x H x W x D. The numerical
 //! contract is the project's SPEC.md.
 
+#![warn(missing_docs)]
+
 /// See Cargo.toml: reusing large blocks instead of page-faulting fresh ones each call.
 /// Rust programs that bring their own global allocator disable the `mimalloc` feature.
 #[cfg(feature = "mimalloc")]
