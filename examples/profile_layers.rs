@@ -4,47 +4,29 @@
 //!
 //! Run: `cargo run --release --example profile_layers [eps|ab] [cnn64|lenet]`.
 
-use lrp::{model_io, Convolution, Layer, Linear, Network, Pool, Rule};
-use ndarray::{Array4, ArrayD};
-use rand_distr::{Distribution, Normal};
+#[path = "../benches/support/workloads.rs"]
+mod workloads;
+
+use lrp::{model_io, Layer, Network, Rule};
+use ndarray::ArrayD;
 use std::time::Instant;
 
-/// The benchmark's cnn64 and a random 64 x 64 x 64 x 3 batch.
+/// The benchmark's cnn64 and its random batch.
 fn cnn64() -> (Vec<Layer>, ArrayD<f64>) {
-    let mut rng = lrp::seeded_rng(64);
-    let conv = |f: [usize; 4], rng: &mut _| {
-        Layer::Convolution(Convolution::random(f, (1, 1), rng).unwrap())
-    };
-    let pool = || Layer::MaxPool(Pool::new((2, 2), (2, 2)).unwrap());
-    let layers = vec![
-        conv([3, 3, 3, 32], &mut rng),
-        Layer::Rect,
-        pool(),
-        conv([3, 3, 32, 64], &mut rng),
-        Layer::Rect,
-        pool(),
-        conv([3, 3, 64, 128], &mut rng),
-        Layer::Rect,
-        pool(),
-        Layer::Flatten,
-        Layer::Linear(Linear::random(4608, 256, &mut rng).unwrap()),
-        Layer::Rect,
-        Layer::Linear(Linear::random(256, 10, &mut rng).unwrap()),
-    ];
-    let normal = Normal::new(0.0, 1.0).unwrap();
-    let mut rng = lrp::seeded_rng(7);
-    let x = Array4::from_shape_simple_fn((64, 64, 64, 3), || normal.sample(&mut rng)).into_dyn();
-    (layers, x)
+    (
+        workloads::cnn64().layers().cloned().collect(),
+        workloads::cnn64_inputs(),
+    )
 }
 
-/// LeNet-5 from the shared golden data and a 256 x 32 x 32 x 1 pattern batch.
+/// LeNet-5 and 256 MNIST images from the shared golden data.
 fn lenet() -> (Vec<Layer>, ArrayD<f64>) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/golden/lenet5.txt");
-    let net = model_io::read(path).expect("../shared/golden/lenet5.txt");
-    let x = Array4::from_shape_fn((256, 32, 32, 1), |(a, b, c, _)| {
-        ((a * 7 + b * 3 + c * 5) % 17) as f64 / 8.0 - 1.0
-    });
-    (net.layers().cloned().collect(), x.into_dyn())
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden");
+    let net = model_io::read(golden.join("lenet5.txt")).expect("../shared/golden/lenet5.txt");
+    (
+        net.layers().cloned().collect(),
+        workloads::lenet_inputs(&golden, 256),
+    )
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
