@@ -35,6 +35,31 @@
 #define LRP_LAYOUT_COL_MAJOR 1
 
 /*
+ `.npy` element type float64 (numpy `<f8`).
+ */
+#define LRP_DTYPE_F64 1
+
+/*
+ `.npy` element type float32 (numpy `<f4`).
+ */
+#define LRP_DTYPE_F32 2
+
+/*
+ `.npy` element type uint8 (numpy `|u1`).
+ */
+#define LRP_DTYPE_U8 3
+
+/*
+ `.npy` element type int32 (numpy `<i4`).
+ */
+#define LRP_DTYPE_I32 4
+
+/*
+ `.npy` element type int64 (numpy `<i8`).
+ */
+#define LRP_DTYPE_I64 5
+
+/*
  Selects a layer's weights W in the parameter functions.
  */
 #define LRP_PARAM_W 0
@@ -154,11 +179,6 @@ typedef struct LrpNetwork LrpNetwork;
  */
 typedef struct LrpTrainOptions LrpTrainOptions;
 
-/*
- The toolbox's default filter size [hf, wf, df, nf].
- */
-#define Convolution_DEFAULT_FILTER { 5, 5, 3, 32, }
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -269,6 +289,109 @@ int32_t lrp_network_explain(const LrpNetwork *net,
                             double param,
                             double *out,
                             size_t out_len);
+
+/*
+ Reads the header of the `.npy` file at `path` and writes its number of dimensions to
+ `*rank` (0 for a scalar array), its element type to `*dtype` (an `LRP_DTYPE_*` code) and
+ the order of its elements in the file to `*file_layout` (`LRP_LAYOUT_ROW_MAJOR` for C
+ order, `LRP_LAYOUT_COL_MAJOR` for Fortran order). Ask `lrp_npy_dim` for each dimension,
+ then read with `lrp_npy_read`; the file's order does not matter to `lrp_npy_read`.
+ Errors: `LRP_ERR_IO` (cannot open), `LRP_ERR_PARSE` (not an `.npy` file, or an element
+ type other than the five supported). Thread-safe.
+
+ # Safety
+ `path` NULL or a NUL-terminated string; `rank`, `dtype`, `file_layout` NULL or writable.
+ */
+int32_t lrp_npy_info(const char *path, int32_t *rank, int32_t *dtype, int32_t *file_layout);
+
+/*
+ Writes dimension `axis` (0-based, below the rank of `lrp_npy_info`) of the array in the
+ `.npy` file at `path` to `*dim`. Thread-safe.
+
+ # Safety
+ `path` NULL or a NUL-terminated string; `dim` NULL or writable.
+ */
+int32_t lrp_npy_dim(const char *path, size_t axis, size_t *dim);
+
+/*
+ Reads the whole `.npy` array at `path` (any rank, any of the five element types, C or
+ Fortran order in the file) as doubles into `out`, which must hold at least the product
+ of the dimensions (1 for a scalar array); the first that many doubles are written, in
+ `layout`: with `LRP_LAYOUT_COL_MAJOR` the buffer is the MATLAB array of size
+ [d0 d1 ...], with `LRP_LAYOUT_ROW_MAJOR` numpy's C order. Integers above 2^53 lose
+ precision. Thread-safe.
+
+ # Safety
+ `path` NULL or a NUL-terminated string; `out` NULL or `out_len` writable doubles.
+ */
+int32_t lrp_npy_read(const char *path, double *out, size_t out_len, int32_t layout);
+
+/*
+ Writes `data_len` doubles from `data` as an `.npy` file at `path` (replaced if it
+ exists). The array has `rank` dimensions (0 to 6) `d0`..`d5` (those past the rank are
+ ignored; `data_len` must be their product, 1 for rank 0), and `data` holds it in
+ `layout`. `dtype` (`LRP_DTYPE_*`) is the element type in the file: float32 rounds, the
+ integer types need integral values in range (else `LRP_ERR_INVALID_ARGUMENT` naming the
+ first offending index, and no file is written). `file_layout` is the order in the file
+ (`LRP_LAYOUT_ROW_MAJOR`: C order, numpy's default; `LRP_LAYOUT_COL_MAJOR`: Fortran
+ order); arrays that are both, such as rank 0 and 1, are marked C order as numpy does.
+ numpy reads either order as the same array. Thread-safe.
+
+ # Safety
+ `path` NULL or a NUL-terminated string; `data` NULL or `data_len` readable doubles.
+ */
+int32_t lrp_npy_write(const char *path,
+                      const double *data,
+                      size_t data_len,
+                      int32_t rank,
+                      size_t d0,
+                      size_t d1,
+                      size_t d2,
+                      size_t d3,
+                      size_t d4,
+                      size_t d5,
+                      int32_t layout,
+                      int32_t dtype,
+                      int32_t file_layout);
+
+/*
+ Writes the number of rows and columns of the plain-text matrix file at `path` to
+ `*rows` and `*cols` (0 and 0 for a file without numbers). The format: one row per line,
+ values separated by whitespace or commas, `#` and `%` start comments. Errors:
+ `LRP_ERR_IO`, `LRP_ERR_PARSE` (with the line: a value that is not a number, or a row
+ of another length). Parses the whole file. Thread-safe.
+
+ # Safety
+ `path` NULL or a NUL-terminated string; `rows`, `cols` NULL or writable.
+ */
+int32_t lrp_txt_shape(const char *path, size_t *rows, size_t *cols);
+
+/*
+ Reads the plain-text matrix file at `path` (see `lrp_txt_shape`) into `out`, which
+ must hold at least rows x cols doubles, as a rows x cols matrix in `layout`.
+ Thread-safe.
+
+ # Safety
+ `path` NULL or a NUL-terminated string; `out` NULL or `out_len` writable doubles.
+ */
+int32_t lrp_txt_read(const char *path, double *out, size_t out_len, int32_t layout);
+
+/*
+ Writes the `rows` x `cols` matrix in `data` (`data_len` = rows x cols doubles, in
+ `layout`) to `path` as plain text (replaced if it exists): one line per row, values
+ separated by single spaces, each the shortest decimal that reads back as the same
+ double (NaN, Inf, -Inf as MATLAB writes them). numpy's `loadtxt` and MATLAB's `load`
+ read it. Thread-safe.
+
+ # Safety
+ `path` NULL or a NUL-terminated string; `data` NULL or `data_len` readable doubles.
+ */
+int32_t lrp_txt_write(const char *path,
+                      const double *data,
+                      size_t data_len,
+                      size_t rows,
+                      size_t cols,
+                      int32_t layout);
 
 /*
  The library version, e.g. "0.1.0". Static storage; never NULL. Thread-safe.
@@ -550,6 +673,175 @@ int32_t lrp_network_output_shape(const LrpNetwork *net,
                                  size_t *o2,
                                  size_t *o3,
                                  int32_t *out_rank);
+
+/*
+ Colours `u_len` values `u` (in [0, 1]; clipped, NaN counts as 0) with the colour map
+ named `cmap` and writes their RGB colours to `rgb` as a `u_len` x 3 matrix in `layout`
+ (`rgb_len` >= 3 `u_len`). Names, case-insensitive: "jet" (MATLAB's jet(255), the
+ heatmap default), "binary" (1-gray(255), the input default), "gray", the toolbox's
+ "gray-red", "gray-red2", "black-green", "black-firered", "black-yellow" (alias
+ "blue-black-yellow"), and zennit's "seismic", "bwr", "coldnhot". An unknown name is
+ `LRP_ERR_INVALID_ARGUMENT` (the message lists the known ones). For heatmaps,
+ u = (t + 1) / 2 where t in [-1, 1] is the relevance over its largest magnitude.
+
+ # Safety
+ `cmap` NULL or a NUL-terminated string; `u` NULL or `u_len` readable doubles; `rgb`
+ NULL or `rgb_len` writable doubles.
+ */
+int32_t lrp_render_colormap(const char *cmap,
+                            const double *u,
+                            size_t u_len,
+                            int32_t layout,
+                            double *rgb,
+                            size_t rgb_len);
+
+/*
+ The toolbox's `hm_to_rgb`: the relevance map `r` (an `h` x `w` image, `r_len` = h w
+ doubles in `layout`) as an RGB image of (h `scaling`) x (w `scaling`) x 3 doubles in
+ [0, 1], written to `out` in `layout` (`out_len` at least that).
+
+ With `normalize` nonzero, `r` is divided by its largest magnitude (an all-zero map stays
+ 0); with 0 it is taken as already in [-1, 1] and clipped. The value t is coloured at
+ u = (t + 1) / 2 with the map named `cmap` (NULL: "jet"; see `lrp_render_colormap`),
+ and every pixel repeated `scaling` (>= 1) times along both axes. `x`, if not NULL, is
+ the input the map explains (`x_len` = h w doubles, same layout; ignored when NULL): its
+ Canny edges (skimage's detector on the enlarged input, Gaussian `sigma` >= 0 in pixels
+ of the enlarged image, thresholds 0.1 and 0.2; the toolbox uses 2) are drawn in black.
+ NaN or infinite values are `LRP_ERR_NON_FINITE`. Thread-safe.
+
+ # Safety
+ `r` NULL or `r_len` readable doubles; `x` NULL or `x_len` readable doubles; `cmap` NULL
+ or a NUL-terminated string; `out` NULL or `out_len` writable doubles.
+ */
+int32_t lrp_render_hm_to_rgb(const double *r,
+                             size_t r_len,
+                             size_t h,
+                             size_t w,
+                             const double *x,
+                             size_t x_len,
+                             size_t scaling,
+                             double sigma,
+                             const char *cmap,
+                             int32_t normalize,
+                             int32_t layout,
+                             double *out,
+                             size_t out_len);
+
+/*
+ The toolbox's `digit_to_rgb`: the input image `x` (`h` x `w`, `x_len` = h w doubles in
+ `layout`) scaled so that its minimum is 0 and its maximum 1 (a constant image is all 0),
+ coloured with the map named `cmap` (NULL: "binary", white background with dark strokes
+ for high values; see `lrp_render_colormap`) and enlarged `scaling` (>= 1) times: an
+ (h scaling) x (w scaling) x 3 image written to `out` in `layout`. Thread-safe.
+
+ # Safety
+ `x` NULL or `x_len` readable doubles; `cmap` NULL or a NUL-terminated string; `out`
+ NULL or `out_len` writable doubles.
+ */
+int32_t lrp_render_digit_to_rgb(const double *x,
+                                size_t x_len,
+                                size_t h,
+                                size_t w,
+                                size_t scaling,
+                                const char *cmap,
+                                int32_t layout,
+                                double *out,
+                                size_t out_len);
+
+/*
+ The toolbox's `enlarge_image`: repeats every pixel of the `h` x `w` x `d` image `img`
+ (`img_len` = h w d doubles in `layout`; `d` = 1 for a grey image) `scaling` (>= 1) times
+ along height and width, writing the (h scaling) x (w scaling) x d result to `out` in
+ `layout`. Thread-safe.
+
+ # Safety
+ `img` NULL or `img_len` readable doubles; `out` NULL or `out_len` writable doubles.
+ */
+int32_t lrp_render_enlarge(const double *img,
+                           size_t img_len,
+                           size_t h,
+                           size_t w,
+                           size_t d,
+                           size_t scaling,
+                           int32_t layout,
+                           double *out,
+                           size_t out_len);
+
+/*
+ The toolbox's `repaint_corner_pixels`, in place: the top-left and bottom-right
+ `scaling` x `scaling` blocks of the `h` x `w` x 3 image `img` (`img_len` = 3 h w
+ doubles in `layout`) take the mean colour of the three pixels just outside each block.
+ Needs h and w larger than `scaling`. `img` is changed only on success. Thread-safe.
+
+ # Safety
+ `img` NULL or `img_len` readable and writable doubles.
+ */
+int32_t lrp_render_repaint_corner_pixels(double *img,
+                                         size_t img_len,
+                                         size_t h,
+                                         size_t w,
+                                         size_t scaling,
+                                         int32_t layout);
+
+/*
+ The Canny edges of the `h` x `w` grey image `x` (`x_len` = h w doubles in `layout`), as
+ scikit-image's `feature.canny` finds them: Gaussian smoothing with standard deviation
+ `sigma` (>= 0, pixels), Sobel gradients, non-maximum suppression, hysteresis between
+ `low` and `high` (0 <= low <= high; skimage's defaults, used by `lrp_render_hm_to_rgb`,
+ are 0.1 and 0.2). Writes an `h` x `w` map to `edges` in `layout`: 1.0 on an edge, 0.0
+ elsewhere (the one-pixel border is never an edge). Thread-safe.
+
+ # Safety
+ `x` NULL or `x_len` readable doubles; `edges` NULL or `edges_len` writable doubles.
+ */
+int32_t lrp_render_canny(const double *x,
+                         size_t x_len,
+                         size_t h,
+                         size_t w,
+                         double sigma,
+                         double low,
+                         double high,
+                         int32_t layout,
+                         double *edges,
+                         size_t edges_len);
+
+/*
+ Writes the `h` x `w` x 3 RGB image `img` (`img_len` = 3 h w doubles in `layout`, values
+ in [0, 1]; clipped, then rounded to 8 bits as MATLAB's `imwrite` does) to `path` as an
+ 8-bit RGB PNG, replacing any file there. NaN or infinite values are
+ `LRP_ERR_NON_FINITE` and nothing is written. Thread-safe.
+
+ # Safety
+ `path` NULL or a NUL-terminated string; `img` NULL or `img_len` readable doubles.
+ */
+int32_t lrp_render_save_png(const char *path,
+                            const double *img,
+                            size_t img_len,
+                            size_t h,
+                            size_t w,
+                            int32_t layout);
+
+/*
+ The toolbox's `save_image`: `count` (>= 1) RGB images of height `h` and widths
+ `widths[0]`, ..., `widths[count-1]` (each >= 1) are written to `path` as one PNG, side
+ by side from left to right with `gap` black columns between neighbours. The images are
+ passed concatenated along the width: `images` is one h x W x 3 array (W the sum of the
+ widths) in `layout` (`images_len` elements), which is what MATLAB's
+ `horzcat(imgs{:})` gives.
+ Values as for `lrp_render_save_png`. Thread-safe.
+
+ # Safety
+ `path` NULL or a NUL-terminated string; `images` NULL or `images_len` readable doubles;
+ `widths` NULL or `count` readable int32s.
+ */
+int32_t lrp_render_save_images_png(const char *path,
+                                   const double *images,
+                                   size_t images_len,
+                                   size_t h,
+                                   const int32_t *widths,
+                                   size_t count,
+                                   size_t gap,
+                                   int32_t layout);
 
 /*
  The calling thread's message for its last failed call, or "" if none failed yet.

@@ -1,57 +1,370 @@
-//! Data files: NumPy `.npy` arrays of any rank in C or Fortran order, read as f64.
+//! Data files: NumPy `.npy` arrays of any rank in C or Fortran order (f64, f32, u8, i32,
+//! i64; read as f64, written in any of these), and the toolbox's plain-text matrices
+//! (whitespace-separated rows, as numpy's `savetxt`/`loadtxt` and MATLAB's `save -ascii`
+//! and `load` use them).
 
 use crate::error::{LrpError, Result};
-use ndarray::{ArrayD, IxDyn};
-use ndarray_npy::{ReadNpyError, ReadNpyExt};
+use ndarray::{Array2, ArrayD, ArrayView2, ArrayViewD, Dimension, IxDyn};
+use ndarray_npy::npy::header::{Header, ReadHeaderError};
+use ndarray_npy::{ReadNpyError, ReadNpyExt, WritableElement, WriteNpyError, WriteNpyExt};
+use std::fmt;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
-/// Reads a `.npy` file of f64, f32, u8, i32 or i64 values as f64 (C order in memory,
-/// whatever the file's order).
-pub fn read_npy(path: impl AsRef<Path>) -> Result<ArrayD<f64>> {
-    let path = path.as_ref();
-    // The dtype is only known from the header: try the supported ones in turn.
-    macro_rules! attempt {
-        ($t:ty) => {
-            match read_as::<$t>(path) {
-                Ok(a) => return Ok(a.mapv(|v| v as f64).as_standard_layout().into_owned()),
-                Err(ReadNpyError::WrongDescriptor(_)) => {}
-                Err(e) => return Err(npy_error(path, e)),
-            }
-        };
-    }
-    attempt!(f64);
-    attempt!(f32);
-    attempt!(u8);
-    attempt!(i64);
-    attempt!(i32);
-    Err(LrpError::Parse {
-        file: path.display().to_string(),
-        line: 1,
-        message: "expected an .npy array of f64, f32, u8, i32 or i64".into(),
-    })
+/// The element type of an `.npy` file (either byte order is read; files are written in the
+/// machine's, little-endian on every supported platform).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NpyDtype {
+    /// 64-bit float, numpy `float64` (`<f8`).
+    F64,
+    /// 32-bit float, numpy `float32` (`<f4`).
+    F32,
+    /// Unsigned byte, numpy `uint8` (`|u1`).
+    U8,
+    /// 32-bit signed integer, numpy `int32` (`<i4`).
+    I32,
+    /// 64-bit signed integer, numpy `int64` (`<i8`).
+    I64,
 }
 
-fn read_as<T: ndarray_npy::ReadableElement>(
-    path: &Path,
-) -> std::result::Result<ArrayD<T>, ReadNpyError> {
-    let file = File::open(path)?;
-    ArrayD::<T>::read_npy(BufReader::new(file))
+impl NpyDtype {
+    /// numpy's name of the type ("float64", "float32", "uint8", "int32", "int64").
+    pub fn name(self) -> &'static str {
+        match self {
+            NpyDtype::F64 => "float64",
+            NpyDtype::F32 => "float32",
+            NpyDtype::U8 => "uint8",
+            NpyDtype::I32 => "int32",
+            NpyDtype::I64 => "int64",
+        }
+    }
+
+    /// The type of a header's descriptor such as `<f8` or `|u1`, or `None` if unsupported.
+    fn from_descr(descr: &str) -> Option<NpyDtype> {
+        let code = descr.strip_prefix(['<', '>', '|', '=']).unwrap_or(descr);
+        Some(match code {
+            "f8" => NpyDtype::F64,
+            "f4" => NpyDtype::F32,
+            "u1" => NpyDtype::U8,
+            "i4" => NpyDtype::I32,
+            "i8" => NpyDtype::I64,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for NpyDtype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The order of an array's elements in an `.npy` file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NpyOrder {
+    /// Row-major: the last index varies fastest (numpy's default).
+    C,
+    /// Column-major: the first index varies fastest (MATLAB's order).
+    Fortran,
+}
+
+/// What an `.npy` file's header says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NpyInfo {
+    /// The array's shape (empty for a 0-dimensional array).
+    pub shape: Vec<usize>,
+    /// The element type.
+    pub dtype: NpyDtype,
+    /// The order of the elements in the file.
+    pub order: NpyOrder,
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> LrpError {
+    LrpError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn parse_error(path: &Path, line: usize, message: impl Into<String>) -> LrpError {
+    LrpError::Parse {
+        file: path.display().to_string(),
+        line,
+        message: message.into(),
+    }
+}
+
+/// An I/O error while reading a file that did open: a file ending early is a format error.
+fn read_error(path: &Path, source: std::io::Error) -> LrpError {
+    if source.kind() == std::io::ErrorKind::UnexpectedEof {
+        parse_error(path, 1, "not a readable .npy array: the file ends early")
+    } else {
+        io_error(path, source)
+    }
+}
+
+fn open(path: &Path) -> Result<BufReader<File>> {
+    File::open(path)
+        .map(BufReader::new)
+        .map_err(|e| io_error(path, e))
+}
+
+/// Reads the header of an `.npy` file: shape, element type and order.
+pub fn npy_info(path: impl AsRef<Path>) -> Result<NpyInfo> {
+    let path = path.as_ref();
+    let mut reader = open(path)?;
+    let header = Header::from_reader(&mut reader).map_err(|e| match e {
+        ReadHeaderError::Io(source) => read_error(path, source),
+        ReadHeaderError::Parse(e) => parse_error(
+            path,
+            1,
+            format!("not a readable .npy array: bad header: {e}"),
+        ),
+    })?;
+    let descr = header.type_descriptor.as_string().cloned();
+    let dtype = descr
+        .as_deref()
+        .and_then(NpyDtype::from_descr)
+        .ok_or_else(|| {
+            parse_error(
+                path,
+                1,
+                format!(
+                    "unsupported .npy element type {}: expected float64, float32, uint8, int32 or int64",
+                    header.type_descriptor
+                ),
+            )
+        })?;
+    let order = if header.layout.is_fortran() {
+        NpyOrder::Fortran
+    } else {
+        NpyOrder::C
+    };
+    Ok(NpyInfo {
+        shape: header.shape,
+        dtype,
+        order,
+    })
 }
 
 fn npy_error(path: &Path, e: ReadNpyError) -> LrpError {
     match e {
-        ReadNpyError::Io(source) => LrpError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => LrpError::Parse {
-            file: path.display().to_string(),
-            line: 1,
-            message: format!("not a readable .npy array: {other}"),
-        },
+        ReadNpyError::Io(source) => read_error(path, source),
+        other => parse_error(path, 1, format!("not a readable .npy array: {other}")),
     }
+}
+
+fn read_as<T: ndarray_npy::ReadableElement + Copy + Into<f64>>(path: &Path) -> Result<ArrayD<f64>> {
+    let a = ArrayD::<T>::read_npy(open(path)?).map_err(|e| npy_error(path, e))?;
+    // Into f64 in logical (row-major) order, whatever the file's order.
+    let shape = a.shape().to_vec();
+    let data: Vec<f64> = a.iter().map(|&v| v.into()).collect();
+    Ok(ArrayD::from_shape_vec(IxDyn(&shape), data).expect("same element count"))
+}
+
+/// Reads a `.npy` file of f64, f32, u8, i32 or i64 values (any rank, C or Fortran order)
+/// as f64, in C order in memory. (i64 values beyond 2^53 lose precision.)
+pub fn read_npy(path: impl AsRef<Path>) -> Result<ArrayD<f64>> {
+    let path = path.as_ref();
+    match npy_info(path)?.dtype {
+        NpyDtype::F64 => read_as::<f64>(path),
+        NpyDtype::F32 => read_as::<f32>(path),
+        NpyDtype::U8 => read_as::<u8>(path),
+        NpyDtype::I32 => read_as::<i32>(path),
+        NpyDtype::I64 => {
+            let a = ArrayD::<i64>::read_npy(open(path)?).map_err(|e| npy_error(path, e))?;
+            Ok(a.mapv(|v| v as f64).as_standard_layout().into_owned())
+        }
+    }
+}
+
+/// Converts every element with `convert`, which rejects values the type cannot hold.
+fn convert<T>(
+    a: &ArrayViewD<'_, f64>,
+    dtype: NpyDtype,
+    convert: impl Fn(f64) -> Option<T>,
+) -> Result<ArrayD<T>> {
+    let mut data = Vec::with_capacity(a.len());
+    for (index, &v) in a.indexed_iter() {
+        match convert(v) {
+            Some(t) => data.push(t),
+            None => {
+                return Err(LrpError::param(
+                    "data",
+                    format!(
+                        "value {v} at index {:?} does not fit the element type {dtype}",
+                        index.slice()
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(ArrayD::from_shape_vec(IxDyn(a.shape()), data).expect("same element count"))
+}
+
+/// An integer value within `[min, max]`, or `None`.
+fn integer(v: f64, min: f64, max: f64) -> Option<f64> {
+    (v.fract() == 0.0 && v >= min && v <= max).then_some(v)
+}
+
+fn write_typed<T: WritableElement + Clone>(
+    path: &Path,
+    a: ArrayD<T>,
+    order: NpyOrder,
+) -> Result<()> {
+    let a = match order {
+        NpyOrder::C => a,
+        // The same logical array with Fortran strides: ndarray-npy then writes the file in
+        // Fortran order (unless it is also C-contiguous, as numpy does for rank <= 1).
+        NpyOrder::Fortran => a
+            .reversed_axes()
+            .as_standard_layout()
+            .into_owned()
+            .reversed_axes(),
+    };
+    let file = File::create(path).map_err(|e| io_error(path, e))?;
+    let mut sink = BufWriter::new(file);
+    a.write_npy(&mut sink).map_err(|e| match e {
+        WriteNpyError::Io(source) => io_error(path, source),
+        other => LrpError::param("data", format!("cannot write {}: {other}", path.display())),
+    })?;
+    sink.flush().map_err(|e| io_error(path, e))
+}
+
+/// Writes `a` (any rank) to an `.npy` file as `dtype` in `order`, replacing any file at
+/// `path`. f32 rounds to the nearest float; the integer types need integral values in
+/// their range (anything else, NaN included, is [`LrpError::BadParameter`] naming the first
+/// offending index, and no file is written).
+pub fn write_npy(
+    path: impl AsRef<Path>,
+    a: ArrayViewD<'_, f64>,
+    dtype: NpyDtype,
+    order: NpyOrder,
+) -> Result<()> {
+    let path = path.as_ref();
+    match dtype {
+        NpyDtype::F64 => write_typed(path, a.to_owned(), order),
+        NpyDtype::F32 => write_typed(path, a.mapv(|v| v as f32), order),
+        NpyDtype::U8 => write_typed(
+            path,
+            convert(&a, dtype, |v| integer(v, 0.0, 255.0).map(|v| v as u8))?,
+            order,
+        ),
+        NpyDtype::I32 => write_typed(
+            path,
+            convert(&a, dtype, |v| {
+                integer(v, i32::MIN as f64, i32::MAX as f64).map(|v| v as i32)
+            })?,
+            order,
+        ),
+        NpyDtype::I64 => write_typed(
+            path,
+            // 2^63 itself is the first f64 past i64::MAX.
+            convert(&a, dtype, |v| {
+                integer(v, -(2f64.powi(63)), 2f64.powi(63))
+                    .filter(|&v| v < 2f64.powi(63))
+                    .map(|v| v as i64)
+            })?,
+            order,
+        ),
+    }
+}
+
+/// Parses the plain-text matrix format: one row per line, values separated by whitespace
+/// or commas; blank lines and everything after `#` or `%` on a line are ignored; `NaN`,
+/// `Inf` and `-Inf` are accepted in any case. Every row must have as many values as the
+/// first. No rows at all give a 0 x 0 matrix. `file` names the source in errors.
+pub fn parse_txt(text: &str, file: &str) -> Result<Array2<f64>> {
+    let mut data = Vec::new();
+    let mut cols: Option<(usize, usize)> = None; // (columns, line of the first row)
+    let mut rows = 0;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text); // a byte-order mark
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let content = line.split(['#', '%']).next().unwrap_or("");
+        let before = data.len();
+        for (col, token) in content
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|t| !t.is_empty())
+            .enumerate()
+        {
+            let v: f64 = token.parse().map_err(|_| LrpError::Parse {
+                file: file.to_string(),
+                line: line_no,
+                message: format!("expected a number in column {}, found '{token}'", col + 1),
+            })?;
+            data.push(v);
+        }
+        let n = data.len() - before;
+        if n == 0 {
+            continue;
+        }
+        match cols {
+            None => cols = Some((n, line_no)),
+            Some((expected, first)) if expected != n => {
+                return Err(LrpError::Parse {
+                    file: file.to_string(),
+                    line: line_no,
+                    message: format!(
+                        "row has {n} values, the first row (line {first}) has {expected}"
+                    ),
+                })
+            }
+            Some(_) => {}
+        }
+        rows += 1;
+    }
+    let cols = cols.map_or(0, |(c, _)| c);
+    Ok(Array2::from_shape_vec((rows, cols), data).expect("every row checked"))
+}
+
+/// Reads a plain-text matrix file (see [`parse_txt`]) as rows x columns.
+pub fn read_txt(path: impl AsRef<Path>) -> Result<Array2<f64>> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        parse_error(path, line, "the file is not text (invalid UTF-8)")
+    })?;
+    parse_txt(&text, &path.display().to_string())
+}
+
+/// One value as the text format writes it: the shortest decimal that reads back as the
+/// same f64, plain for moderate magnitudes, with an exponent otherwise; `NaN`, `Inf`,
+/// `-Inf` as MATLAB writes them.
+fn format_value(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Inf" } else { "-Inf" }.into()
+    } else if v == 0.0 || (1e-4..1e15).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// The text format of a matrix: one line per row, values separated by single spaces,
+/// each the shortest decimal that reads back exactly (see [`parse_txt`]).
+pub fn format_txt(a: ArrayView2<'_, f64>) -> String {
+    let mut out = String::new();
+    for row in a.rows() {
+        let line: Vec<String> = row.iter().map(|&v| format_value(v)).collect();
+        out.push_str(&line.join(" "));
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes a matrix (rows x columns) as plain text (see [`format_txt`]), replacing any
+/// file at `path`. numpy's `loadtxt` and MATLAB's `load` read it back.
+pub fn write_txt(path: impl AsRef<Path>, a: ArrayView2<'_, f64>) -> Result<()> {
+    let path = path.as_ref();
+    std::fs::write(path, format_txt(a)).map_err(|e| io_error(path, e))
 }
 
 /// Shape helper for building arrays from flat data in C order.

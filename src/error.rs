@@ -38,7 +38,7 @@ pub enum LrpError {
     },
     /// A file's content does not follow its format.
     Parse {
-        /// The file (or "<string>" for in-memory text).
+        /// The file (or a label such as `<string>` for in-memory text).
         file: String,
         /// 1-based line number where the problem was found.
         line: usize,

@@ -18,7 +18,8 @@
 //! ```
 //!
 //! Arrays are f64, C order, batch first; image batches are N x H x W x D. The numerical
-//! contract is the project's SPEC.md.
+//! contract is the project's SPEC.md. [`render`] draws relevance maps as heatmap images
+//! (PNG), [`data_io`] reads and writes `.npy` and plain-text data files.
 
 #![warn(missing_docs)]
 
@@ -28,6 +29,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod buffer;
 pub mod data_io;
 mod error;
 pub mod ffi;
@@ -36,11 +38,15 @@ mod layers;
 pub mod model_io;
 mod network;
 mod relevance;
+pub mod render;
 mod rule;
 pub mod train;
 
 pub use error::{LrpError, Result};
-pub use layers::{Convolution, Layer, LayerKind, Linear, ParamGrad, Pool};
+pub use layers::{
+    Convolution, Layer, LayerKind, Linear, ParamGrad, Pool, DEFAULT_CONV_FILTER,
+    DEFAULT_CONV_STRIDE,
+};
 pub use network::{Network, Trace};
 pub use rule::{Rule, DEFAULT_ALPHA, DEFAULT_EPSILON};
 

@@ -16,16 +16,21 @@
 //! Data flows from the exports here into the core (`crate::Network`) and back; this layer
 //! only checks and converts arguments.
 
-// In the order the header lists them: status and errors, handles and layers, compute,
-// training, then the argument helpers (no exports).
+// rustfmt keeps these alphabetical, and cbindgen follows this order: the header lists every
+// constant first, then the functions module by module: compute, data files, network handles
+// and layers, rendering, status and errors, training. The argument helpers export nothing.
 mod args;
 mod compute;
+mod data;
 mod network;
+mod render;
 mod status;
 mod train;
 
 pub use args::{LRP_LAYOUT_COL_MAJOR, LRP_LAYOUT_ROW_MAJOR};
 pub use compute::*;
+pub use data::*;
 pub use network::*;
+pub use render::*;
 pub use status::*;
 pub use train::*;

@@ -13,12 +13,16 @@ use crate::relevance::{dense_terms, needs_input_rows, InputWeight, Term};
 use crate::rule::Rule;
 use ndarray::{Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
 use rand::Rng;
-use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
 
 /// Target size (in f64 elements) of one block's im2col matrix: it stays in the L2 cache
 /// while giving each thread several blocks to balance.
 const COLS_PER_TASK: usize = 1 << 16;
+
+/// The toolbox's default filter size [hf, wf, df, nf] of a Convolution layer.
+pub const DEFAULT_CONV_FILTER: [usize; 4] = [5, 5, 3, 32];
+/// The toolbox's default stride of a Convolution layer.
+pub const DEFAULT_CONV_STRIDE: (usize, usize) = (2, 2);
 
 /// A convolution layer with filters W (hf x wf x df x nf), biases B (nf) and a stride.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,11 +118,6 @@ impl Geometry {
 }
 
 impl Convolution {
-    /// The toolbox's default filter size [hf, wf, df, nf].
-    pub const DEFAULT_FILTER: [usize; 4] = [5, 5, 3, 32];
-    /// The toolbox's default stride.
-    pub const DEFAULT_STRIDE: (usize, usize) = (2, 2);
-
     /// A layer with the given filters, biases and stride (both at least 1).
     pub fn new(w: Array4<f64>, b: Array1<f64>, stride: (usize, usize)) -> Result<Convolution> {
         let nf = w.dim().3;
@@ -127,6 +126,7 @@ impl Convolution {
         }
         check_positive("Convolution stride", &[stride.0, stride.1])?;
         check_positive("Convolution filter size", w.shape())?;
+        super::check_finite_parameters("Convolution", &w.view().into_dyn(), &b.view().into_dyn())?;
         Ok(Convolution { w, b, stride })
     }
 
@@ -138,10 +138,14 @@ impl Convolution {
         rng: &mut impl Rng,
     ) -> Result<Convolution> {
         check_positive("Convolution filter size", &filter)?;
-        let fan_in = (filter[0] * filter[1] * filter[2]) as f64;
-        let normal = Normal::new(0.0, 1.0 / fan_in.sqrt()).expect("positive deviation");
-        let w = Array4::from_shape_simple_fn(filter, || normal.sample(rng));
-        Convolution::new(w, Array1::zeros(filter[3]), stride)
+        let fan_in = (filter[0] as f64) * (filter[1] as f64) * (filter[2] as f64);
+        let w =
+            super::random_weights("Convolution filter size", &filter, 1.0 / fan_in.sqrt(), rng)?;
+        Convolution::new(
+            w.into_dimensionality().expect("4-D"),
+            Array1::zeros(filter[3]),
+            stride,
+        )
     }
 
     /// Filter size [hf, wf, df, nf].

@@ -7,7 +7,6 @@ use crate::relevance::{dense_terms, needs_input_rows};
 use crate::rule::Rule;
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2};
 use rand::Rng;
-use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
 
 /// Rows of the batch handled together in LRP; big enough for efficient products, small
@@ -29,6 +28,7 @@ impl Linear {
         if b.len() != w.ncols() {
             return Err(LrpError::shape("B of Linear", &[w.ncols()], &[b.len()]));
         }
+        super::check_finite_parameters("Linear", &w.view().into_dyn(), &b.view().into_dyn())?;
         Ok(Linear { w, b })
     }
 
@@ -40,10 +40,9 @@ impl Linear {
                 format!("m and n must be positive, given {m} x {n}"),
             ));
         }
-        let normal = Normal::new(0.0, 1.0 / (m as f64).sqrt()).expect("positive deviation");
-        let w = Array2::from_shape_simple_fn((m, n), || normal.sample(rng));
+        let w = super::random_weights("Linear size", &[m, n], 1.0 / (m as f64).sqrt(), rng)?;
         Ok(Linear {
-            w,
+            w: w.into_dimensionality().expect("2-D"),
             b: Array1::zeros(n),
         })
     }

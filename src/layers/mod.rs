@@ -11,7 +11,7 @@ mod flatten;
 mod linear;
 mod pool;
 
-pub use convolution::Convolution;
+pub use convolution::{Convolution, DEFAULT_CONV_FILTER, DEFAULT_CONV_STRIDE};
 pub use linear::Linear;
 pub use pool::Pool;
 
@@ -97,6 +97,32 @@ impl LayerKind {
     pub fn has_parameters(self) -> bool {
         matches!(self, LayerKind::Linear | LayerKind::Convolution)
     }
+}
+
+/// W with every element drawn from Normal(0, std), the toolbox's initialisation; sizes
+/// too large to allocate are an error.
+pub(crate) fn random_weights(
+    what: &str,
+    shape: &[usize],
+    std: f64,
+    rng: &mut impl rand::Rng,
+) -> crate::Result<ArrayD<f64>> {
+    use rand_distr::Distribution;
+    let normal = rand_distr::Normal::new(0.0, std).expect("positive, finite deviation");
+    let mut data = crate::buffer::with_capacity_for(what, shape)?;
+    let n = crate::buffer::element_count(what, shape)?;
+    data.extend((0..n).map(|_| normal.sample(rng)));
+    Ok(ArrayD::from_shape_vec(ndarray::IxDyn(shape), data).expect("sized for the shape"))
+}
+
+/// Weights and biases must be finite: a NaN would poison every output.
+pub(crate) fn check_finite_parameters(
+    layer: &str,
+    w: &ArrayViewD<f64>,
+    b: &ArrayViewD<f64>,
+) -> crate::Result<()> {
+    crate::network::check_finite(&format!("W of {layer}"), w)?;
+    crate::network::check_finite(&format!("B of {layer}"), b)
 }
 
 /// Gradients of a layer's parameters, summed over the batch; the shapes of W and B.
