@@ -10,7 +10,7 @@ LIB := $(LIBDIR)/liblrp.so
 .PHONY: test lint rust-tests lib bench c-suite dist-suite
 
 ## Everything CI checks: formatting, lints, and every test suite.
-test: lint rust-tests c-suite dist-suite
+test: lint rust-tests c-suite dist-suite octave-ffi-test
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -34,3 +34,5 @@ bench:
 include mk/c.mk
 # Installation, pkg-config, the C example and the C++ wrapper: targets install, dist-suite.
 include mk/dist.mk
+# The Octave emulation of MATLAB's loadlibrary/calllib: targets octave-ffi, octave-ffi-test.
+include mk/octave.mk

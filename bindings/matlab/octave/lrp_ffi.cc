@@ -1,0 +1,876 @@
+// lrp_ffi: the native half of the Octave emulation of MATLAB's loadlibrary/calllib
+// interface (the m-files beside this file are the other half; see README.md).
+//
+// Internal: only loadlibrary.m, calllib.m, unloadlibrary.m, libisloaded.m,
+// libfunctions.m and +lib/pointer.m call it. Operations:
+//
+//   lrp_ffi ('load', alias, path, names, rets, argtypes) -> [notfound, skipped]
+//       dlopen the library, resolve each prototype (names{i}, MATLAB type names
+//       rets{i} and argtypes{i}, as loadlibrary.m derived them from the header)
+//       and prepare its libffi call interface once.
+//   lrp_ffi ('unload', alias)          dlclose and forget the library.
+//   lrp_ffi ('isloaded', alias)        -> logical
+//   lrp_ffi ('functions', alias)       -> [names, signatures]
+//   lrp_ffi ('call', alias, fname, args...) -> [outs, src]
+//       outs: the return value (if not void), then one output per pointer argument;
+//       src(k): 0 for the return value, else the argument the output belongs to.
+//       A lib.pointer argument arrives as struct('lrp_ffi_ptr', addr, 'type', T)
+//       and its output is left for calllib.m to fill in (except a pointer passed by
+//       reference to a TPtrPtr argument, whose new address comes back as such a
+//       struct); returned pointers come back as such structs too.
+//   lrp_ffi ('new', type, value)       -> [addr, count]  malloc'd copy (libpointer)
+//   lrp_ffi ('read', addr, type, dims) -> array of the type's class, or char for
+//                                          'cstring' (dims: max bytes, -1 unbounded)
+//   lrp_ffi ('free', addr)
+//
+// Safety: every Octave value is checked and converted before the C function runs; a
+// bad argument is an Octave error, never a crash. Addresses travel as uint64 scalars.
+// What C does with the pointers it gets (NULL included) is the C library's business,
+// as in MATLAB.
+
+#include <octave/oct.h>
+#include <octave/interpreter.h>
+#include <octave/oct-map.h>
+#include <octave/parse.h>
+
+#include <dlfcn.h>
+#include <ffi.h>
+
+#include <cctype>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+static_assert (sizeof (void *) == 8, "MATLAB's interface (and this emulation) is 64-bit");
+
+namespace
+{
+  // ---- Types -------------------------------------------------------------------
+
+  enum class Kind { Void, Scalar, NumPtr, CString, VoidPtr, Opaque, PtrPtr };
+
+  // Element types; Char is used only for raw copies of char arrays into voidPtr.
+  enum class Elem { I8, U8, I16, U16, I32, U32, I64, U64, F32, F64, Bool, Char, None };
+
+  struct ElemInfo
+  {
+    const char *cls;      // Octave class (and its conversion function)
+    std::size_t size;
+    ffi_type *ffi;
+  };
+
+  const ElemInfo &
+  info (Elem e)
+  {
+    static const ElemInfo table[] = {   // in the order of Elem
+      {"int8", 1, &ffi_type_sint8},
+      {"uint8", 1, &ffi_type_uint8},
+      {"int16", 2, &ffi_type_sint16},
+      {"uint16", 2, &ffi_type_uint16},
+      {"int32", 4, &ffi_type_sint32},
+      {"uint32", 4, &ffi_type_uint32},
+      {"int64", 8, &ffi_type_sint64},
+      {"uint64", 8, &ffi_type_uint64},
+      {"single", 4, &ffi_type_float},
+      {"double", 8, &ffi_type_double},
+      // C99 bool is one byte holding 0 or 1; libffi passes it as uint8.
+      {"logical", 1, &ffi_type_uint8},
+      {"char", 1, &ffi_type_uint8},
+      {"", 0, &ffi_type_void},
+    };
+    return table[static_cast<int> (e)];
+  }
+
+  struct Type
+  {
+    Kind kind = Kind::Void;
+    Elem elem = Elem::None;   // Scalar, NumPtr
+    std::string name;         // the MATLAB type name, e.g. "ulongPtr", "LrpNetworkPtr"
+  };
+
+  bool
+  scalar_elem (const std::string& s, Elem& e)
+  {
+    static const std::map<std::string, Elem> m = {
+      {"int8", Elem::I8}, {"uint8", Elem::U8}, {"int16", Elem::I16},
+      {"uint16", Elem::U16}, {"int32", Elem::I32}, {"uint32", Elem::U32},
+      // 'long'/'ulong' are what loadlibrary calls int64_t/uint64_t/size_t on
+      // 64-bit Linux (glibc typedefs them as long).
+      {"int64", Elem::I64}, {"uint64", Elem::U64}, {"long", Elem::I64},
+      {"ulong", Elem::U64}, {"single", Elem::F32}, {"double", Elem::F64},
+      {"bool", Elem::Bool}};
+    auto it = m.find (s);
+    if (it == m.end ())
+      return false;
+    e = it->second;
+    return true;
+  }
+
+  bool
+  ends_with (const std::string& s, const std::string& suffix)
+  {
+    return s.size () > suffix.size ()
+           && s.compare (s.size () - suffix.size (), suffix.size (), suffix) == 0;
+  }
+
+  bool
+  is_identifier (const std::string& s)
+  {
+    if (s.empty () || ! (std::isalpha (static_cast<unsigned char> (s[0])) || s[0] == '_'))
+      return false;
+    for (char c : s)
+      if (! (std::isalnum (static_cast<unsigned char> (c)) || c == '_'))
+        return false;
+    return true;
+  }
+
+  // Parses a MATLAB type name ("int32", "doublePtr", "cstring", "FooPtr", ...).
+  bool
+  parse_type (const std::string& s, Type& t)
+  {
+    t = Type ();
+    t.name = s;
+    if (s == "void")
+      t.kind = Kind::Void;
+    else if (scalar_elem (s, t.elem))
+      t.kind = Kind::Scalar;
+    else if (s == "cstring")
+      t.kind = Kind::CString;
+    else if (s == "voidPtr")
+      t.kind = Kind::VoidPtr;
+    else if (ends_with (s, "PtrPtr") && is_identifier (s))
+      t.kind = Kind::PtrPtr;
+    else if (ends_with (s, "Ptr") && is_identifier (s))
+      t.kind = scalar_elem (s.substr (0, s.size () - 3), t.elem) ? Kind::NumPtr
+                                                                  : Kind::Opaque;
+    else
+      return false;
+    return true;
+  }
+
+  Type
+  type_or_error (const std::string& s)
+  {
+    Type t;
+    if (! parse_type (s, t))
+      error ("lrp_ffi: unsupported type '%s'", s.c_str ());
+    return t;
+  }
+
+  bool
+  is_pointer (const Type& t)
+  {
+    return t.kind != Kind::Void && t.kind != Kind::Scalar;
+  }
+
+  ffi_type *
+  ffi_of (const Type& t)
+  {
+    if (t.kind == Kind::Scalar)
+      return info (t.elem).ffi;
+    if (t.kind == Kind::Void)
+      return &ffi_type_void;
+    return &ffi_type_pointer;
+  }
+
+  // ---- The registry of loaded libraries ------------------------------------------
+
+  struct Func
+  {
+    std::string name;
+    void *addr = nullptr;
+    Type ret;
+    std::vector<Type> args;
+    std::vector<ffi_type *> ffi_args;   // the cif points into this vector
+    ffi_cif cif;
+  };
+
+  struct Library
+  {
+    void *handle = nullptr;
+    std::string path;
+    std::vector<std::string> order;                       // header order
+    std::map<std::string, std::unique_ptr<Func>> funcs;   // stable addresses
+  };
+
+  // Lives as long as the oct-file, which locks itself (mlock) so that 'clear all'
+  // cannot unload it and lose the handles, as MATLAB keeps libraries loaded.
+  std::map<std::string, Library> libraries;
+
+  Library&
+  library (const std::string& alias)
+  {
+    auto it = libraries.find (alias);
+    if (it == libraries.end ())
+      error ("Library was not found: '%s' is not loaded (loadlibrary first)", alias.c_str ());
+    return it->second;
+  }
+
+  // ---- Conversions ---------------------------------------------------------------
+
+  std::string
+  string_arg (const octave_value& v, const char *what)
+  {
+    if (! v.is_string ())
+      error ("lrp_ffi: %s must be a char array", what);
+    return v.string_value ();
+  }
+
+  void *
+  to_address (const octave_value& v)
+  {
+    if (! v.is_uint64_type () || v.numel () != 1)
+      error ("lrp_ffi: an address must be a uint64 scalar");
+    return reinterpret_cast<void *> (
+             static_cast<std::uintptr_t> (v.uint64_scalar_value ().value ()));
+  }
+
+  octave_value
+  from_address (const void *p)
+  {
+    return octave_uint64 (static_cast<std::uint64_t> (reinterpret_cast<std::uintptr_t> (p)));
+  }
+
+  // struct('lrp_ffi_ptr', addr, 'type', T): how a pointer crosses the m-file boundary.
+  octave_value
+  pointer_struct (const void *p, const std::string& type)
+  {
+    octave_scalar_map m;
+    m.setfield ("lrp_ffi_ptr", from_address (p));
+    m.setfield ("type", type);
+    return m;
+  }
+
+  bool
+  is_pointer_struct (const octave_value& v, void *& addr, std::string& type)
+  {
+    if (! v.isstruct () || v.numel () != 1)
+      return false;
+    octave_scalar_map m = v.scalar_map_value ();
+    if (! m.isfield ("lrp_ffi_ptr") || ! m.isfield ("type"))
+      return false;
+    addr = to_address (m.getfield ("lrp_ffi_ptr"));
+    type = string_arg (m.getfield ("type"), "a pointer type");
+    return true;
+  }
+
+  bool
+  is_plain_array (const octave_value& v)
+  {
+    return (v.isnumeric () || v.islogical () || v.is_string ()) && ! v.isobject ()
+           && ! v.is_classdef_object () && ! v.issparse ();
+  }
+
+  // Copies v converted to element type e into a new buffer of n elements (plus
+  // `extra` zero bytes). The conversion calls the class function itself (double,
+  // int32, ...), so it follows MATLAB's cast rules: round to nearest, saturate,
+  // NaN -> 0 for integers; logical() refuses NaN. MATLAB wants the exact class for
+  // pointer arguments; converting instead is this emulation's leniency.
+  std::vector<unsigned char>
+  to_buffer (const octave_value& v, Elem e, const std::string& what, std::size_t extra = 0)
+  {
+    if (! is_plain_array (v))
+      error ("lrp_ffi: %s must be a full numeric, logical or char array, not %s%s",
+             what.c_str (), v.issparse () ? "sparse " : "", v.class_name ().c_str ());
+    if (v.iscomplex ())
+      error ("lrp_ffi: %s must be real", what.c_str ());
+    octave_value c = (v.class_name () == info (e).cls)
+                     ? v : octave::feval (info (e).cls, octave_value_list (v), 1) (0);
+    std::size_t n = c.numel ();
+    std::size_t size = info (e).size;
+    std::vector<unsigned char> buf (n * size + extra, 0);
+    if (n == 0)
+      return buf;
+    const void *src = nullptr;
+    // Keep the typed arrays alive until the copy: data() points into them.
+    NDArray d; FloatNDArray f; boolNDArray b; charNDArray ch;
+    int8NDArray i8; uint8NDArray u8; int16NDArray i16; uint16NDArray u16;
+    int32NDArray i32; uint32NDArray u32; int64NDArray i64; uint64NDArray u64;
+    switch (e)
+      {
+      case Elem::F64: d = c.array_value (); src = d.data (); break;
+      case Elem::F32: f = c.float_array_value (); src = f.data (); break;
+      case Elem::Bool: b = c.bool_array_value (); src = b.data (); break;
+      case Elem::Char: ch = c.char_array_value (); src = ch.data (); break;
+      // octave_int<T> holds exactly one T, so its arrays are plain T arrays.
+      case Elem::I8: i8 = c.int8_array_value (); src = i8.data (); break;
+      case Elem::U8: u8 = c.uint8_array_value (); src = u8.data (); break;
+      case Elem::I16: i16 = c.int16_array_value (); src = i16.data (); break;
+      case Elem::U16: u16 = c.uint16_array_value (); src = u16.data (); break;
+      case Elem::I32: i32 = c.int32_array_value (); src = i32.data (); break;
+      case Elem::U32: u32 = c.uint32_array_value (); src = u32.data (); break;
+      case Elem::I64: i64 = c.int64_array_value (); src = i64.data (); break;
+      case Elem::U64: u64 = c.uint64_array_value (); src = u64.data (); break;
+      case Elem::None: error ("lrp_ffi: internal error: no element type");
+      }
+    std::memcpy (buf.data (), src, n * size);
+    return buf;
+  }
+
+  template <typename A>
+  octave_value
+  copy_out (const void *p, const dim_vector& dv)
+  {
+    A a (dv);
+    if (a.numel () > 0)
+      std::memcpy (a.fortran_vec (), p, a.numel () * sizeof (typename A::element_type));
+    return a;
+  }
+
+  // An array of element type e and shape dv, copied from p.
+  octave_value
+  from_buffer (const void *p, Elem e, const dim_vector& dv)
+  {
+    switch (e)
+      {
+      case Elem::F64: return copy_out<NDArray> (p, dv);
+      case Elem::F32: return copy_out<FloatNDArray> (p, dv);
+      case Elem::I8: return copy_out<int8NDArray> (p, dv);
+      case Elem::U8: return copy_out<uint8NDArray> (p, dv);
+      case Elem::I16: return copy_out<int16NDArray> (p, dv);
+      case Elem::U16: return copy_out<uint16NDArray> (p, dv);
+      case Elem::I32: return copy_out<int32NDArray> (p, dv);
+      case Elem::U32: return copy_out<uint32NDArray> (p, dv);
+      case Elem::I64: return copy_out<int64NDArray> (p, dv);
+      case Elem::U64: return copy_out<uint64NDArray> (p, dv);
+      case Elem::Char: return octave_value (copy_out<charNDArray> (p, dv).char_array_value (), '\'');
+      case Elem::Bool:
+        {
+          // Any non-zero byte is true (C may write other values than 1).
+          boolNDArray a (dv);
+          const unsigned char *q = static_cast<const unsigned char *> (p);
+          for (octave_idx_type i = 0; i < a.numel (); i++)
+            a(i) = q[i] != 0;
+          return a;
+        }
+      case Elem::None: break;
+      }
+    error ("lrp_ffi: internal error: no element type");
+  }
+
+  octave_value
+  empty_of (Elem e, const dim_vector& dv)
+  {
+    return from_buffer (nullptr, e, dv);
+  }
+
+  // The element type of a plain array, for raw copies into voidPtr arguments.
+  Elem
+  own_elem (const octave_value& v)
+  {
+    static const std::map<std::string, Elem> m = {
+      {"double", Elem::F64}, {"single", Elem::F32}, {"int8", Elem::I8},
+      {"uint8", Elem::U8}, {"int16", Elem::I16}, {"uint16", Elem::U16},
+      {"int32", Elem::I32}, {"uint32", Elem::U32}, {"int64", Elem::I64},
+      {"uint64", Elem::U64}, {"logical", Elem::Bool}, {"char", Elem::Char}};
+    auto it = m.find (v.class_name ());
+    if (it == m.end ())
+      error ("lrp_ffi: cannot pass a %s as voidPtr", v.class_name ().c_str ());
+    return it->second;
+  }
+
+  // A C string copied into a char row (NULL -> '').
+  octave_value
+  string_out (const char *s, std::size_t max_bytes)
+  {
+    if (! s)
+      return octave_value ("");
+    std::size_t n = (max_bytes == SIZE_MAX) ? std::strlen (s)
+                    : static_cast<const char *> (std::memchr (s, 0, max_bytes))
+                      ? std::strlen (s) : max_bytes;
+    return octave_value (std::string (s, n));
+  }
+
+  // ---- calllib -------------------------------------------------------------------
+
+  union Slot
+  {
+    std::int8_t i8; std::uint8_t u8; std::int16_t i16; std::uint16_t u16;
+    std::int32_t i32; std::uint32_t u32; std::int64_t i64; std::uint64_t u64;
+    float f32; double f64; void *p;
+  };
+
+  // What happened to one argument, to build its output after the call.
+  struct Arg
+  {
+    enum How { Value, Null, Temp, LibPointer, ByRef } how = Value;
+    std::vector<unsigned char> buf;   // Temp: the copy C sees; ByRef: the pointer slot
+    Elem elem = Elem::None;           // Temp: element type of the output
+    dim_vector dims;                  // Temp, Null: shape of the output
+    std::string type;                 // ByRef: DataType of the lib.pointer
+  };
+
+  std::string
+  arg_name (const Func& f, std::size_t i)
+  {
+    return "argument " + std::to_string (i + 1) + " (" + f.args[i].name + ") of "
+           + f.name;
+  }
+
+  // The same element type (int64Ptr and longPtr are one type on 64-bit Linux).
+  bool
+  same_type (const std::string& a, const Type& t)
+  {
+    Type u;
+    if (! parse_type (a, u))
+      return false;
+    if (u.kind == Kind::NumPtr && t.kind == Kind::NumPtr)
+      return u.elem == t.elem;
+    return u.name == t.name;
+  }
+
+  void
+  prepare_arg (const Func& f, std::size_t i, const octave_value& v, Slot& slot, Arg& a)
+  {
+    const Type& t = f.args[i];
+    const std::string what = arg_name (f, i);
+    void *addr = nullptr;
+    std::string ptype;
+    bool libptr = is_pointer_struct (v, addr, ptype);
+
+    if (t.kind == Kind::Scalar)
+      {
+        if (libptr || ! is_plain_array (v) || v.numel () != 1)
+          error ("lrp_ffi: %s must be a real scalar", what.c_str ());
+        std::vector<unsigned char> b = to_buffer (v, t.elem, what);
+        // Every member of the union starts at its first byte.
+        std::memcpy (&slot, b.data (), info (t.elem).size);
+        return;
+      }
+
+    if (libptr)
+      {
+        // MATLAB accepts a lib.pointer of the argument's own type or a voidPtr, and a
+        // TPtr passed for a TPtrPtr argument by reference (C may set it).
+        a.how = Arg::LibPointer;
+        if (t.kind == Kind::PtrPtr && ptype + "Ptr" == t.name)
+          {
+            a.how = Arg::ByRef;
+            a.type = ptype;
+            a.buf.resize (sizeof (void *));
+            std::memcpy (a.buf.data (), &addr, sizeof (void *));
+            slot.p = a.buf.data ();
+          }
+        else if (same_type (ptype, t) || ptype == "voidPtr" || t.kind == Kind::VoidPtr
+                 || (t.kind == Kind::CString && (ptype == "int8Ptr" || ptype == "uint8Ptr")))
+          slot.p = addr;
+        else
+          error ("lrp_ffi: %s cannot take a lib.pointer of type %s",
+                 what.c_str (), ptype.c_str ());
+        return;
+      }
+
+    if (v.isempty () && (v.isnumeric () || v.islogical ()) && ! v.isobject ())
+      {
+        // [] is NULL for every pointer type (a char '' is an empty string instead).
+        a.how = Arg::Null;
+        a.dims = v.dims ();
+        slot.p = nullptr;
+        return;
+      }
+
+    switch (t.kind)
+      {
+      case Kind::NumPtr:
+        a.how = Arg::Temp;
+        a.elem = t.elem;
+        a.dims = v.dims ();
+        a.buf = to_buffer (v, t.elem, what);
+        slot.p = a.buf.data ();
+        return;
+      case Kind::CString:
+        {
+          if (! v.is_string ())
+            error ("lrp_ffi: %s must be a char array or []", what.c_str ());
+          a.how = Arg::Temp;
+          a.elem = Elem::Char;
+          a.buf = to_buffer (v, Elem::Char, what, 1);   // NUL-terminated copy
+          slot.p = a.buf.data ();
+          return;
+        }
+      case Kind::VoidPtr:
+        a.how = Arg::Temp;
+        a.elem = own_elem (v);
+        a.dims = v.dims ();
+        a.buf = to_buffer (v, a.elem, what);
+        slot.p = a.buf.data ();
+        return;
+      case Kind::Opaque:
+      case Kind::PtrPtr:
+        error ("lrp_ffi: %s must be a lib.pointer of type %s or []", what.c_str (),
+               t.name.c_str ());
+      default:
+        error ("lrp_ffi: internal error: argument kind");
+      }
+  }
+
+  octave_value
+  arg_output (const Type& t, const Arg& a)
+  {
+    switch (a.how)
+      {
+      case Arg::LibPointer:
+        return Matrix ();   // calllib.m puts the lib.pointer's Value (or itself) here
+      case Arg::ByRef:
+        {
+          void *p;
+          std::memcpy (&p, a.buf.data (), sizeof p);
+          return pointer_struct (p, a.type);
+        }
+      case Arg::Null:
+        if (t.kind == Kind::NumPtr)
+          return empty_of (t.elem, a.dims);
+        if (t.kind == Kind::CString)
+          return octave_value ("");
+        return Matrix ();
+      case Arg::Temp:
+        if (a.elem == Elem::Char && t.kind == Kind::CString)
+          return string_out (reinterpret_cast<const char *> (a.buf.data ()), a.buf.size ());
+        return from_buffer (a.buf.data (), a.elem, a.dims);
+      case Arg::Value:
+        break;
+      }
+    error ("lrp_ffi: internal error: output of a scalar");
+  }
+
+  octave_value_list
+  call (const std::string& alias, const std::string& fname, const octave_value_list& args,
+        int first)
+  {
+    Library& lib = library (alias);
+    auto it = lib.funcs.find (fname);
+    if (it == lib.funcs.end ())
+      error ("Method was not found: library '%s' has no function '%s'", alias.c_str (),
+             fname.c_str ());
+    const Func& f = *it->second;
+    std::size_t n = f.args.size ();
+    std::size_t given = args.length () - first;
+    if (given != n)
+      error ("No method with matching signature: %s takes %zu argument%s, %zu given",
+             fname.c_str (), n, n == 1 ? "" : "s", given);
+
+    // Everything is converted before the call: an error leaves nothing half done.
+    std::vector<Slot> slots (n);
+    std::vector<Arg> state (n);
+    std::vector<void *> avalues (n);
+    for (std::size_t i = 0; i < n; i++)
+      {
+        slots[i].u64 = 0;
+        prepare_arg (f, i, args (first + i), slots[i], state[i]);
+        avalues[i] = &slots[i];
+      }
+
+    // libffi widens integral returns narrower than a register to ffi_arg.
+    union { ffi_arg a; ffi_sarg s; double d; float f; void *p; std::int64_t i64;
+            std::uint64_t u64; unsigned char pad[16]; } r;
+    std::memset (&r, 0, sizeof r);
+    ffi_call (const_cast<ffi_cif *> (&f.cif), FFI_FN (f.addr), &r,
+              n ? avalues.data () : nullptr);
+
+    Cell outs (1, 0);
+    RowVector src;
+    std::vector<octave_value> ov;
+    std::vector<double> from;
+    const Type& rt = f.ret;
+    if (rt.kind == Kind::Scalar)
+      {
+        // MATLAB returns every scalar as double (documented); 64-bit values above
+        // 2^53 lose precision there too.
+        double d = 0;
+        switch (rt.elem)
+          {
+          case Elem::I8: case Elem::I16: case Elem::I32: d = static_cast<double> (r.s); break;
+          case Elem::U8: case Elem::U16: case Elem::U32: d = static_cast<double> (r.a); break;
+          case Elem::I64: d = static_cast<double> (r.i64); break;
+          case Elem::U64: d = static_cast<double> (r.u64); break;
+          case Elem::F32: d = r.f; break;
+          case Elem::F64: d = r.d; break;
+          case Elem::Bool: d = (r.a & 0xff) != 0; break;
+          default: break;
+          }
+        ov.push_back (d);
+        from.push_back (0);
+      }
+    else if (rt.kind == Kind::CString)
+      {
+        ov.push_back (string_out (static_cast<const char *> (r.p), SIZE_MAX));
+        from.push_back (0);
+      }
+    else if (rt.kind != Kind::Void)
+      {
+        ov.push_back (pointer_struct (r.p, rt.name));
+        from.push_back (0);
+      }
+    for (std::size_t i = 0; i < n; i++)
+      if (is_pointer (f.args[i]))
+        {
+          ov.push_back (arg_output (f.args[i], state[i]));
+          from.push_back (i + 1);
+        }
+
+    outs.resize (dim_vector (1, ov.size ()));
+    src.resize (ov.size ());
+    for (std::size_t k = 0; k < ov.size (); k++)
+      {
+        outs(k) = ov[k];
+        src(k) = from[k];
+      }
+    return ovl (outs, src);
+  }
+
+  // ---- Loading -------------------------------------------------------------------
+
+  Cell
+  cellstr_arg (const octave_value& v, const char *what)
+  {
+    if (! v.iscell ())
+      error ("lrp_ffi: %s must be a cell array", what);
+    Cell c = v.cell_value ();
+    for (octave_idx_type i = 0; i < c.numel (); i++)
+      if (! c(i).is_string ())
+        error ("lrp_ffi: %s must hold char arrays", what);
+    return c;
+  }
+
+  std::string
+  signature (const Func& f)
+  {
+    std::vector<std::string> outs;
+    if (f.ret.kind == Kind::CString || f.ret.kind == Kind::Scalar)
+      outs.push_back (f.ret.name);
+    else if (f.ret.kind != Kind::Void)
+      outs.push_back ("lib.pointer");
+    std::string in;
+    for (std::size_t i = 0; i < f.args.size (); i++)
+      {
+        in += (i ? ", " : "") + f.args[i].name;
+        if (is_pointer (f.args[i]))
+          outs.push_back (f.args[i].name);
+      }
+    std::string s;
+    if (outs.size () == 1)
+      s = outs[0] + " ";
+    else if (outs.size () > 1)
+      {
+        s = "[";
+        for (std::size_t k = 0; k < outs.size (); k++)
+          s += (k ? ", " : "") + outs[k];
+        s += "] ";
+      }
+    return s + f.name + "(" + in + ")";
+  }
+
+  octave_value_list
+  load (const octave_value_list& args)
+  {
+    if (args.length () != 6)
+      error ("lrp_ffi: load takes alias, path, names, rets, argtypes");
+    std::string alias = string_arg (args (1), "the alias");
+    std::string path = string_arg (args (2), "the library path");
+    Cell names = cellstr_arg (args (3), "names");
+    Cell rets = cellstr_arg (args (4), "rets");
+    if (! args (5).iscell ())
+      error ("lrp_ffi: argtypes must be a cell array");
+    Cell argtypes = args (5).cell_value ();
+    if (rets.numel () != names.numel () || argtypes.numel () != names.numel ())
+      error ("lrp_ffi: names, rets and argtypes differ in length");
+    if (libraries.count (alias))
+      error ("lrp_ffi: a library named '%s' is already loaded", alias.c_str ());
+
+    Library lib;
+    lib.path = path;
+    std::vector<std::string> notfound, skipped;
+    for (octave_idx_type i = 0; i < names.numel (); i++)
+      {
+        auto f = std::make_unique<Func> ();
+        f->name = names(i).string_value ();
+        bool ok = parse_type (rets(i).string_value (), f->ret);
+        Cell a = cellstr_arg (argtypes(i), "argtypes{i}");
+        for (octave_idx_type j = 0; ok && j < a.numel (); j++)
+          {
+            Type t;
+            ok = parse_type (a(j).string_value (), t) && t.kind != Kind::Void;
+            f->args.push_back (t);
+          }
+        if (! ok)
+          {
+            skipped.push_back (f->name);
+            continue;
+          }
+        for (const Type& t : f->args)
+          f->ffi_args.push_back (ffi_of (t));
+        if (ffi_prep_cif (&f->cif, FFI_DEFAULT_ABI, f->args.size (), ffi_of (f->ret),
+                          f->ffi_args.empty () ? nullptr : f->ffi_args.data ()) != FFI_OK)
+          {
+            skipped.push_back (f->name);
+            continue;
+          }
+        if (lib.funcs.count (f->name))
+          continue;
+        lib.order.push_back (f->name);
+        lib.funcs[f->name] = std::move (f);
+      }
+
+    dlerror ();
+    lib.handle = dlopen (path.c_str (), RTLD_NOW | RTLD_LOCAL);
+    if (! lib.handle)
+      {
+        const char *msg = dlerror ();
+        error ("loadlibrary: cannot load '%s': %s", path.c_str (), msg ? msg : "unknown error");
+      }
+    for (auto k = lib.order.begin (); k != lib.order.end (); )
+      {
+        Func& f = *lib.funcs[*k];
+        f.addr = dlsym (lib.handle, k->c_str ());
+        if (f.addr)
+          ++k;
+        else
+          {
+            // MATLAB too drops header functions the library does not export.
+            notfound.push_back (*k);
+            lib.funcs.erase (*k);
+            k = lib.order.erase (k);
+          }
+      }
+    libraries[alias] = std::move (lib);
+
+    auto to_cell = [] (const std::vector<std::string>& v)
+    {
+      Cell c (1, v.size ());
+      for (std::size_t i = 0; i < v.size (); i++)
+        c(i) = v[i];
+      return c;
+    };
+    return ovl (to_cell (notfound), to_cell (skipped));
+  }
+
+  // ---- lib.pointer memory ----------------------------------------------------------
+
+  // A malloc'd copy of value for libpointer(type, value): numeric types or 'cstring'.
+  octave_value_list
+  new_buffer (const octave_value_list& args)
+  {
+    if (args.length () != 3)
+      error ("lrp_ffi: new takes type, value");
+    Type t = type_or_error (string_arg (args (1), "the type"));
+    std::vector<unsigned char> b;
+    std::size_t count;
+    if (t.kind == Kind::NumPtr)
+      {
+        b = to_buffer (args (2), t.elem, "the value");
+        count = args (2).numel ();
+      }
+    else if (t.kind == Kind::CString && args (2).is_string ())
+      {
+        b = to_buffer (args (2), Elem::Char, "the value", 1);
+        count = b.size ();
+      }
+    else
+      error ("lrp_ffi: cannot allocate a %s from a %s", t.name.c_str (),
+             args (2).class_name ().c_str ());
+    void *p = std::calloc (b.size () ? b.size () : 1, 1);
+    if (! p)
+      error ("lrp_ffi: out of memory");
+    if (! b.empty ())
+      std::memcpy (p, b.data (), b.size ());
+    return ovl (from_address (p), static_cast<double> (count));
+  }
+
+  octave_value
+  read_buffer (const octave_value_list& args)
+  {
+    if (args.length () != 4)
+      error ("lrp_ffi: read takes addr, type, dims");
+    const void *p = to_address (args (1));
+    Type t = type_or_error (string_arg (args (2), "the type"));
+    if (t.kind == Kind::CString)
+      {
+        double max = args (3).double_value ();
+        return string_out (static_cast<const char *> (p),
+                           max < 0 ? SIZE_MAX : static_cast<std::size_t> (max));
+      }
+    if (t.kind != Kind::NumPtr)
+      error ("lrp_ffi: cannot read a %s", t.name.c_str ());
+    Array<octave_idx_type> d = args (3).octave_idx_type_vector_value ();
+    dim_vector dv = dim_vector::alloc (std::max<octave_idx_type> (d.numel (), 2));
+    dv(0) = dv(1) = 1;
+    for (octave_idx_type i = 0; i < d.numel (); i++)
+      {
+        if (d(i) < 0)
+          error ("lrp_ffi: negative dimension");
+        dv(i) = d(i);
+      }
+    if (! p && dv.numel () > 0)
+      error ("lrp_ffi: cannot read through a NULL pointer");
+    return from_buffer (p, t.elem, dv);
+  }
+}
+
+DEFMETHOD_DLD (lrp_ffi, interp, args, ,
+               "-*- texinfo -*-\n"
+               "@deftypefn {} {} lrp_ffi (@var{op}, @dots{})\n"
+               "Internal helper of the Octave emulation of MATLAB's loadlibrary and calllib "
+               "(see README.md); call those instead.\n"
+               "@end deftypefn")
+{
+  // Keep the registry of loaded libraries across 'clear all' / 'clear functions'.
+  if (! interp.mislocked ())
+    interp.mlock ();
+
+  if (args.length () < 1 || ! args (0).is_string ())
+    error ("lrp_ffi: the first argument must be an operation name");
+  std::string op = args (0).string_value ();
+
+  if (op == "call")
+    {
+      if (args.length () < 3)
+        error ("calllib: needs a library name and a function name");
+      return call (string_arg (args (1), "the library name"),
+                   string_arg (args (2), "the function name"), args, 3);
+    }
+  if (op == "load")
+    return load (args);
+  if (op == "new")
+    return new_buffer (args);
+  if (op == "read")
+    return ovl (read_buffer (args));
+  if (op == "free")
+    {
+      if (args.length () != 2)
+        error ("lrp_ffi: free takes addr");
+      std::free (to_address (args (1)));
+      return ovl ();
+    }
+  if (op != "isloaded" && op != "unload" && op != "functions")
+    error ("lrp_ffi: unknown operation '%s'", op.c_str ());
+  if (args.length () != 2)
+    error ("lrp_ffi: %s takes one argument", op.c_str ());
+  std::string alias = string_arg (args (1), "the library name");
+  if (op == "isloaded")
+    return ovl (libraries.count (alias) > 0);
+  if (op == "unload")
+    {
+      Library& lib = library (alias);
+      void *h = lib.handle;
+      libraries.erase (alias);
+      if (h && dlclose (h) != 0)
+        warning ("unloadlibrary: dlclose failed for '%s'", alias.c_str ());
+      return ovl ();
+    }
+  if (op == "functions")
+    {
+      const Library& lib = library (alias);
+      Cell names (lib.order.size (), 1), sigs (lib.order.size (), 1);
+      for (std::size_t i = 0; i < lib.order.size (); i++)
+        {
+          names(i) = lib.order[i];
+          sigs(i) = signature (*lib.funcs.at (lib.order[i]));
+        }
+      return ovl (names, sigs);
+    }
+  error ("lrp_ffi: unknown operation '%s'", op.c_str ());
+}
