@@ -182,6 +182,8 @@ impl Network {
                 format!("needs a batch dimension and at least one more, none of them 0; given {input:?}"),
             ));
         }
+        // An input that fits in memory keeps every later shape's element count in range.
+        crate::buffer::element_count("input shape", input)?;
         let mut shapes = vec![input.to_vec()];
         for (i, m) in self.modules.iter().enumerate() {
             let last = shapes.last().expect("non-empty");
@@ -301,6 +303,21 @@ impl Network {
                 call: "update",
                 needs: "forward and backward",
             });
+        }
+        // All or nothing: a step that would make a parameter non-finite (a diverging
+        // training) changes no layer.
+        for (i, m) in self.modules.iter().enumerate() {
+            if let Some(grad) = &m.grad {
+                if let Some(what) = m.layer.gradient_step_breaks_finiteness(grad, lrate) {
+                    return Err(LrpError::param(
+                        "lrate",
+                        format!(
+                            "the update by {lrate} makes {what} of layer {} non-finite",
+                            i + 1
+                        ),
+                    ));
+                }
+            }
         }
         for m in &mut self.modules {
             if let Some(grad) = &m.grad {

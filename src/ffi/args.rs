@@ -86,11 +86,15 @@ pub(crate) fn fit_input_shape(net: &Network, given: Vec<usize>) -> Vec<usize> {
     given
 }
 
+/// The element count of an array the caller passes: every dimension at least 1 and the
+/// count addressable (ndarray's limit), or an error.
 fn elements(shape: &[usize]) -> FfiResult<usize> {
-    shape
-        .iter()
-        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-        .ok_or_else(|| Failure::invalid(format!("shape {shape:?} has too many elements")))
+    if shape.contains(&0) {
+        return Err(Failure::invalid(format!(
+            "every dimension must be at least 1, given shape {shape:?}"
+        )));
+    }
+    Ok(crate::buffer::element_count("shape", shape)?)
 }
 
 fn length_failure(what: &str, needed: usize, given: usize, shape: &[usize]) -> Failure {

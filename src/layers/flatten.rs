@@ -5,6 +5,7 @@ use ndarray::{ArrayD, IxDyn};
 
 pub(crate) fn output_shape(input: &[usize]) -> std::result::Result<Vec<usize>, ExpectedShape> {
     match input {
+        // Network::shapes checked the input's element count, so the product cannot overflow.
         [n, rest @ ..] if !rest.is_empty() => Ok(vec![*n, rest.iter().product()]),
         _ => Err(vec![None, None]),
     }

@@ -263,6 +263,28 @@ impl Layer {
         }
     }
 
+    /// Which parameter ("W" or "B") a step W -= lrate dW, B -= lrate dB would make
+    /// non-finite, if any. Computes the step as `apply_gradient` does, without storing it.
+    pub(crate) fn gradient_step_breaks_finiteness(
+        &self,
+        grad: &ParamGrad,
+        lrate: f64,
+    ) -> Option<&'static str> {
+        let breaks = |p: ArrayViewD<f64>, d: &ArrayD<f64>| {
+            p.iter()
+                .zip(d.iter())
+                .any(|(&p, &d)| !(p + -lrate * d).is_finite())
+        };
+        let (w, b) = (self.weights()?, self.biases()?);
+        if breaks(w, &grad.dw) {
+            Some("W")
+        } else if breaks(b, &grad.db) {
+            Some("B")
+        } else {
+            None
+        }
+    }
+
     /// W -= lrate dW, B -= lrate dB for layers with parameters; nothing for the others.
     pub(crate) fn apply_gradient(&mut self, grad: &ParamGrad, lrate: f64) {
         let (w, b) = match self {

@@ -1,0 +1,534 @@
+/*
+ * lrp.hpp: a header-only C++11 wrapper around the lrp C API (lrp.h).
+ *
+ *   lrp::Network net = lrp::Network::read("lenet5.txt");
+ *   lrp::Shape shape = {1, 32, 32, 1};                       // batch first
+ *   std::vector<double> y = net.forward(x, shape);            // 1 x 10
+ *   std::vector<double> r = net.explain(x, shape, {7}, "epsilon", 0.01);
+ *
+ * - lrp::Network owns one LrpNetwork handle: move-only, freed by the destructor; clone()
+ *   makes an independent copy (without the cached forward pass).
+ * - Arrays are std::vector<double> with an lrp::Shape (batch first, 1 to 4 dimensions:
+ *   N x M for dense batches, N x H x W x D for images), row-major unless a Layout is given.
+ * - Every failure throws lrp::Error (a std::runtime_error): code() is the LRP_ERR_* status,
+ *   what() the library's lrp_last_error() text. Outputs are returned, so a failed call
+ *   changes nothing the caller holds.
+ * - A Network is as thread-safe as its handle (see lrp.h), except that the wrapper keeps
+ *   the shapes of the last forward() for lrp()/backward(): give each thread its own clone()
+ *   for forward/lrp, or share one const Network for explain().
+ */
+#ifndef LRP_HPP
+#define LRP_HPP
+
+#include "lrp.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lrp {
+
+/* The failure of a library call: the status code and the library's message. */
+class Error : public std::runtime_error {
+public:
+    Error(std::int32_t code, const std::string& message)
+        : std::runtime_error(message), code_(code) {}
+
+    /* The LRP_ERR_* status. */
+    std::int32_t code() const noexcept { return code_; }
+
+    /* The status as a constant name, e.g. "LRP_ERR_SHAPE_MISMATCH". */
+    const char* status_name() const noexcept { return lrp_status_name(code_); }
+
+private:
+    std::int32_t code_;
+};
+
+/* Array dimensions, batch first. */
+typedef std::vector<std::size_t> Shape;
+
+/* The memory order of the doubles of an array (the shape is batch first either way). */
+enum class Layout : std::int32_t {
+    RowMajor = LRP_LAYOUT_ROW_MAJOR, /* C order: the last index varies fastest */
+    ColMajor = LRP_LAYOUT_COL_MAJOR  /* MATLAB/Fortran order: the first varies fastest */
+};
+
+/* W or B of a layer. */
+enum class Param : std::int32_t { W = LRP_PARAM_W, B = LRP_PARAM_B };
+
+/* "No parameter": the rule's default (epsilon 0.01, alpha 1). */
+inline double default_param() { return std::numeric_limits<double>::quiet_NaN(); }
+
+/* The library version, e.g. "0.1.0". */
+inline std::string version() { return lrp_version(); }
+
+namespace detail {
+
+/* Throws lrp::Error for a failed status. */
+inline void check(std::int32_t status) {
+    if (status != LRP_OK) {
+        throw Error(status, lrp_last_error());
+    }
+}
+
+inline std::size_t elements(const Shape& shape) {
+    std::size_t n = 1;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        n *= shape[i];
+    }
+    return n;
+}
+
+/* Rank and four dims for the C API. A rank outside 1..4 is passed on for the library to
+ * reject (LRP_ERR_INVALID_ARGUMENT), so that every error carries its message. */
+struct Dims {
+    std::int32_t rank;
+    std::size_t d[4];
+
+    explicit Dims(const Shape& shape)
+        : rank(shape.size() > 1000 ? 1000 : static_cast<std::int32_t>(shape.size())) {
+        for (std::size_t i = 0; i < 4; ++i) {
+            d[i] = i < shape.size() ? shape[i] : 1;
+        }
+    }
+};
+
+/* A std::vector's data, never NULL (an empty vector still gives a valid pointer). */
+template <typename T>
+const T* data(const std::vector<T>& v) {
+    static const T empty = T();
+    return v.empty() ? &empty : v.data();
+}
+
+template <typename T>
+T* data(std::vector<T>& v, T& dummy) {
+    return v.empty() ? &dummy : v.data();
+}
+
+}  // namespace detail
+
+/* Options of Network::train: the toolbox's defaults until set. Move-only. */
+class TrainOptions {
+public:
+    TrainOptions() : opts_(lrp_train_options_new()) {
+        if (opts_ == nullptr) {
+            throw std::bad_alloc();
+        }
+    }
+    ~TrainOptions() { lrp_train_options_free(opts_); }
+    TrainOptions(TrainOptions&& other) noexcept : opts_(other.opts_) { other.opts_ = nullptr; }
+    TrainOptions& operator=(TrainOptions&& other) noexcept {
+        if (this != &other) {
+            lrp_train_options_free(opts_);
+            opts_ = other.opts_;
+            other.opts_ = nullptr;
+        }
+        return *this;
+    }
+    TrainOptions(const TrainOptions&) = delete;
+    TrainOptions& operator=(const TrainOptions&) = delete;
+
+    /* "batchsize", "iters", "lrate", "lfactor_initial", "status", "convergence", "seed" or
+     * "verbose". Returns *this for chaining. */
+    TrainOptions& set(const std::string& name, double value) {
+        detail::check(lrp_train_options_set(opts_, name.c_str(), value));
+        return *this;
+    }
+
+    /* "none", "sublinear" or "linear". */
+    TrainOptions& set_lrate_decay(const std::string& decay) {
+        detail::check(lrp_train_options_set_lrate_decay(opts_, decay.c_str()));
+        return *this;
+    }
+
+    /* Validation inputs of `shape` and one-hot targets (N_val x C). */
+    TrainOptions& set_validation(const std::vector<double>& xval, const Shape& shape,
+                                 const std::vector<double>& yval,
+                                 Layout layout = Layout::RowMajor) {
+        detail::Dims d(shape);
+        detail::check(lrp_train_options_set_validation(
+            opts_, detail::data(xval), xval.size(), d.rank, d.d[0], d.d[1], d.d[2], d.d[3],
+            detail::data(yval), yval.size(), static_cast<std::int32_t>(layout)));
+        return *this;
+    }
+
+    const LrpTrainOptions* handle() const noexcept { return opts_; }
+
+private:
+    LrpTrainOptions* opts_;
+};
+
+/* A network (the toolbox's Sequential) owning one LrpNetwork handle. */
+class Network {
+public:
+    /* A network without layers. */
+    Network() : net_(lrp_network_new()) {
+        if (net_ == nullptr) {
+            throw std::bad_alloc();
+        }
+    }
+
+    /* Takes ownership of a handle from the C API (NULL gives an empty Network that
+     * fails every call with LRP_ERR_NULL_ARGUMENT). */
+    explicit Network(LrpNetwork* handle) noexcept : net_(handle) {}
+
+    /* Reads a model file in the toolbox's text format. lrp_network_read reports no
+     * status; the code is LRP_ERR_PARSE when the library names a line of the file,
+     * LRP_ERR_INVALID_ARGUMENT for a path that is not UTF-8, and LRP_ERR_IO otherwise. */
+    static Network read(const std::string& path) {
+        LrpNetwork* net = lrp_network_read(path.c_str());
+        if (net == nullptr) {
+            throw Error(read_failure_code(path), lrp_last_error());
+        }
+        return Network(net);
+    }
+
+    ~Network() { lrp_network_free(net_); }
+
+    Network(Network&& other) noexcept
+        : net_(other.net_),
+          in_shape_(std::move(other.in_shape_)),
+          out_shape_(std::move(other.out_shape_)) {
+        other.net_ = nullptr;
+    }
+
+    Network& operator=(Network&& other) noexcept {
+        if (this != &other) {
+            lrp_network_free(net_);
+            net_ = other.net_;
+            in_shape_ = std::move(other.in_shape_);
+            out_shape_ = std::move(other.out_shape_);
+            other.net_ = nullptr;
+        }
+        return *this;
+    }
+
+    Network(const Network&) = delete;
+    Network& operator=(const Network&) = delete;
+
+    /* An independent copy of the layers, parameters and presets (not the cached forward
+     * pass). */
+    Network clone() const {
+        LrpNetwork* copy = lrp_network_clone(net_);
+        if (copy == nullptr) {
+            throw Error(net_ == nullptr ? LRP_ERR_NULL_ARGUMENT : LRP_ERR_PANIC,
+                        lrp_last_error());
+        }
+        return Network(copy);
+    }
+
+    /* Writes the model file (replaced only once complete). */
+    void write(const std::string& path) const {
+        detail::check(lrp_network_write(net_, path.c_str()));
+    }
+
+    /* The handle, still owned by this object. */
+    LrpNetwork* handle() const noexcept { return net_; }
+
+    /* Gives up ownership of the handle (free it with lrp_network_free). */
+    LrpNetwork* release() noexcept {
+        LrpNetwork* h = net_;
+        net_ = nullptr;
+        return h;
+    }
+
+    // ---- layers -------------------------------------------------------------------
+
+    std::size_t num_layers() const {
+        std::size_t n = 0;
+        detail::check(lrp_network_num_layers(net_, &n));
+        return n;
+    }
+
+    /* One of LRP_LAYER_LINEAR .. LRP_LAYER_SOFTMAX. */
+    std::int32_t layer_kind(std::size_t index) const {
+        std::int32_t kind = 0;
+        detail::check(lrp_layer_kind(net_, index, &kind));
+        return kind;
+    }
+
+    /* (m, n) for Linear, (hf, wf, df, nf, sh, sw) for Convolution, (ph, pw, sh, sw) for
+     * the pools, empty for the others. */
+    std::vector<std::size_t> layer_sizes(std::size_t index) const {
+        std::size_t count = 0;
+        detail::check(lrp_layer_num_sizes(net_, index, &count));
+        std::vector<std::size_t> sizes(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            detail::check(lrp_layer_size(net_, index, i, &sizes[i]));
+        }
+        return sizes;
+    }
+
+    /* Linear layer, W ~ Normal(0, 1/sqrt(m)) from `seed`, B = 0. */
+    void add_linear(std::size_t m, std::size_t n, std::uint64_t seed = 0) {
+        detail::check(lrp_network_add_linear(net_, m, n, nullptr, 0, nullptr, 0,
+                                             LRP_LAYOUT_ROW_MAJOR, seed));
+    }
+
+    /* Linear layer with W (m x n) and B (n). */
+    void add_linear(std::size_t m, std::size_t n, const std::vector<double>& w,
+                    const std::vector<double>& b, Layout layout = Layout::RowMajor) {
+        detail::check(lrp_network_add_linear(net_, m, n, detail::data(w), w.size(),
+                                             detail::data(b), b.size(),
+                                             static_cast<std::int32_t>(layout), 0));
+    }
+
+    /* Convolution with nf filters of hf x wf x df, stride (sh, sw), random weights. */
+    void add_convolution(std::size_t hf, std::size_t wf, std::size_t df, std::size_t nf,
+                         std::size_t sh, std::size_t sw, std::uint64_t seed = 0) {
+        detail::check(lrp_network_add_convolution(net_, hf, wf, df, nf, sh, sw, nullptr, 0,
+                                                  nullptr, 0, LRP_LAYOUT_ROW_MAJOR, seed));
+    }
+
+    /* Convolution with W (hf x wf x df x nf) and B (nf). */
+    void add_convolution(std::size_t hf, std::size_t wf, std::size_t df, std::size_t nf,
+                         std::size_t sh, std::size_t sw, const std::vector<double>& w,
+                         const std::vector<double>& b, Layout layout = Layout::RowMajor) {
+        detail::check(lrp_network_add_convolution(
+            net_, hf, wf, df, nf, sh, sw, detail::data(w), w.size(), detail::data(b),
+            b.size(), static_cast<std::int32_t>(layout), 0));
+    }
+
+    void add_maxpool(std::size_t ph, std::size_t pw, std::size_t sh, std::size_t sw) {
+        detail::check(lrp_network_add_maxpool(net_, ph, pw, sh, sw));
+    }
+    void add_sumpool(std::size_t ph, std::size_t pw, std::size_t sh, std::size_t sw) {
+        detail::check(lrp_network_add_sumpool(net_, ph, pw, sh, sw));
+    }
+    void add_flatten() { detail::check(lrp_network_add_flatten(net_)); }
+    void add_rect() { detail::check(lrp_network_add_rect(net_)); }
+    void add_tanh() { detail::check(lrp_network_add_tanh(net_)); }
+    void add_softmax() { detail::check(lrp_network_add_softmax(net_)); }
+
+    /* Removes the last layer. */
+    void pop_layer() { detail::check(lrp_network_pop_layer(net_)); }
+
+    /* Removes the last layer if it is a SoftMax; returns whether it did. */
+    bool drop_softmax_output_layer() {
+        std::int32_t dropped = 0;
+        detail::check(lrp_network_drop_softmax_output_layer(net_, &dropped));
+        return dropped != 0;
+    }
+
+    /* W or B of layer `index`. */
+    std::vector<double> get_param(std::size_t index, Param which,
+                                  Layout layout = Layout::RowMajor) const {
+        std::size_t len = 0;
+        detail::check(lrp_layer_param_len(net_, index, static_cast<std::int32_t>(which), &len));
+        std::vector<double> values(len);
+        double dummy = 0.0;
+        detail::check(lrp_layer_get_param(net_, index, static_cast<std::int32_t>(which),
+                                          detail::data(values, dummy), values.size(),
+                                          static_cast<std::int32_t>(layout)));
+        return values;
+    }
+
+    /* Replaces W or B of layer `index` (same number of elements). */
+    void set_param(std::size_t index, Param which, const std::vector<double>& values,
+                   Layout layout = Layout::RowMajor) {
+        detail::check(lrp_layer_set_param(net_, index, static_cast<std::int32_t>(which),
+                                          detail::data(values), values.size(),
+                                          static_cast<std::int32_t>(layout)));
+    }
+
+    // ---- LRP presets --------------------------------------------------------------
+
+    /* The preset of every layer: "simple", "epsilon", "alphabeta", "flat", "ww" (and the
+     * toolbox's aliases), with its parameter (default_param() for the rule's default). */
+    void set_lrp_parameters(const std::string& rule, double param = default_param()) {
+        detail::check(lrp_network_set_lrp_parameters(net_, rule.c_str(), param));
+    }
+
+    /* The preset of layer `index`. */
+    void set_lrp_parameters(std::size_t index, const std::string& rule,
+                            double param = default_param()) {
+        detail::check(lrp_layer_set_lrp_parameters(net_, index, rule.c_str(), param));
+    }
+
+    /* The preset of layer `index`: canonical rule name and parameter (NaN if none). */
+    std::pair<std::string, double> get_lrp_parameters(std::size_t index) const {
+        char name[32] = {0};
+        double param = 0.0;
+        detail::check(lrp_layer_get_lrp_parameters(net_, index, name, sizeof name, &param));
+        return std::make_pair(std::string(name), param);
+    }
+
+    // ---- computing ----------------------------------------------------------------
+
+    /* The output shape for an input of `input` (batch first). */
+    Shape output_shape(const Shape& input) const {
+        detail::Dims d(input);
+        std::size_t o[4] = {0, 0, 0, 0};
+        std::int32_t rank = 0;
+        detail::check(lrp_network_output_shape(net_, d.rank, d.d[0], d.d[1], d.d[2], d.d[3],
+                                               &o[0], &o[1], &o[2], &o[3], &rank));
+        return Shape(o, o + rank);
+    }
+
+    /* Runs the network on x (of `shape`); caches the pass for lrp() and backward(). */
+    std::vector<double> forward(const std::vector<double>& x, const Shape& shape,
+                                Layout layout = Layout::RowMajor) {
+        detail::Dims d(shape);
+        Shape out;
+        std::int32_t status = shape_of_output(shape, out);
+        std::vector<double> y(status == LRP_OK ? detail::elements(out) : 0);
+        double dummy = 0.0;
+        // With an unknown output shape the call fails; the library then says why.
+        detail::check(lrp_network_forward(net_, detail::data(x), x.size(), d.rank, d.d[0],
+                                          d.d[1], d.d[2], d.d[3],
+                                          static_cast<std::int32_t>(layout), 0,
+                                          detail::data(y, dummy), y.size()));
+        in_shape_ = shape;
+        out_shape_ = out;
+        return y;
+    }
+
+    /* The output shape of the last forward() (empty before the first). */
+    const Shape& last_output_shape() const noexcept { return out_shape_; }
+
+    /* LRP of relevance r (shaped like the last forward's output) with each layer's preset;
+     * the result is shaped like the last forward's input. */
+    std::vector<double> lrp(const std::vector<double>& r, Layout layout = Layout::RowMajor) const {
+        return lrp_with(r, nullptr, default_param(), layout);
+    }
+
+    /* LRP with `rule`/`param` for every layer. */
+    std::vector<double> lrp(const std::vector<double>& r, const std::string& rule,
+                            double param = default_param(),
+                            Layout layout = Layout::RowMajor) const {
+        return lrp_with(r, rule.c_str(), param, layout);
+    }
+
+    /* Forward and LRP in one call, for class classes[n] of sample n, without touching the
+     * cached pass (safe on one shared network from several threads); each layer's preset. */
+    std::vector<double> explain(const std::vector<double>& x, const Shape& shape,
+                                const std::vector<std::int32_t>& classes,
+                                Layout layout = Layout::RowMajor) const {
+        return explain_with(x, shape, classes, nullptr, default_param(), layout);
+    }
+
+    /* explain() with `rule`/`param` for every layer. */
+    std::vector<double> explain(const std::vector<double>& x, const Shape& shape,
+                                const std::vector<std::int32_t>& classes,
+                                const std::string& rule, double param = default_param(),
+                                Layout layout = Layout::RowMajor) const {
+        return explain_with(x, shape, classes, rule.c_str(), param, layout);
+    }
+
+    /* The input gradient for dLoss/dOutput dy after forward(); keeps the parameter
+     * gradients for update(). */
+    std::vector<double> backward(const std::vector<double>& dy,
+                                 Layout layout = Layout::RowMajor) {
+        std::vector<double> dx(detail::elements(in_shape_));
+        double dummy = 0.0;
+        detail::check(lrp_network_backward(net_, detail::data(dy), dy.size(),
+                                           static_cast<std::int32_t>(layout),
+                                           detail::data(dx, dummy), dx.size()));
+        return dx;
+    }
+
+    /* SGD step with the last backward()'s gradients. */
+    void update(double lrate) { detail::check(lrp_network_update(net_, lrate)); }
+
+    /* Drops the cached pass and gradients. */
+    void clean() {
+        detail::check(lrp_network_clean(net_));
+        in_shape_.clear();
+        out_shape_.clear();
+    }
+
+    /* Sequential.train on inputs x (of `shape`) and one-hot targets y (shaped like the
+     * output); on failure the parameters are as before. */
+    void train(const std::vector<double>& x, const Shape& shape, const std::vector<double>& y,
+               const TrainOptions& options, Layout layout = Layout::RowMajor) {
+        detail::Dims d(shape);
+        in_shape_.clear();
+        out_shape_.clear();
+        detail::check(lrp_network_train(net_, detail::data(x), x.size(), d.rank, d.d[0], d.d[1],
+                                        d.d[2], d.d[3], detail::data(y), y.size(),
+                                        static_cast<std::int32_t>(layout), options.handle()));
+    }
+
+    /* The progress lines of the last train(). */
+    std::string train_log() const {
+        std::size_t len = 0;
+        detail::check(lrp_network_train_log_len(net_, &len));
+        std::vector<char> buf(len + 1, '\0');
+        detail::check(lrp_network_train_log(net_, buf.data(), buf.size()));
+        return std::string(buf.data());
+    }
+
+private:
+    static std::int32_t read_failure_code(const std::string& path) {
+        const std::string message = lrp_last_error();
+        const std::string prefix = "lrp_network_read: ";
+        if (message.find("not valid UTF-8") != std::string::npos &&
+            message.compare(0, prefix.size() + 4, prefix + "path") == 0) {
+            return LRP_ERR_INVALID_ARGUMENT;
+        }
+        // A parse error reads "lrp_network_read: <file>:<line>: ..."
+        const std::string head = prefix + path + ":";
+        if (message.compare(0, head.size(), head) == 0) {
+            std::size_t i = head.size();
+            std::size_t digits = 0;
+            while (i < message.size() && message[i] >= '0' && message[i] <= '9') {
+                ++i;
+                ++digits;
+            }
+            if (digits > 0 && i < message.size() && message[i] == ':') {
+                return LRP_ERR_PARSE;
+            }
+        }
+        return LRP_ERR_IO;
+    }
+
+    /* The output shape for `shape` (without throwing: the computing call reports). */
+    std::int32_t shape_of_output(const Shape& shape, Shape& out) const {
+        detail::Dims d(shape);
+        std::size_t o[4] = {0, 0, 0, 0};
+        std::int32_t rank = 0;
+        std::int32_t status = lrp_network_output_shape(net_, d.rank, d.d[0], d.d[1], d.d[2],
+                                                       d.d[3], &o[0], &o[1], &o[2], &o[3], &rank);
+        if (status == LRP_OK) {
+            out.assign(o, o + rank);
+        }
+        return status;
+    }
+
+    std::vector<double> lrp_with(const std::vector<double>& r, const char* rule, double param,
+                                 Layout layout) const {
+        std::vector<double> out(detail::elements(in_shape_));
+        double dummy = 0.0;
+        detail::check(lrp_network_lrp(net_, detail::data(r), r.size(),
+                                      static_cast<std::int32_t>(layout), rule, param,
+                                      detail::data(out, dummy), out.size()));
+        return out;
+    }
+
+    std::vector<double> explain_with(const std::vector<double>& x, const Shape& shape,
+                                     const std::vector<std::int32_t>& classes, const char* rule,
+                                     double param, Layout layout) const {
+        detail::Dims d(shape);
+        std::vector<double> out(x.size());
+        double dummy = 0.0;
+        detail::check(lrp_network_explain(net_, detail::data(x), x.size(), d.rank, d.d[0],
+                                          d.d[1], d.d[2], d.d[3],
+                                          static_cast<std::int32_t>(layout),
+                                          detail::data(classes), classes.size(), rule, param,
+                                          detail::data(out, dummy), out.size()));
+        return out;
+    }
+
+    LrpNetwork* net_;
+    Shape in_shape_;  /* input shape of the last forward() */
+    Shape out_shape_; /* its output shape */
+};
+
+}  // namespace lrp
+
+#endif /* LRP_HPP */

@@ -1,0 +1,472 @@
+// Tests of the C++ wrapper include/lrp.hpp: results equal the C API's, errors throw
+// lrp::Error with the C API's status and lrp_last_error() text, and handles are owned
+// correctly (moves, clones, no leaks).
+//
+//   g++ -std=c++11 -Wall -Wextra -Werror -pedantic test_wrapper.cpp $(pkg-config --cflags --libs lrp)
+//   ./a.out [../shared/golden/lenet5.txt]
+//
+// Prints one line per failed check and a final "N passed, M failed"; exits 1 on failure.
+#include <lrp.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+int passed = 0;
+int failed = 0;
+
+void check(bool ok, const std::string& what, int line) {
+    if (ok) {
+        ++passed;
+    } else {
+        ++failed;
+        std::printf("FAIL (line %d): %s\n", line, what.c_str());
+    }
+}
+
+#define CHECK(cond) check((cond), #cond, __LINE__)
+
+// Runs `body`, which must throw lrp::Error with `code`; its what() must be the C API's
+// lrp_last_error() text at that moment and start with the C function's name.
+template <typename F>
+void check_throws(F body, std::int32_t code, const std::string& function, int line) {
+    try {
+        body();
+        check(false, "expected lrp::Error " + std::string(lrp_status_name(code)) + " from " +
+                         function + ", nothing thrown",
+              line);
+    } catch (const lrp::Error& e) {
+        const std::string what = e.what();
+        check(e.code() == code,
+              "code " + std::string(lrp_status_name(e.code())) + ", expected " +
+                  lrp_status_name(code) + " (" + what + ")",
+              line);
+        check(what == lrp_last_error(), "what() is not lrp_last_error(): " + what, line);
+        check(what.compare(0, function.size(), function) == 0,
+              "message does not name " + function + ": " + what, line);
+        check(std::string(e.status_name()) == lrp_status_name(code), "status_name()", line);
+    } catch (const std::exception& e) {
+        check(false, std::string("expected lrp::Error, got ") + e.what(), line);
+    }
+}
+
+#define CHECK_THROWS(body, code, function) \
+    check_throws([&]() { body; }, code, function, __LINE__)
+
+bool same(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] != b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Deterministic inputs in [-1, 1].
+std::vector<double> inputs(std::size_t n, unsigned seed) {
+    std::vector<double> v(n);
+    unsigned long long s = seed * 2654435761ULL + 1;
+    for (std::size_t i = 0; i < n; ++i) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        v[i] = static_cast<double>(s >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+    }
+    return v;
+}
+
+std::vector<std::int32_t> argmax_rows(const std::vector<double>& y, std::size_t n,
+                                      std::size_t c) {
+    std::vector<std::int32_t> k(n, 0);
+    for (std::size_t s = 0; s < n; ++s) {
+        for (std::size_t j = 1; j < c; ++j) {
+            if (y[s * c + j] > y[s * c + static_cast<std::size_t>(k[s])]) {
+                k[s] = static_cast<std::int32_t>(j);
+            }
+        }
+    }
+    return k;
+}
+
+// LeNet-5 against the C API on the same handle contents.
+void test_lenet(const std::string& model) {
+    const std::int64_t live = lrp_live_networks();
+    {
+        lrp::Network net = lrp::Network::read(model);
+        LrpNetwork* c = lrp_network_read(model.c_str());
+        CHECK(c != nullptr);
+        if (c == nullptr) {
+            return;
+        }
+        CHECK(lrp_live_networks() == live + 2);
+
+        std::size_t c_layers = 0;
+        CHECK(lrp_network_num_layers(c, &c_layers) == LRP_OK);
+        CHECK(net.num_layers() == c_layers);
+        CHECK(net.num_layers() == 11);
+        CHECK(net.layer_kind(0) == LRP_LAYER_CONVOLUTION);
+        CHECK(net.layer_kind(10) == LRP_LAYER_FLATTEN);
+        std::vector<std::size_t> sizes = net.layer_sizes(0);
+        CHECK(sizes.size() == 6 && sizes[0] == 5 && sizes[2] == 1 && sizes[3] == 10);
+        CHECK(net.layer_sizes(1).empty());
+
+        const std::size_t n = 3;
+        const lrp::Shape shape = {n, 32, 32, 1};
+        const std::vector<double> x = inputs(n * 32 * 32, 1);
+
+        lrp::Shape out = net.output_shape(shape);
+        CHECK(out.size() == 2 && out[0] == n && out[1] == 10);
+
+        // forward
+        std::vector<double> y = net.forward(x, shape);
+        std::vector<double> cy(n * 10);
+        CHECK(lrp_network_forward(c, x.data(), x.size(), 4, n, 32, 32, 1, LRP_LAYOUT_ROW_MAJOR,
+                                  0, cy.data(), cy.size()) == LRP_OK);
+        CHECK(same(y, cy));
+        CHECK(net.last_output_shape() == out);
+
+        // lrp with the output of the top class, epsilon 0.01, and with the presets
+        std::vector<std::int32_t> classes = argmax_rows(y, n, 10);
+        std::vector<double> r(n * 10, 0.0);
+        for (std::size_t s = 0; s < n; ++s) {
+            r[s * 10 + static_cast<std::size_t>(classes[s])] =
+                y[s * 10 + static_cast<std::size_t>(classes[s])];
+        }
+        std::vector<double> rel = net.lrp(r, "epsilon", 0.01);
+        std::vector<double> crel(x.size());
+        CHECK(lrp_network_lrp(c, r.data(), r.size(), LRP_LAYOUT_ROW_MAJOR, "epsilon", 0.01,
+                              crel.data(), crel.size()) == LRP_OK);
+        CHECK(same(rel, crel));
+        CHECK(rel.size() == x.size());
+        std::vector<double> preset = net.lrp(r);
+        CHECK(lrp_network_lrp(c, r.data(), r.size(), LRP_LAYOUT_ROW_MAJOR, nullptr, NAN,
+                              crel.data(), crel.size()) == LRP_OK);
+        CHECK(same(preset, crel));
+
+        // explain = forward + lrp of the masked output
+        std::vector<double> ex = net.explain(x, shape, classes, "epsilon", 0.01);
+        std::vector<double> cex(x.size());
+        CHECK(lrp_network_explain(c, x.data(), x.size(), 4, n, 32, 32, 1, LRP_LAYOUT_ROW_MAJOR,
+                                  classes.data(), classes.size(), "epsilon", 0.01, cex.data(),
+                                  cex.size()) == LRP_OK);
+        CHECK(same(ex, cex));
+        double diff = 0.0;
+        for (std::size_t i = 0; i < ex.size(); ++i) {
+            diff = std::fmax(diff, std::fabs(ex[i] - rel[i]));
+        }
+        CHECK(diff < 1e-9);
+        std::vector<double> ex_preset = net.explain(x, shape, classes);
+        diff = 0.0;
+        for (std::size_t i = 0; i < ex.size(); ++i) {
+            diff = std::fmax(diff, std::fabs(ex_preset[i] - preset[i]));
+        }
+        CHECK(diff < 1e-9);
+
+        // alphabeta per layer preset
+        net.set_lrp_parameters(0, "alphabeta", 2.0);
+        CHECK(lrp_layer_set_lrp_parameters(c, 0, "alphabeta", 2.0) == LRP_OK);
+        std::pair<std::string, double> p = net.get_lrp_parameters(0);
+        CHECK(p.first == "alphabeta" && p.second == 2.0);
+        CHECK(lrp_network_lrp(c, r.data(), r.size(), LRP_LAYOUT_ROW_MAJOR, nullptr, NAN,
+                              crel.data(), crel.size()) == LRP_OK);
+        CHECK(same(net.lrp(r), crel));
+        net.set_lrp_parameters("epsilon");
+        p = net.get_lrp_parameters(3);
+        CHECK(p.first == "epsilon" && p.second == 0.01);
+
+        // column-major input gives the same output (transposed back)
+        std::vector<double> xf(x.size());
+        for (std::size_t s = 0; s < n; ++s) {
+            for (std::size_t i = 0; i < 32 * 32; ++i) {
+                // shape n x 32 x 32 x 1: column-major index s + n * (h + 32 * w)
+                std::size_t h = i / 32, w = i % 32;
+                xf[s + n * (h + 32 * w)] = x[s * 1024 + i];
+            }
+        }
+        std::vector<double> yf = net.forward(xf, shape, lrp::Layout::ColMajor);
+        bool transposed = true;
+        for (std::size_t s = 0; s < n; ++s) {
+            for (std::size_t j = 0; j < 10; ++j) {
+                transposed = transposed && yf[s + n * j] == y[s * 10 + j];
+            }
+        }
+        CHECK(transposed);
+
+        // backward against the C API
+        net.forward(x, shape);
+        std::vector<double> dy = inputs(n * 10, 2);
+        std::vector<double> dx = net.backward(dy);
+        std::vector<double> cdx(x.size());
+        CHECK(lrp_network_backward(c, dy.data(), dy.size(), LRP_LAYOUT_ROW_MAJOR, cdx.data(),
+                                   cdx.size()) == LRP_OK);
+        CHECK(same(dx, cdx));
+
+        // parameters
+        std::vector<double> b = net.get_param(0, lrp::Param::B);
+        std::vector<double> w = net.get_param(0, lrp::Param::W);
+        CHECK(b.size() == 10 && w.size() == 5 * 5 * 1 * 10);
+        std::vector<double> cw(w.size());
+        CHECK(lrp_layer_get_param(c, 0, LRP_PARAM_W, cw.data(), cw.size(),
+                                  LRP_LAYOUT_ROW_MAJOR) == LRP_OK);
+        CHECK(same(w, cw));
+
+        // update after backward changes W by -lrate dW
+        net.update(0.0);
+        CHECK(same(net.get_param(0, lrp::Param::W), w));
+
+        lrp_network_free(c);
+    }
+    CHECK(lrp_live_networks() == live);
+}
+
+// A small network built with the wrapper, checked by hand.
+void test_build_and_compute() {
+    lrp::Network net;
+    CHECK(net.num_layers() == 0);
+    // W (2 x 2) row-major: [[1, -1], [2, 0.5]], B = [0, 0]: y = relu(x W)
+    net.add_linear(2, 2, {1.0, -1.0, 2.0, 0.5}, {0.0, 0.0});
+    net.add_rect();
+    CHECK(net.num_layers() == 2);
+    CHECK(net.layer_kind(0) == LRP_LAYER_LINEAR && net.layer_kind(1) == LRP_LAYER_RECT);
+    std::vector<double> y = net.forward({1.0, 1.0}, {1, 2});
+    CHECK(y.size() == 2 && y[0] == 3.0 && y[1] == 0.0);
+    // epsilon LRP: R_i = x_i w_i0 / (3 + 0.01) * 3
+    std::vector<double> r = net.lrp(y, "epsilon", 0.01);
+    CHECK(std::fabs(r[0] - 1.0 * 3.0 / 3.01) < 1e-12 && std::fabs(r[1] - 2.0 * 3.0 / 3.01) < 1e-12);
+    // the same weights given column-major
+    lrp::Network col;
+    col.add_linear(2, 2, {1.0, 2.0, -1.0, 0.5}, {0.0, 0.0}, lrp::Layout::ColMajor);
+    CHECK(same(col.get_param(0, lrp::Param::W), net.get_param(0, lrp::Param::W)));
+    // set_param
+    net.set_param(0, lrp::Param::B, {1.0, 1.0});
+    y = net.forward({1.0, 1.0}, {1, 2});
+    CHECK(y[0] == 4.0 && y[1] == 0.5);
+    // SoftMax, drop_softmax_output_layer, pop_layer
+    net.add_softmax();
+    CHECK(net.drop_softmax_output_layer());
+    CHECK(!net.drop_softmax_output_layer());
+    net.pop_layer();
+    CHECK(net.num_layers() == 1);
+    // convolution and pools: 1 x 4 x 4 x 1 -> conv 2x2 (1 filter) -> 3x3 -> maxpool 2x2/1 -> 2x2
+    lrp::Network cnn;
+    cnn.add_convolution(2, 2, 1, 1, 1, 1, {1.0, 1.0, 1.0, 1.0}, {0.0});
+    cnn.add_maxpool(2, 2, 1, 1);
+    cnn.add_sumpool(1, 1, 1, 1);
+    cnn.add_flatten();
+    cnn.add_tanh();
+    CHECK(cnn.output_shape({1, 4, 4, 1}) == lrp::Shape({1, 4}));
+    std::vector<double> img(16);
+    for (std::size_t i = 0; i < 16; ++i) {
+        img[i] = static_cast<double>(i) / 16.0;
+    }
+    std::vector<double> out = cnn.forward(img, {1, 4, 4, 1});
+    // conv at (1,1): (5 + 6 + 9 + 10) / 16 = 1.875; the max of window (0,0) of the 3x3 map
+    CHECK(out.size() == 4 && std::fabs(out[0] - std::tanh(1.875)) < 1e-12);
+    lrp::Network rnd;
+    rnd.add_linear(3, 2, 7);
+    rnd.add_convolution(1, 1, 2, 2, 1, 1, 7);
+    CHECK(rnd.num_layers() == 2);
+    CHECK(lrp::version() == lrp_version());
+}
+
+void test_ownership(const std::string& model) {
+    const std::int64_t live = lrp_live_networks();
+    {
+        lrp::Network a = lrp::Network::read(model);
+        CHECK(lrp_live_networks() == live + 1);
+        lrp::Network b = std::move(a);
+        CHECK(lrp_live_networks() == live + 1);
+        CHECK(a.handle() == nullptr && b.handle() != nullptr);
+        CHECK(b.num_layers() == 11);
+        // A moved-from network fails every call with LRP_ERR_NULL_ARGUMENT.
+        CHECK_THROWS(a.num_layers(), LRP_ERR_NULL_ARGUMENT, "lrp_network_num_layers");
+        CHECK_THROWS(a.clone(), LRP_ERR_NULL_ARGUMENT, "lrp_network_clone");
+
+        lrp::Network c = b.clone();
+        CHECK(lrp_live_networks() == live + 2);
+        CHECK(c.handle() != b.handle());
+        std::vector<double> bias = b.get_param(0, lrp::Param::B);
+        std::vector<double> changed(bias.size(), 0.25);
+        c.set_param(0, lrp::Param::B, changed);
+        CHECK(same(b.get_param(0, lrp::Param::B), bias));
+        CHECK(same(c.get_param(0, lrp::Param::B), changed));
+        // A clone has no cached pass.
+        b.forward(inputs(1024, 3), {1, 32, 32, 1});
+        lrp::Network d = b.clone();
+        CHECK_THROWS(d.lrp(std::vector<double>(10, 1.0)), LRP_ERR_OUT_OF_ORDER, "lrp_network_lrp");
+
+        a = std::move(c);  // move-assign into the moved-from one
+        CHECK(lrp_live_networks() == live + 3);
+        a = std::move(d);  // frees the clone a held
+        CHECK(lrp_live_networks() == live + 2);
+
+        LrpNetwork* raw = a.release();
+        CHECK(lrp_live_networks() == live + 2);
+        lrp::Network adopted(raw);
+        CHECK(adopted.num_layers() == 11);
+    }
+    CHECK(lrp_live_networks() == live);
+}
+
+void test_write_read(const std::string& model) {
+    const std::string path = "/tmp/lrp-test-wrapper-" + std::to_string(lrp_live_networks()) +
+                             "-" + std::to_string(std::rand()) + ".txt";
+    lrp::Network net = lrp::Network::read(model);
+    net.write(path);
+    lrp::Network back = lrp::Network::read(path);
+    std::remove(path.c_str());
+    CHECK(back.num_layers() == net.num_layers());
+    bool equal = true;
+    for (std::size_t i = 0; i < net.num_layers(); ++i) {
+        if (net.layer_kind(i) == LRP_LAYER_CONVOLUTION || net.layer_kind(i) == LRP_LAYER_LINEAR) {
+            equal = equal && same(net.get_param(i, lrp::Param::W), back.get_param(i, lrp::Param::W));
+            equal = equal && same(net.get_param(i, lrp::Param::B), back.get_param(i, lrp::Param::B));
+        }
+    }
+    CHECK(equal);
+}
+
+void test_errors(const std::string& model) {
+    // Reading: a missing file (IO), a malformed one (PARSE).
+    CHECK_THROWS(lrp::Network::read("/nonexistent/model.txt"), LRP_ERR_IO, "lrp_network_read");
+    try {
+        lrp::Network::read("/nonexistent/model.txt");
+    } catch (const lrp::Error& e) {
+        CHECK(std::string(e.what()).find("/nonexistent/model.txt") != std::string::npos);
+    }
+    const std::string bad = "/tmp/lrp-test-wrapper-bad-" + std::to_string(std::rand()) + ".txt";
+    {
+        std::ofstream f(bad.c_str());
+        f << "Linear 2 3\n1 2 3\n";
+    }
+    CHECK_THROWS(lrp::Network::read(bad), LRP_ERR_PARSE, "lrp_network_read");
+    std::remove(bad.c_str());
+    CHECK_THROWS(lrp::Network::read("/tmp"), LRP_ERR_IO, "lrp_network_read");
+
+    lrp::Network net = lrp::Network::read(model);
+    const lrp::Shape shape = {2, 32, 32, 1};
+    const std::vector<double> x = inputs(2 * 1024, 4);
+
+    // Out of order: lrp and backward before forward, update before backward.
+    CHECK_THROWS(net.lrp(std::vector<double>(20, 0.0)), LRP_ERR_OUT_OF_ORDER, "lrp_network_lrp");
+    CHECK_THROWS(net.backward(std::vector<double>(20, 0.0)), LRP_ERR_OUT_OF_ORDER,
+                 "lrp_network_backward");
+    CHECK_THROWS(net.update(0.1), LRP_ERR_OUT_OF_ORDER, "lrp_network_update");
+
+    // Shapes and lengths.
+    CHECK_THROWS(net.forward(x, {2, 28, 28, 1}), LRP_ERR_SHAPE_MISMATCH, "lrp_network_forward");
+    CHECK_THROWS(net.forward(std::vector<double>(100, 0.0), shape), LRP_ERR_SHAPE_MISMATCH,
+                 "lrp_network_forward");
+    CHECK_THROWS(net.forward(x, {2, 32, 32, 1, 1}), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_network_forward");
+    CHECK_THROWS(net.output_shape({2, 0, 32, 1}), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_network_output_shape");
+    std::vector<double> y = net.forward(x, shape);
+    CHECK_THROWS(net.lrp(std::vector<double>(19, 0.0)), LRP_ERR_SHAPE_MISMATCH, "lrp_network_lrp");
+    CHECK_THROWS(net.explain(x, shape, {1}), LRP_ERR_SHAPE_MISMATCH, "lrp_network_explain");
+
+    // Rules and parameters.
+    CHECK_THROWS(net.lrp(y, "bogus"), LRP_ERR_UNKNOWN_RULE, "lrp_network_lrp");
+    CHECK_THROWS(net.lrp(y, "epsilon", -1.0), LRP_ERR_INVALID_ARGUMENT, "lrp_network_lrp");
+    CHECK_THROWS(net.set_lrp_parameters("w^3"), LRP_ERR_UNKNOWN_RULE,
+                 "lrp_network_set_lrp_parameters");
+    CHECK_THROWS(net.set_lrp_parameters(99, "flat"), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_layer_set_lrp_parameters");
+    CHECK_THROWS(net.explain(x, shape, {0, 10}, "epsilon"), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_network_explain");
+    CHECK_THROWS(net.explain(x, shape, {0, -1}), LRP_ERR_INVALID_ARGUMENT, "lrp_network_explain");
+
+    // Non-finite inputs.
+    std::vector<double> nan_x = x;
+    nan_x[5] = NAN;
+    CHECK_THROWS(net.forward(nan_x, shape), LRP_ERR_NON_FINITE, "lrp_network_forward");
+    CHECK_THROWS(net.explain(nan_x, shape, {0, 0}), LRP_ERR_NON_FINITE, "lrp_network_explain");
+
+    // Layers and parameters.
+    CHECK_THROWS(net.layer_kind(11), LRP_ERR_INVALID_ARGUMENT, "lrp_layer_kind");
+    CHECK_THROWS(net.get_param(1, lrp::Param::W), LRP_ERR_INVALID_ARGUMENT, "lrp_layer_param_len");
+    CHECK_THROWS(net.set_param(0, lrp::Param::B, {1.0, 2.0}), LRP_ERR_SHAPE_MISMATCH,
+                 "lrp_layer_set_param");
+    CHECK_THROWS(net.add_linear(0, 3), LRP_ERR_INVALID_ARGUMENT, "lrp_network_add_linear");
+    CHECK_THROWS(net.add_linear(2, 2, {1.0, 2.0, 3.0}, {0.0, 0.0}), LRP_ERR_SHAPE_MISMATCH,
+                 "lrp_network_add_linear");
+    CHECK_THROWS(net.add_maxpool(0, 2, 2, 2), LRP_ERR_INVALID_ARGUMENT, "lrp_network_add_maxpool");
+    lrp::Network empty;
+    CHECK_THROWS(empty.pop_layer(), LRP_ERR_INVALID_ARGUMENT, "lrp_network_pop_layer");
+    CHECK_THROWS(net.write("/nonexistent/dir/model.txt"), LRP_ERR_IO, "lrp_network_write");
+
+    // Training options.
+    lrp::TrainOptions opts;
+    CHECK_THROWS(opts.set("bogus", 1.0), LRP_ERR_INVALID_ARGUMENT, "lrp_train_options_set");
+    CHECK_THROWS(opts.set("batchsize", 0.0), LRP_ERR_INVALID_ARGUMENT, "lrp_train_options_set");
+    CHECK_THROWS(opts.set_lrate_decay("cubic"), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_train_options_set_lrate_decay");
+
+    // lrp::Error is a std::runtime_error.
+    try {
+        net.lrp(y, "bogus");
+        CHECK(false);
+    } catch (const std::runtime_error& e) {
+        CHECK(std::string(e.what()).find("bogus") != std::string::npos);
+    }
+}
+
+void test_train() {
+    // XOR with a 2-8-2 Tanh/SoftMax network: a few hundred steps fit it.
+    lrp::Network net;
+    net.add_linear(2, 8, 1);
+    net.add_tanh();
+    net.add_linear(8, 2, 2);
+    net.add_softmax();
+    const std::vector<double> x = {-1, -1, -1, 1, 1, -1, 1, 1};
+    const std::vector<double> t = {1, 0, 0, 1, 0, 1, 1, 0};
+    lrp::TrainOptions opts;
+    opts.set("iters", 2000).set("batchsize", 4).set("lrate", 0.1).set("status", 500).set("seed", 3);
+    std::vector<double> w_before = net.get_param(0, lrp::Param::W);
+    net.train(x, {4, 2}, t, opts);
+    CHECK(!same(net.get_param(0, lrp::Param::W), w_before));
+    std::vector<double> y = net.forward(x, {4, 2});
+    std::vector<std::int32_t> k = argmax_rows(y, 4, 2);
+    CHECK(k[0] == 0 && k[1] == 1 && k[2] == 1 && k[3] == 0);
+    CHECK(!net.train_log().empty());
+    // Wrong target length: throws, parameters unchanged.
+    std::vector<double> w = net.get_param(0, lrp::Param::W);
+    CHECK_THROWS(net.train(x, {4, 2}, std::vector<double>(6, 0.0), opts), LRP_ERR_SHAPE_MISMATCH,
+                 "lrp_network_train");
+    CHECK(same(net.get_param(0, lrp::Param::W), w));
+    // A validation set.
+    opts.set_validation(x, {4, 2}, t).set("iters", 10);
+    net.train(x, {4, 2}, t, opts);
+    CHECK_THROWS(opts.set_validation(x, {4, 2}, std::vector<double>(7, 0.0)),
+                 LRP_ERR_SHAPE_MISMATCH, "lrp_train_options_set_validation");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string model = argc > 1 ? argv[1] : "../shared/golden/lenet5.txt";
+    const std::int64_t live = lrp_live_networks();
+    try {
+        test_lenet(model);
+        test_build_and_compute();
+        test_ownership(model);
+        test_write_read(model);
+        test_errors(model);
+        test_train();
+    } catch (const lrp::Error& e) {
+        check(false, std::string("unexpected lrp::Error ") + e.status_name() + ": " + e.what(),
+              __LINE__);
+    } catch (const std::exception& e) {
+        check(false, std::string("unexpected exception: ") + e.what(), __LINE__);
+    }
+    CHECK(lrp_live_networks() == live);
+    std::printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
