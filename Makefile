@@ -10,7 +10,7 @@ LIB := $(LIBDIR)/liblrp.so
 .PHONY: test lint rust-tests lib bench c-suite dist-suite
 
 ## Everything CI checks: formatting, lints, and every test suite.
-test: lint rust-tests c-suite dist-suite octave-ffi-test
+test: lint rust-tests c-suite dist-suite octave-ffi-test octave-tests
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -36,3 +36,5 @@ include mk/c.mk
 include mk/dist.mk
 # The Octave emulation of MATLAB's loadlibrary/calllib: targets octave-ffi, octave-ffi-test.
 include mk/octave.mk
+# The MATLAB bindings' test suite under Octave: target octave-tests.
+include mk/matlab.mk

@@ -244,7 +244,7 @@ int32_t lrp_network_clean(LrpNetwork *net);
 /*
  LRP after `lrp_network_forward`: the relevance `r` (shaped like the output, usually the
  output masked to the class to explain, in `layout`) is sent back to the input and
- written to `out` (shaped like the input). With `rule` NULL every layer uses its preset;
+ written to `out` (shaped like the input). With `rule` NULL or "" every layer uses its preset;
  otherwise `rule`/`param` (NaN for the default) override all layers for this call.
  Shares the handle with other readers.
 
@@ -266,7 +266,7 @@ int32_t lrp_network_lrp(const LrpNetwork *net,
  handle's cached state: several threads may explain with one shared handle at once.
  `x` is the input batch as for `lrp_network_forward`; `classes` holds N 0-based class
  indices (the output must be N x C); the output of sample n is kept only at
- `classes[n]` and sent back with `rule`/`param` (NULL rule: the presets). The relevance
+ `classes[n]` and sent back with `rule`/`param` (NULL or "" rule: the presets). The relevance
  map, shaped like `x`, goes to `out`.
 
  # Safety

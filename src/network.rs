@@ -6,7 +6,7 @@
 use crate::error::{LrpError, Result};
 use crate::layers::{BackwardWants, Layer, LayerKind, ParamGrad};
 use crate::rule::Rule;
-use ndarray::{ArrayD, ArrayViewD, Dimension, IxDyn};
+use ndarray::{ArrayD, ArrayViewD, CowArray, Dimension, IxDyn};
 
 /// The activations of one forward pass: the input, then every layer's output.
 #[derive(Clone, Debug)]
@@ -207,11 +207,19 @@ impl Network {
 
     /// Runs the network on `x` (batch first) and returns all activations, leaving the
     /// network untouched. Thread-safe.
-    pub fn trace(&self, x: ArrayViewD<f64>) -> Result<Trace> {
+    ///
+    /// `x` may be a view (copied into the trace) or an owned array (moved into it, which
+    /// spares a copy of the batch).
+    pub fn trace<'a>(&self, x: impl Into<CowArray<'a, f64, IxDyn>>) -> Result<Trace> {
+        let x = x.into();
         self.shapes(x.shape())?;
-        check_finite("input", &x)?;
+        check_finite("input", &x.view())?;
         let mut activations = Vec::with_capacity(self.modules.len() + 1);
-        activations.push(x.as_standard_layout().into_owned());
+        activations.push(if x.is_standard_layout() {
+            x.into_owned()
+        } else {
+            x.as_standard_layout().into_owned()
+        });
         for m in &self.modules {
             let next = m.layer.forward(activations.last().expect("non-empty"));
             activations.push(next);
@@ -222,7 +230,11 @@ impl Network {
     /// The toolbox's `forward(X, lrp_aware)`: runs the network, caches the activations for
     /// `backward` and `lrp`, and returns the output. `lrp_aware` is accepted for
     /// compatibility; results are identical either way.
-    pub fn forward(&mut self, x: ArrayViewD<f64>, lrp_aware: bool) -> Result<ArrayD<f64>> {
+    pub fn forward<'a>(
+        &mut self,
+        x: impl Into<CowArray<'a, f64, IxDyn>>,
+        lrp_aware: bool,
+    ) -> Result<ArrayD<f64>> {
         let _ = lrp_aware;
         let trace = self.trace(x)?;
         let y = trace.output().clone();
@@ -376,9 +388,9 @@ impl Network {
     /// share the network): forward `x`, keep for sample n only the output of class
     /// `classes[n]`, and send it back with `rule` (or the presets). The output must be
     /// N x C; the result is shaped like `x`.
-    pub fn explain(
+    pub fn explain<'a>(
         &self,
-        x: ArrayViewD<f64>,
+        x: impl Into<CowArray<'a, f64, IxDyn>>,
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {

@@ -59,7 +59,7 @@ pub unsafe extern "C" fn lrp_network_forward(
         let x = input_batch(&net, x, x_len, rank, [d0, d1, d2, d3], layout, "x")?;
         let (needed, shape) = output_len(&net, x.shape())?;
         args::check_output(y, y_len, needed, &shape, "y")?;
-        let result = net.forward(x.view(), lrp_aware != 0)?;
+        let result = net.forward(x, lrp_aware != 0)?;
         args::write(y, y_len, &result, layout, "y")
     })
 }
@@ -144,7 +144,7 @@ pub unsafe extern "C" fn lrp_network_clean(net: *mut LrpNetwork) -> i32 {
 
 /// LRP after `lrp_network_forward`: the relevance `r` (shaped like the output, usually the
 /// output masked to the class to explain, in `layout`) is sent back to the input and
-/// written to `out` (shaped like the input). With `rule` NULL every layer uses its preset;
+/// written to `out` (shaped like the input). With `rule` NULL or "" every layer uses its preset;
 /// otherwise `rule`/`param` (NaN for the default) override all layers for this call.
 /// Shares the handle with other readers.
 ///
@@ -175,9 +175,9 @@ pub unsafe extern "C" fn lrp_network_lrp(
     })
 }
 
-/// NULL means "the presets".
+/// NULL or "" means "the presets" (MATLAB passes '' more reliably than NULL for a string).
 unsafe fn optional_rule(rule: *const c_char, param: f64) -> FfiResult<Option<crate::Rule>> {
-    if rule.is_null() {
+    if rule.is_null() || *rule == 0 {
         Ok(None)
     } else {
         rule_arg(rule, param).map(Some)
@@ -188,7 +188,7 @@ unsafe fn optional_rule(rule: *const c_char, param: f64) -> FfiResult<Option<cra
 /// handle's cached state: several threads may explain with one shared handle at once.
 /// `x` is the input batch as for `lrp_network_forward`; `classes` holds N 0-based class
 /// indices (the output must be N x C); the output of sample n is kept only at
-/// `classes[n]` and sent back with `rule`/`param` (NULL rule: the presets). The relevance
+/// `classes[n]` and sent back with `rule`/`param` (NULL or "" rule: the presets). The relevance
 /// map, shaped like `x`, goes to `out`.
 ///
 /// # Safety
@@ -220,7 +220,7 @@ pub unsafe extern "C" fn lrp_network_explain(
         let x = input_batch(&net, x, x_len, rank, [d0, d1, d2, d3], layout, "x")?;
         let classes = class_indices(classes, classes_len)?;
         args::check_output(out, out_len, x.len(), x.shape(), "out")?;
-        let result = net.explain(x.view(), &classes, rule)?;
+        let result = net.explain(x, &classes, rule)?;
         args::write(out, out_len, &result, layout, "out")
     })
 }

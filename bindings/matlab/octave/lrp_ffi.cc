@@ -397,8 +397,9 @@ namespace
   // What happened to one argument, to build its output after the call.
   struct Arg
   {
-    enum How { Value, Null, Temp, LibPointer, ByRef } how = Value;
+    enum How { Value, Null, Temp, Doubles, LibPointer, ByRef } how = Value;
     std::vector<unsigned char> buf;   // Temp: the copy C sees; ByRef: the pointer slot
+    NDArray doubles;                  // Doubles: the caller's double array, unshared
     Elem elem = Elem::None;           // Temp: element type of the output
     dim_vector dims;                  // Temp, Null: shape of the output
     std::string type;                 // ByRef: DataType of the lib.pointer
@@ -476,6 +477,18 @@ namespace
     switch (t.kind)
       {
       case Kind::NumPtr:
+        if (t.elem == Elem::F64 && v.is_double_type () && v.isreal () && ! v.issparse ()
+            && ! v.isobject ())
+          {
+            // The common case (double arrays for doublePtr): C works on Octave's own copy
+            // of the array, which then is the output. fortran_vec() unshares it (the
+            // caller's variable stays as it was); no zero fill and no copy back out, as
+            // in the general path below: these arrays are the batches and relevance maps.
+            a.how = Arg::Doubles;
+            a.doubles = v.array_value ();
+            slot.p = a.doubles.numel () > 0 ? a.doubles.fortran_vec () : nullptr;
+            return;
+          }
         a.how = Arg::Temp;
         a.elem = t.elem;
         a.dims = v.dims ();
@@ -527,6 +540,8 @@ namespace
         if (t.kind == Kind::CString)
           return octave_value ("");
         return Matrix ();
+      case Arg::Doubles:
+        return a.doubles;
       case Arg::Temp:
         if (a.elem == Elem::Char && t.kind == Kind::CString)
           return string_out (reinterpret_cast<const char *> (a.buf.data ()), a.buf.size ());

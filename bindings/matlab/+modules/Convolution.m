@@ -1,0 +1,104 @@
+classdef Convolution < modules.Module
+    %MODULES.CONVOLUTION  Valid cross-correlation of N x H x W x D batches with nf filters.
+    %
+    %   l = modules.Convolution(filtersize, stride): filtersize [hf wf df nf] (default
+    %   [5 5 3 32]), stride [sh sw] (default [2 2]). Random W (hf x wf x df x nf,
+    %   Normal(0, 1/sqrt(hf*wf*df)), drawn by the library from a seed taken from MATLAB's
+    %   random stream; modules.Convolution(filtersize, stride, seed) fixes it), zero B
+    %   (1 x nf). Output size: floor((H - hf)/sh) + 1 by floor((W - wf)/sw) + 1 by nf.
+
+    properties (Dependent)
+        filtersize   % [hf wf df nf]
+        stride       % [sh sw]
+        W            % filters, hf x wf x df x nf
+        B            % biases, 1 x nf
+    end
+
+    properties (Hidden)
+        sizes_ = [5 5 3 32 2 2]
+    end
+
+    methods
+        function obj = Convolution(filtersize, stride, seed)
+            if nargin >= 1 && isa(filtersize, 'lrp_native.Handle')
+                obj.bind_(filtersize, stride);
+                obj.sizes_ = lrp_native.layer_sizes(filtersize, stride);
+                return;
+            end
+            if nargin < 1 || isempty(filtersize)
+                filtersize = [5 5 3 32];
+            end
+            if nargin < 2 || isempty(stride)
+                stride = [2 2];
+            end
+            filtersize = lrp_native.check_sizes(filtersize, 4, 'Convolution filtersize');
+            stride = lrp_native.check_sizes(stride, 2, 'Convolution stride');
+            if nargin < 3 || isempty(seed)
+                seed = lrp_native.random_seed();
+            end
+            s = [filtersize stride];
+            lrp_native.check_alloc(prod(filtersize), sprintf('modules.Convolution(%s)', mat2str(filtersize)));
+            h = lrp_native.Handle.create();
+            lrp_native.call('lrp_network_add_convolution', h.get(), uint64(s(1)), uint64(s(2)), ...
+                uint64(s(3)), uint64(s(4)), uint64(s(5)), uint64(s(6)), ...
+                [], uint64(0), [], uint64(0), int32(1), uint64(seed));
+            obj.own_(h);
+            obj.sizes_ = s;
+        end
+
+        function v = get.filtersize(obj)
+            v = obj.sizes_(1:4);
+        end
+
+        function v = get.stride(obj)
+            v = obj.sizes_(5:6);
+        end
+
+        function set.filtersize(obj, v)
+            if ~(isnumeric(v) && isequal(double(v(:)'), obj.sizes_(1:4)))
+                error('lrp:shapeMismatch', ...
+                    'lrp: Convolution.filtersize is fixed (%s); create a new layer for another size', ...
+                    mat2str(obj.sizes_(1:4)));
+            end
+        end
+
+        function set.stride(obj, v)
+            if ~(isnumeric(v) && isequal(double(v(:)'), obj.sizes_(5:6)))
+                error('lrp:shapeMismatch', ...
+                    'lrp: Convolution.stride is fixed (%s); create a new layer for another stride', ...
+                    mat2str(obj.sizes_(5:6)));
+            end
+        end
+
+        function v = get.W(obj)
+            v = obj.param_(0);
+        end
+
+        function set.W(obj, v)
+            obj.set_param_(0, v, 'Convolution.W');
+        end
+
+        function v = get.B(obj)
+            v = obj.param_(1);
+        end
+
+        function set.B(obj, v)
+            obj.set_param_(1, v, 'Convolution.B');
+        end
+    end
+
+    methods (Hidden)
+        function shapes = param_shapes_(obj)
+            shapes = {obj.sizes_(1:4), [1 obj.sizes_(4)]};
+        end
+
+        function append_to_(obj, h)
+            W = obj.W;
+            B = obj.B;
+            s = obj.sizes_;
+            lrp_native.call('lrp_network_add_convolution', h.get(), uint64(s(1)), uint64(s(2)), ...
+                uint64(s(3)), uint64(s(4)), uint64(s(5)), uint64(s(6)), ...
+                W, uint64(numel(W)), B, uint64(numel(B)), int32(1), uint64(0));
+        end
+    end
+end
