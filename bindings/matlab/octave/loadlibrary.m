@@ -102,7 +102,7 @@ function [notfound, warnings] = loadlibrary (libname, header, varargin)
 
   [protos, warns] = parse_header (headers);
   [nf, skipped] = lrp_ffi ('load', alias, libpath, {protos.name}, {protos.ret}, ...
-                           {protos.args});
+                           {protos.args}, {protos.readonly});
   notfound = nf;
   for k = 1:numel (skipped)
     warns{end+1} = sprintf ('%s skipped: unsupported type', skipped{k}); %#ok<AGROW>

@@ -90,6 +90,7 @@ namespace
     Kind kind = Kind::Void;
     Elem elem = Elem::None;   // Scalar, NumPtr
     std::string name;         // the MATLAB type name, e.g. "ulongPtr", "LrpNetworkPtr"
+    bool readonly = false;    // a pointer to const data: C only reads it
   };
 
   bool
@@ -399,7 +400,7 @@ namespace
   {
     enum How { Value, Null, Temp, Doubles, LibPointer, ByRef } how = Value;
     std::vector<unsigned char> buf;   // Temp: the copy C sees; ByRef: the pointer slot
-    NDArray doubles;                  // Doubles: the caller's double array, unshared
+    NDArray doubles;                  // Doubles: the caller's array (unshared unless readonly)
     Elem elem = Elem::None;           // Temp: element type of the output
     dim_vector dims;                  // Temp, Null: shape of the output
     std::string type;                 // ByRef: DataType of the lib.pointer
@@ -486,7 +487,12 @@ namespace
             // in the general path below: these arrays are the batches and relevance maps.
             a.how = Arg::Doubles;
             a.doubles = v.array_value ();
-            slot.p = a.doubles.numel () > 0 ? a.doubles.fortran_vec () : nullptr;
+            // A pointer to const data gets the caller's own memory (C only reads it, and
+            // the output is the unchanged array): no copy of the batch at all.
+            if (t.readonly)
+              slot.p = const_cast<double *> (a.doubles.data ());
+            else
+              slot.p = a.doubles.fortran_vec ();
             return;
           }
         a.how = Arg::Temp;
@@ -682,8 +688,8 @@ namespace
   octave_value_list
   load (const octave_value_list& args)
   {
-    if (args.length () != 6)
-      error ("lrp_ffi: load takes alias, path, names, rets, argtypes");
+    if (args.length () != 6 && args.length () != 7)
+      error ("lrp_ffi: load takes alias, path, names, rets, argtypes[, readonly]");
     std::string alias = string_arg (args (1), "the alias");
     std::string path = string_arg (args (2), "the library path");
     Cell names = cellstr_arg (args (3), "names");
@@ -693,6 +699,10 @@ namespace
     Cell argtypes = args (5).cell_value ();
     if (rets.numel () != names.numel () || argtypes.numel () != names.numel ())
       error ("lrp_ffi: names, rets and argtypes differ in length");
+    // Which arguments point to const data (optional; absent means none).
+    Cell readonly = args.length () == 7 && args (6).iscell () ? args (6).cell_value () : Cell ();
+    if (readonly.numel () != 0 && readonly.numel () != names.numel ())
+      error ("lrp_ffi: readonly differs in length from names");
     if (libraries.count (alias))
       error ("lrp_ffi: a library named '%s' is already loaded", alias.c_str ());
 
@@ -705,10 +715,12 @@ namespace
         f->name = names(i).string_value ();
         bool ok = parse_type (rets(i).string_value (), f->ret);
         Cell a = cellstr_arg (argtypes(i), "argtypes{i}");
+        boolNDArray ro = readonly.numel () ? readonly(i).bool_array_value () : boolNDArray ();
         for (octave_idx_type j = 0; ok && j < a.numel (); j++)
           {
             Type t;
             ok = parse_type (a(j).string_value (), t) && t.kind != Kind::Void;
+            t.readonly = j < ro.numel () && ro(j);
             f->args.push_back (t);
           }
         if (! ok)

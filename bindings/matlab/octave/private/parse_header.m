@@ -1,7 +1,8 @@
 function [protos, warns] = parse_header (files)
   % PARSE_HEADER  Function prototypes of C headers, in MATLAB's type names.
   %   [protos, warns] = parse_header(files) reads the headers (a cellstr) and returns a
-  %   struct array with fields name (char), ret (char) and args (cellstr), using the
+  %   struct array with fields name (char), ret (char), args (cellstr) and readonly
+  %   (logical: the argument is a pointer to const data), using the
   %   names MATLAB's loadlibrary derives (see MATLAB_FFI.md): const dropped, typedefs
   %   resolved, double* -> doublePtr, char* -> cstring, size_t -> ulong and int64_t
   %   -> long (64-bit Linux), Foo* -> FooPtr for an opaque struct, Foo** -> FooPtrPtr.
@@ -33,7 +34,7 @@ function [protos, warns] = parse_header (files)
   % containers.Map, not structs: C names such as __int_t are no valid field names.
   typedefs = containers.Map ();   % name -> C type text
   opaque = containers.Map ();     % struct names used through pointers only
-  protos = struct ('name', {}, 'ret', {}, 'args', {});
+  protos = struct ('name', {}, 'ret', {}, 'args', {}, 'readonly', {});
   warns = {};
   stmts = strsplit (txt, ';');
   for k = 1:numel (stmts)
@@ -92,8 +93,12 @@ function [protos, warns] = parse_header (files)
     end
     [ret, why] = map_type (rettxt, typedefs, opaque, false);
     args = {};
+    readonly = false (1, 0);
     if ! isempty (params) && ! strcmp (params, 'void')
       parts = strsplit (params, ',');
+      % const T *p: C only reads *p, so the emulation may hand C the caller's own array
+      % (MATLAB's type names drop const; this flag stays internal).
+      readonly = cellfun (@(t) sum (t == '*') == 1 && ! isempty (regexp (t, '(^|\W)const\W[^*]*[*]', 'once')), parts);
       for j = 1:numel (parts)
         if ! isempty (why)
           break;
@@ -108,7 +113,8 @@ function [protos, warns] = parse_header (files)
       warns{end+1} = sprintf ('%s skipped: %s', name, why); %#ok<AGROW>
       continue;
     end
-    protos(end+1) = struct ('name', name, 'ret', ret, 'args', {args}); %#ok<AGROW>
+    protos(end+1) = struct ('name', name, 'ret', ret, 'args', {args}, ...
+                            'readonly', readonly); %#ok<AGROW>
   end
 end
 
