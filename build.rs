@@ -15,8 +15,10 @@ fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
+    // Only the C layer (src/ffi and the modules it declares) is parsed: public constants
+    // of the Rust core are no part of the C interface.
     let header = cbindgen::Builder::new()
-        .with_crate(&root)
+        .with_src(root.join("src/ffi/mod.rs"))
         .with_config(config)
         .generate()
         .expect("cbindgen could not generate the header");

@@ -851,6 +851,14 @@ int32_t lrp_render_save_images_png(const char *path,
 const char *lrp_last_error(void);
 
 /*
+ The status code of the calling thread's last failed call (LRP_OK if none failed yet):
+ the code behind a NULL from `lrp_network_read`, `lrp_network_new`, `lrp_network_clone`
+ or `lrp_train_options_new`, which return no status. Changes with the same thread's next
+ failing call, like `lrp_last_error`. Thread-safe.
+ */
+int32_t lrp_last_status(void);
+
+/*
  A short constant name for a status code ("LRP_OK", "LRP_ERR_PARSE", ...), or
  "LRP_ERR_UNKNOWN_STATUS". Static storage; never NULL. Thread-safe.
  */

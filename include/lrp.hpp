@@ -177,13 +177,12 @@ public:
      * fails every call with LRP_ERR_NULL_ARGUMENT). */
     explicit Network(LrpNetwork* handle) noexcept : net_(handle) {}
 
-    /* Reads a model file in the toolbox's text format. lrp_network_read reports no
-     * status; the code is LRP_ERR_PARSE when the library names a line of the file,
-     * LRP_ERR_INVALID_ARGUMENT for a path that is not UTF-8, and LRP_ERR_IO otherwise. */
+    /* Reads a model file in the toolbox's text format; a failure throws with the code
+     * lrp_last_status() reports (LRP_ERR_PARSE, LRP_ERR_IO, ...). */
     static Network read(const std::string& path) {
         LrpNetwork* net = lrp_network_read(path.c_str());
         if (net == nullptr) {
-            throw Error(read_failure_code(path), lrp_last_error());
+            throw Error(lrp_last_status(), lrp_last_error());
         }
         return Network(net);
     }
@@ -464,29 +463,6 @@ public:
     }
 
 private:
-    static std::int32_t read_failure_code(const std::string& path) {
-        const std::string message = lrp_last_error();
-        const std::string prefix = "lrp_network_read: ";
-        if (message.find("not valid UTF-8") != std::string::npos &&
-            message.compare(0, prefix.size() + 4, prefix + "path") == 0) {
-            return LRP_ERR_INVALID_ARGUMENT;
-        }
-        // A parse error reads "lrp_network_read: <file>:<line>: ..."
-        const std::string head = prefix + path + ":";
-        if (message.compare(0, head.size(), head) == 0) {
-            std::size_t i = head.size();
-            std::size_t digits = 0;
-            while (i < message.size() && message[i] >= '0' && message[i] <= '9') {
-                ++i;
-                ++digits;
-            }
-            if (digits > 0 && i < message.size() && message[i] == ':') {
-                return LRP_ERR_PARSE;
-            }
-        }
-        return LRP_ERR_IO;
-    }
-
     /* The output shape for `shape` (without throwing: the computing call reports). */
     std::int32_t shape_of_output(const Shape& shape, Shape& out) const {
         detail::Dims d(shape);

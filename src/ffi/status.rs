@@ -31,6 +31,7 @@ pub const LRP_ERR_PANIC: i32 = 9;
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_STATUS: std::cell::Cell<i32> = const { std::cell::Cell::new(LRP_OK) };
 }
 
 /// A failure on its way to the C caller: a status code and its message.
@@ -80,6 +81,7 @@ pub(crate) type FfiResult<T> = Result<T, Failure>;
 fn record(function: &str, failure: &Failure) {
     let text = format!("{function}: {}", failure.message).replace('\0', " ");
     LAST_ERROR.with(|e| *e.borrow_mut() = CString::new(text).expect("NULs replaced"));
+    LAST_STATUS.with(|s| s.set(failure.code));
 }
 
 fn panic_failure(payload: Box<dyn std::any::Any + Send>) -> Failure {
@@ -135,6 +137,15 @@ pub extern "C" fn lrp_last_error() -> *const c_char {
     // Reading a thread-local cannot panic here; the pointer outlives this call because the
     // CString is only replaced by a later failure on this thread.
     LAST_ERROR.with(|e| e.borrow().as_ptr())
+}
+
+/// The status code of the calling thread's last failed call (LRP_OK if none failed yet):
+/// the code behind a NULL from `lrp_network_read`, `lrp_network_new`, `lrp_network_clone`
+/// or `lrp_train_options_new`, which return no status. Changes with the same thread's next
+/// failing call, like `lrp_last_error`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn lrp_last_status() -> i32 {
+    LAST_STATUS.with(|s| s.get())
 }
 
 /// A short constant name for a status code ("LRP_OK", "LRP_ERR_PARSE", ...), or

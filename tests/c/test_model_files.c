@@ -66,6 +66,8 @@ static void test_malformed_model_files_name_file_and_line(void)
         }
         net = lrp_network_read(path);
         CHECK_MSG(net == NULL, "%s was accepted", bad->file);
+        CHECK_MSG(lrp_last_status() == LRP_ERR_PARSE, "%s: status %s", bad->file,
+                  lrp_status_name(lrp_last_status()));
         lrp_network_free(net);
         snprintf(where, sizeof where, "%s:%d: ", path, bad->line);
         CHECK_ERROR_MENTIONS("lrp_network_read", where, bad->detail);
@@ -82,12 +84,14 @@ static void test_missing_and_unreadable_files(void)
     char path[TEST_PATH_LEN];
     tmp_path(path, "does-not-exist.txt");
     CHECK(lrp_network_read(path) == NULL);
+    CHECK(lrp_last_status() == LRP_ERR_IO);
     CHECK_ERROR_MENTIONS("lrp_network_read", path, "No such file");
     /* A directory is no model file either. */
     CHECK(lrp_network_read(test_tmp_dir) == NULL);
     CHECK_ERROR_MENTIONS("lrp_network_read", test_tmp_dir);
     /* A path that is not UTF-8. */
     CHECK(lrp_network_read("/tmp/\xff\xfe.txt") == NULL);
+    CHECK(lrp_last_status() == LRP_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_MENTIONS("lrp_network_read", "UTF-8");
 }
 
