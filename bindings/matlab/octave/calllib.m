@@ -7,27 +7,29 @@ function varargout = calllib (libname, funcname, varargin)
   %   input's shape; a lib.pointer is passed as itself (C writes show in its Value,
   %   and its output is that Value); [] is NULL; char arrays are passed as
   %   NUL-terminated copies for cstring. Returned pointers are lib.pointer objects.
+  %
+  %   The bindings call this for every forward and LRP pass: the string forms of
+  %   cellfun and the loops over lib.pointer arguments only keep its own cost small.
 
   if nargin < 2
     error ('calllib: needs a library name and a function name');
   end
   args = varargin;
-  isptr = false (1, numel (args));
-  for k = 1:numel (args)
-    if isobject (args{k}) && isa (args{k}, 'lib.pointer')
-      isptr(k) = true;
-      args{k} = struct ('lrp_ffi_ptr', args{k}.Address, 'type', args{k}.DataType);
-    end
+  isptr = cellfun ('isclass', args, 'lib.pointer');
+  for k = reshape (find (isptr), 1, [])
+    args{k} = struct ('lrp_ffi_ptr', args{k}.Address, 'type', args{k}.DataType);
   end
   [outs, src] = lrp_ffi ('call', libname, funcname, args{:});
 
-  for k = 1:numel (outs)
+  % Only returned pointers (src 0, as structs) and lib.pointer arguments need work.
+  fromptr = false (size (src));
+  fromptr(src > 0) = isptr(src(src > 0));
+  todo = fromptr(:)' | (src(:)' == 0 & cellfun ('isclass', outs(:)', 'struct'));
+  for k = find (todo)
     s = src(k);
     if s == 0
-      if isstruct (outs{k})
-        outs{k} = lib.pointer.fromC_ (outs{k}.lrp_ffi_ptr, outs{k}.type);
-      end
-    elseif isptr(s)
+      outs{k} = lib.pointer.fromC_ (outs{k}.lrp_ffi_ptr, outs{k}.type);
+    else
       p = varargin{s};
       if isstruct (outs{k})
         setAddress_ (p, outs{k}.lrp_ffi_ptr);     % passed by reference to a TPtrPtr
