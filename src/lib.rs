@@ -19,7 +19,9 @@
 //!
 //! Arrays are f64, C order, batch first; image batches are N x H x W x D. The numerical
 //! contract is the project's SPEC.md. [`render`] draws relevance maps as heatmap images
-//! (PNG), [`data_io`] reads and writes `.npy` and plain-text data files.
+//! (PNG), [`data_io`] reads and writes `.npy` and plain-text data files, and [`synthetic`]
+//! generates small labelled images with the ground truth of what defines their class (the
+//! `lrp_demo` example trains on them and explains the predictions).
 
 #![warn(missing_docs)]
 
@@ -40,6 +42,7 @@ mod network;
 mod relevance;
 pub mod render;
 mod rule;
+pub mod synthetic;
 pub mod train;
 
 pub use error::{LrpError, Result};

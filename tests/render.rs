@@ -251,6 +251,41 @@ fn hstack_puts_black_gaps_between_images() {
     assert!(render::hstack(&[], 1).is_err());
 }
 
+#[test]
+fn vstack_puts_black_gaps_between_rows() {
+    let a = Array3::from_elem((2, 3, 3), 0.25);
+    let b = Array3::from_elem((4, 3, 3), 0.75);
+    let grid = render::vstack(&[a.view(), b.view()], 2).unwrap();
+    assert_eq!(grid.dim(), (8, 3, 3));
+    assert_eq!(pixel(&grid, 1, 2), [0.25; 3]);
+    assert_eq!(pixel(&grid, 2, 1), [0.0; 3]);
+    assert_eq!(pixel(&grid, 3, 0), [0.0; 3]);
+    assert_eq!(pixel(&grid, 4, 0), [0.75; 3]);
+    assert_eq!(pixel(&grid, 7, 2), [0.75; 3]);
+    // One image is returned as it is; rows of hstack stack into a grid.
+    assert_eq!(render::vstack(&[b.view()], 5).unwrap(), b);
+    let row = render::hstack(&[a.view(), a.view()], 1).unwrap();
+    assert_eq!(
+        render::vstack(&[row.view(), row.view()], 1).unwrap().dim(),
+        (5, 7, 3)
+    );
+    let narrow = Array3::<f64>::zeros((2, 2, 3));
+    assert!(matches!(
+        render::vstack(&[a.view(), narrow.view()], 1).unwrap_err(),
+        LrpError::ShapeMismatch { .. }
+    ));
+    let grey = Array3::<f64>::zeros((2, 3, 1));
+    assert!(matches!(
+        render::vstack(&[a.view(), grey.view()], 1).unwrap_err(),
+        LrpError::ShapeMismatch { .. }
+    ));
+    assert!(render::vstack(&[], 1).is_err());
+    assert!(matches!(
+        render::vstack(&[a.view(), a.view()], usize::MAX).unwrap_err(),
+        LrpError::BadParameter { .. }
+    ));
+}
+
 // ---------------------------------------------------------------------------------------
 // digit_to_rgb and hm_to_rgb
 // ---------------------------------------------------------------------------------------

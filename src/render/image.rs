@@ -1,5 +1,5 @@
 //! Image shapes: reshaping vectors into images, nearest-neighbour enlarging, the corner
-//! repaint, and placing images side by side.
+//! repaint, and placing images side by side or one above the other.
 
 use super::RgbImage;
 use crate::error::{LrpError, Result};
@@ -157,6 +157,47 @@ pub fn hstack(images: &[ArrayView3<'_, f64>], gap: usize) -> Result<RgbImage> {
         let iw = img.dim().1;
         out.slice_mut(s![.., at..at + iw, ..]).assign(img);
         at += iw + gap;
+    }
+    Ok(out)
+}
+
+/// Places images (each H_i x W x 3, all of one width) one above the other, top to bottom,
+/// with `gap` black rows between neighbours (none above the first or below the last): rows
+/// made by [`hstack`] stacked into a grid. At least one image is needed.
+pub fn vstack(images: &[ArrayView3<'_, f64>], gap: usize) -> Result<RgbImage> {
+    let first = images
+        .first()
+        .ok_or_else(|| LrpError::param("images", "at least one image is needed"))?;
+    let w = first.dim().1;
+    let too_tall = || {
+        LrpError::param(
+            "gap",
+            format!("the images one above the other with gap {gap} are too large"),
+        )
+    };
+    let mut height = 0usize;
+    for (i, img) in images.iter().enumerate() {
+        let (ih, iw, c) = img.dim();
+        if iw != w || c != 3 {
+            return Err(LrpError::ShapeMismatch {
+                what: format!("image {i} (all must be H x W x 3 with the first's W)"),
+                expected: vec![None, Some(w), Some(3)],
+                given: vec![ih, iw, c],
+            });
+        }
+        height = height.checked_add(ih).ok_or_else(too_tall)?;
+    }
+    height = gap
+        .checked_mul(images.len() - 1)
+        .and_then(|gaps| height.checked_add(gaps))
+        .ok_or_else(too_tall)?;
+    let data = crate::buffer::zeros("images one above the other", &[height, w, 3])?;
+    let mut out = RgbImage::from_shape_vec((height, w, 3), data).expect("sized for the shape");
+    let mut at = 0;
+    for img in images {
+        let ih = img.dim().0;
+        out.slice_mut(s![at..at + ih, .., ..]).assign(img);
+        at += ih + gap;
     }
     Ok(out)
 }

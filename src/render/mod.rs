@@ -1,7 +1,8 @@
 //! Rendering relevance maps and inputs as images, as the toolbox's `render` package does:
 //! [`vec2im`], [`enlarge`], [`repaint_corner_pixels`], [`digit_to_rgb`], [`hm_to_rgb`] and
 //! [`save_image`] (PNG), with colour maps by name ([`Colormap`]) and the Canny edge
-//! detector that draws the input's outline ([`canny`]).
+//! detector that draws the input's outline ([`canny`]); [`hstack`] and [`vstack`] arrange
+//! images in rows and columns.
 //!
 //! Images are [`RgbImage`]s: H x W x 3 arrays of f64 in [0, 1], C order.
 //!
@@ -25,7 +26,7 @@ mod save;
 pub use colormap::Colormap;
 pub use edges::canny;
 pub use heatmap::{digit_to_rgb, hm_to_rgb};
-pub use image::{enlarge, enlarge_rgb, hstack, repaint_corner_pixels, vec2im};
+pub use image::{enlarge, enlarge_rgb, hstack, repaint_corner_pixels, vec2im, vstack};
 pub use save::{encode_png, read_png, save_image, write_png};
 
 /// An RGB image: H x W x 3, channels red, green, blue, values in [0, 1].

@@ -1,0 +1,716 @@
+//! The demo: train a small CNN on generated images and explain its predictions with LRP.
+//!
+//! `cargo run --release --example lrp_demo` generates images of four shapes
+//! ([`lrp::synthetic`]: horizontal bar, vertical bar, diagonal, ring, on a noisy background
+//! with clutter), trains a CNN on them with a progress bar, prints the test accuracy and
+//! the timings, explains the first test images with the epsilon and the alphabeta rule and
+//! writes `lrp_demo.png`: one row per image with the input, the epsilon heatmap and the
+//! alphabeta heatmap (red positive, blue negative relevance). It also prints how much of
+//! the positive relevance falls on the shape that defines the class.
+//!
+//! `cargo run --release --example lrp_demo -- --model FILE --data FILE.npy` explains the
+//! first samples of the data with a model in the toolbox's text format instead, e.g.
+//! `--model ../shared/golden/lenet5.txt --data ../shared/golden/mnist_test_x.npy`. Rows of
+//! 784 values are taken as 28 x 28 images and padded with -1 to 32 x 32 when the model
+//! needs that (the toolbox's LeNet-5 convention). `--help` lists the options.
+
+use lrp::render::{self, RgbImage};
+use lrp::synthetic::{self, ShapesOptions, CLASS_NAMES};
+use lrp::train::{self, TrainEvent, TrainOptions};
+use lrp::{data_io, model_io, Layer, Network, Rule};
+use ndarray::{s, Array2, ArrayD, ArrayView3, ArrayViewD, Axis, IxDyn};
+use std::cell::RefCell;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// The epsilon of the epsilon rule.
+const EPSILON: f64 = 0.01;
+/// The alpha of the alphabeta rule (beta = 1 - alpha).
+const ALPHA: f64 = 2.0;
+/// Samples explained and drawn by default.
+const DEFAULT_SAMPLES: usize = 8;
+/// Samples explained at most (a row of the PNG is 0.35 MB of f64 pixels while it is built).
+const MAX_SAMPLES: usize = 64;
+/// Generated training images.
+const TRAIN_IMAGES: usize = 2000;
+/// Generated validation images (training keeps the parameters that do best on them).
+const VALIDATION_IMAGES: usize = 200;
+/// Generated test images (accuracy, timings, relevance on the shapes).
+const TEST_IMAGES: usize = 400;
+/// Seed of the data, the weights and the batch draw.
+const SEED: u64 = 1;
+/// Pixels of the PNG per image pixel.
+const SCALING: usize = 8;
+/// Black pixels between panels and between rows.
+const GAP: usize = 6;
+
+const USAGE: &str = "\
+usage: lrp_demo [--out FILE.png] [--samples K]
+       lrp_demo --model FILE --data FILE.npy [--out FILE.png] [--samples K]
+
+Without --model/--data: generates images of four shapes, trains a small CNN on them,
+prints its test accuracy and the timings, and explains the first K test images.
+With --model/--data: explains the first K samples of FILE.npy (N x ...; rows of 784
+values are 28 x 28 images, padded to 32 x 32 with -1 if the model needs it) with the
+model FILE (the toolbox's text format).
+
+Either way it writes one PNG (default lrp_demo.png) with a row per sample: the input,
+the epsilon (0.01) heatmap and the alphabeta (alpha 2) heatmap, red for positive and
+blue for negative relevance.
+
+options:
+  --model FILE     a model in the toolbox's text format (needs --data)
+  --data FILE.npy  the samples to explain (needs --model)
+  --out FILE.png   where to write the picture (default lrp_demo.png)
+  --samples K      how many samples to explain (1 to 64, default 8)
+  --help           this text";
+
+/// What the command line asks for.
+#[derive(Debug)]
+struct Args {
+    files: Option<(PathBuf, PathBuf)>,
+    out: PathBuf,
+    samples: usize,
+}
+
+/// Parses the command line; `Ok(None)` means `--help`.
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
+    let (mut model, mut data, mut out, mut samples) = (None, None, None, None);
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--help" | "-h" => return Ok(None),
+            "--model" => model = Some(PathBuf::from(value("--model")?)),
+            "--data" => data = Some(PathBuf::from(value("--data")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--samples" => {
+                let v = value("--samples")?;
+                let k = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|k| (1..=MAX_SAMPLES).contains(k))
+                    .ok_or_else(|| {
+                        format!("--samples needs an integer from 1 to {MAX_SAMPLES}, given '{v}'")
+                    })?;
+                samples = Some(k);
+            }
+            other => return Err(format!("unknown argument '{other}'")),
+        }
+    }
+    let files = match (model, data) {
+        (Some(m), Some(d)) => Some((m, d)),
+        (None, None) => None,
+        (Some(_), None) => return Err("--model needs --data FILE.npy too".into()),
+        (None, Some(_)) => return Err("--data needs --model FILE too".into()),
+    };
+    Ok(Some(Args {
+        files,
+        out: out.unwrap_or_else(|| PathBuf::from("lrp_demo.png")),
+        samples: samples.unwrap_or(DEFAULT_SAMPLES),
+    }))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("lrp_demo: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match &args.files {
+        None => synthetic_demo(&args),
+        Some((model, data)) => files_demo(&args, model, data),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("lrp_demo: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The demo's errors are messages for the user.
+type DemoResult<T> = Result<T, String>;
+
+/// Turns a library error into a message that says what was being done.
+fn context<T>(what: &str, r: lrp::Result<T>) -> DemoResult<T> {
+    r.map_err(|e| format!("{what}: {e}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// The default demo: generated data
+// ---------------------------------------------------------------------------------------
+
+/// The training options of the demo. Training keeps the parameters of the best
+/// evaluation on the validation set (the toolbox's rule), so an iteration count well past
+/// convergence costs time and changes nothing.
+fn demo_train_options() -> TrainOptions {
+    TrainOptions {
+        batchsize: 32,
+        iters: 600,
+        lrate: 0.005,
+        status: 50,
+        seed: SEED,
+        ..TrainOptions::default()
+    }
+}
+
+/// A progress bar on stderr for the training: ticked once per iteration (through the
+/// training's batch hook) and told the validation accuracy by the training's events. On a
+/// terminal it is redrawn in place; otherwise it prints one line per evaluation.
+///
+/// Written here rather than taken from a crate (indicatif): a bar, a count and two
+/// figures are a few lines, and the example keeps the project's dependency list short.
+struct ProgressBar {
+    total: usize,
+    started: Instant,
+    tty: bool,
+    iteration: usize,
+    accuracy: Option<f64>,
+    drawn: Option<Instant>,
+    /// The iteration of the last evaluation, and of the best one (whose parameters the
+    /// training keeps).
+    evaluated: usize,
+    best: usize,
+}
+
+impl ProgressBar {
+    const WIDTH: usize = 30;
+
+    fn new(total: usize) -> ProgressBar {
+        let mut bar = ProgressBar {
+            total,
+            started: Instant::now(),
+            tty: std::io::stderr().is_terminal(),
+            iteration: 0,
+            accuracy: None,
+            drawn: None,
+            evaluated: 0,
+            best: 0,
+        };
+        if bar.tty {
+            bar.draw();
+        }
+        bar
+    }
+
+    /// One more iteration done; redraws at most ten times a second.
+    fn tick(&mut self) {
+        self.iteration += 1;
+        let due = self
+            .drawn
+            .is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
+        if self.tty && (due || self.iteration == self.total) {
+            self.draw();
+        }
+    }
+
+    fn event(&mut self, event: &TrainEvent) {
+        match event {
+            TrainEvent::Evaluated {
+                iteration,
+                accuracy,
+                ..
+            } => {
+                self.evaluated = *iteration;
+                self.accuracy = Some(*accuracy);
+                self.draw();
+            }
+            TrainEvent::NewBest { .. } => self.best = self.evaluated,
+            _ => {}
+        }
+    }
+
+    fn draw(&mut self) {
+        let done = self.iteration.min(self.total);
+        let filled = Self::WIDTH * done / self.total.max(1);
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let mut line = format!(
+            "training [{}{}] {done}/{} iterations, {elapsed:.1} s",
+            "#".repeat(filled),
+            "-".repeat(Self::WIDTH - filled),
+            self.total,
+        );
+        if let Some(acc) = self.accuracy {
+            line += &format!(", validation accuracy {:.1} %", acc * 100.0);
+        }
+        if done > 0 && done < self.total {
+            let left = elapsed / done as f64 * (self.total - done) as f64;
+            line += &format!(", ~{left:.0} s left");
+        }
+        let mut err = std::io::stderr().lock();
+        // A failed write to stderr only loses the bar.
+        let _ = if self.tty {
+            write!(err, "\r{line}\x1b[K")
+        } else {
+            writeln!(err, "{line}")
+        };
+        let _ = err.flush();
+        self.drawn = Some(Instant::now());
+    }
+
+    /// Ends the bar's line and returns the iteration whose parameters were kept.
+    fn finish(self) -> usize {
+        if self.tty {
+            eprintln!();
+        }
+        self.best
+    }
+}
+
+fn synthetic_demo(args: &Args) -> DemoResult<()> {
+    let started = Instant::now();
+    let data = |n, seed| {
+        context(
+            "generating images",
+            synthetic::shapes(
+                n,
+                &ShapesOptions {
+                    seed,
+                    ..ShapesOptions::default()
+                },
+            ),
+        )
+    };
+    let size = ShapesOptions::default().size;
+    let train_set = data(TRAIN_IMAGES, SEED)?;
+    let val_set = data(VALIDATION_IMAGES, SEED + 1)?;
+    let test_set = data(TEST_IMAGES.max(args.samples), SEED + 2)?;
+    println!(
+        "data: {} training, {} validation and {} test images of {size} x {size} pixels, \
+         classes: {} (generated in {:.2} s)",
+        train_set.labels.len(),
+        val_set.labels.len(),
+        test_set.labels.len(),
+        CLASS_NAMES.join(", "),
+        started.elapsed().as_secs_f64()
+    );
+
+    let mut net = context("building the CNN", synthetic::cnn(size, SEED))?;
+    println!("network: {}", describe(&net));
+    let opts = demo_train_options();
+    println!(
+        "training: batch {}, {} iterations, learning rate {}, seed {}",
+        opts.batchsize, opts.iters, opts.lrate, opts.seed
+    );
+    let bar = RefCell::new(ProgressBar::new(opts.iters));
+    // The batch hook passes each batch on unchanged and ticks the bar.
+    let mut tick = |batch: ArrayD<f64>| -> lrp::Result<ArrayD<f64>> {
+        bar.borrow_mut().tick();
+        Ok(batch)
+    };
+    let t = Instant::now();
+    let trained = train::train(
+        &mut net,
+        train_set.x.view().into_dyn(),
+        train_set.y.view().into_dyn(),
+        Some((val_set.x.view().into_dyn(), val_set.y.view().into_dyn())),
+        &opts,
+        Some(&mut tick),
+        &mut |event| bar.borrow_mut().event(event),
+    );
+    let best_iteration = bar.into_inner().finish();
+    let report = context("training", trained)?;
+    let train_time = t.elapsed();
+
+    net.drop_softmax_output_layer();
+    let x = test_set.x.view().into_dyn();
+    let t = Instant::now();
+    let trace = context("forward pass", net.trace(x.view()))?;
+    let forward_time = t.elapsed();
+    let scores = trace.output().clone();
+    let predicted: Vec<usize> = scores
+        .outer_iter()
+        .map(|row| train::argmax(row.iter()))
+        .collect();
+    let correct: Vec<bool> = predicted
+        .iter()
+        .zip(&test_set.labels)
+        .map(|(p, l)| p == l)
+        .collect();
+    let accuracy = correct.iter().filter(|&&c| c).count() as f64 / correct.len() as f64;
+    println!(
+        "test accuracy: {:.2} % on {} images (after {} iterations, with the parameters of \
+         iteration {best_iteration}: {:.2} % on the validation images)",
+        accuracy * 100.0,
+        correct.len(),
+        report.iterations,
+        report.best_accuracy * 100.0,
+    );
+
+    let r0 = top_class_relevance(&scores, &predicted);
+    let rules = [Rule::Epsilon(EPSILON), Rule::AlphaBeta(ALPHA)];
+    let mut heatmaps = Vec::new();
+    let mut lrp_times = Vec::new();
+    for rule in rules {
+        let t = Instant::now();
+        let r = context("LRP", net.lrp_trace(&trace, r0.view(), Some(rule)))?;
+        lrp_times.push(t.elapsed());
+        heatmaps.push(r);
+    }
+    let n = correct.len();
+    println!(
+        "timings: training {:.2} s, forward {:.1} ms, LRP {} {:.1} ms, LRP {} {:.1} ms \
+         ({n} test images, batch {n})",
+        train_time.as_secs_f64(),
+        ms(forward_time),
+        rule_label(rules[0]),
+        ms(lrp_times[0]),
+        rule_label(rules[1]),
+        ms(lrp_times[1]),
+    );
+
+    // How well the heatmaps pick out the shapes: the share of positive relevance on the
+    // class-defining pixels (grown by one pixel), against the share of the image they cover.
+    let dilated: Vec<Array2<bool>> = test_set
+        .masks
+        .outer_iter()
+        .map(|m| synthetic::dilate(m, 1))
+        .collect();
+    let hits: Vec<usize> = (0..n).filter(|&i| correct[i]).collect();
+    let cover = mean(
+        hits.iter()
+            .map(|&i| dilated[i].iter().filter(|&&m| m).count() as f64 / dilated[i].len() as f64),
+    );
+    for (rule, r) in rules.iter().zip(&heatmaps) {
+        let mut shares = Vec::with_capacity(hits.len());
+        for &i in &hits {
+            let share = synthetic::positive_share(r.index_axis(Axis(0), i), dilated[i].view());
+            shares.push(context("measuring relevance", share)?);
+        }
+        println!(
+            "positive relevance on the shapes ({}): {:.1} % on average over the {} correctly \
+             classified test images; the shapes (grown by 1 pixel) cover {:.1} % of an image",
+            rule_label(*rule),
+            mean(shares.iter().copied()) * 100.0,
+            hits.len(),
+            cover * 100.0
+        );
+    }
+
+    let k = args.samples.min(n);
+    let mut rows = Vec::with_capacity(k);
+    for i in 0..k {
+        println!(
+            "  test image {i}: {} -> predicted {}{}",
+            CLASS_NAMES[test_set.labels[i]],
+            CLASS_NAMES[predicted[i]],
+            if correct[i] { "" } else { " (wrong)" }
+        );
+        rows.push(figure_row(
+            x.index_axis(Axis(0), i),
+            heatmaps.iter().map(|r| r.index_axis(Axis(0), i)),
+        )?);
+    }
+    write_figure(&rows, &args.out)?;
+    println!(
+        "wrote {} ({k} rows: input, {} heatmap, {} heatmap); total {:.2} s",
+        args.out.display(),
+        rule_label(rules[0]),
+        rule_label(rules[1]),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// --model FILE --data FILE.npy
+// ---------------------------------------------------------------------------------------
+
+fn files_demo(args: &Args, model: &std::path::Path, data: &std::path::Path) -> DemoResult<()> {
+    let started = Instant::now();
+    let mut net = context("reading the model", model_io::read(model))?;
+    if net.drop_softmax_output_layer() {
+        println!("model: {} (SoftMax output dropped for LRP)", describe(&net));
+    } else {
+        println!("model: {}", describe(&net));
+    }
+    let raw = context("reading the data", data_io::read_npy(data))?;
+    if raw.ndim() < 2 || raw.shape()[0] == 0 {
+        return Err(format!(
+            "{}: expected N x ... samples (one per row, N >= 1), given shape {:?}",
+            data.display(),
+            raw.shape()
+        ));
+    }
+    let k = args.samples.min(raw.shape()[0]);
+    let mut raw = raw.slice_axis(Axis(0), (0..k).into()).to_owned();
+    if let Some(note) = rescale_bytes(&mut raw) {
+        println!("{note}");
+    }
+    let (x, how) = fit_input(&net, raw)?;
+    println!(
+        "data: the first {k} of the samples in {} as {how}",
+        data.display()
+    );
+
+    let t = Instant::now();
+    let trace = context("forward pass", net.trace(x.view()))?;
+    let forward_time = t.elapsed();
+    let scores = trace.output().clone();
+    if scores.ndim() != 2 {
+        return Err(format!(
+            "the model's output is {:?}; LRP of the top class needs N x C",
+            scores.shape()
+        ));
+    }
+    let predicted: Vec<usize> = scores
+        .outer_iter()
+        .map(|row| train::argmax(row.iter()))
+        .collect();
+    let r0 = top_class_relevance(&scores, &predicted);
+    let rules = [Rule::Epsilon(EPSILON), Rule::AlphaBeta(ALPHA)];
+    let mut heatmaps = Vec::new();
+    let mut lrp_times = Vec::new();
+    for rule in rules {
+        let t = Instant::now();
+        let r = context("LRP", net.lrp_trace(&trace, r0.view(), Some(rule)))?;
+        lrp_times.push(t.elapsed());
+        heatmaps.push(r);
+    }
+    let mut rows = Vec::with_capacity(k);
+    for (i, &p) in predicted.iter().enumerate() {
+        let row = scores.index_axis(Axis(0), i);
+        println!("  sample {i}: predicted class {p} (score {:.3})", row[p]);
+        rows.push(figure_row(
+            x.index_axis(Axis(0), i),
+            heatmaps.iter().map(|r| r.index_axis(Axis(0), i)),
+        )?);
+    }
+    println!(
+        "timings: forward {:.2} ms, LRP {} {:.2} ms, LRP {} {:.2} ms (batch {k})",
+        ms(forward_time),
+        rule_label(rules[0]),
+        ms(lrp_times[0]),
+        rule_label(rules[1]),
+        ms(lrp_times[1]),
+    );
+    write_figure(&rows, &args.out)?;
+    println!(
+        "wrote {} ({k} rows: input, {} heatmap, {} heatmap); total {:.2} s",
+        args.out.display(),
+        rule_label(rules[0]),
+        rule_label(rules[1]),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Data of whole numbers in [0, 255] with values above 1 (8-bit images such as
+/// `mnist10k_images_u8.npy`) is scaled to [-1, 1] as the toolbox does (x / 127.5 - 1);
+/// returns a note saying so.
+fn rescale_bytes(x: &mut ArrayD<f64>) -> Option<String> {
+    let bytes = x
+        .iter()
+        .all(|&v| (0.0..=255.0).contains(&v) && v.fract() == 0.0);
+    if bytes && x.iter().any(|&v| v > 1.0) {
+        x.mapv_inplace(|v| v / 127.5 - 1.0);
+        Some("data: 8-bit values, scaled from [0, 255] to [-1, 1]".into())
+    } else {
+        None
+    }
+}
+
+/// The data reshaped to what the model takes: as given, as H x W x 1 images (N x H x W
+/// data, or rows of a square number of values), or such images padded by 2 pixels of -1
+/// on every side (the toolbox's LeNet-5 takes 28 x 28 MNIST digits as 32 x 32). Fails with
+/// the reason the data as given does not fit when no form does.
+fn fit_input(net: &Network, x: ArrayD<f64>) -> DemoResult<(ArrayD<f64>, String)> {
+    let shape = x.shape().to_vec();
+    let (n, sample) = (shape[0], &shape[1..]);
+    let count: usize = sample.iter().product();
+    let side = (count as f64).sqrt().round() as usize;
+    let image: Option<(usize, usize)> = match *sample {
+        [h, w] | [h, w, 1] => Some((h, w)),
+        [_] if side * side == count => Some((side, side)),
+        _ => None,
+    };
+    let fits = |s: &[usize]| {
+        let mut probe = vec![1];
+        probe.extend_from_slice(s);
+        net.output_shape(&probe)
+    };
+    let given = match fits(sample) {
+        Ok(_) => return Ok((x, format!("given, {sample:?} per sample"))),
+        Err(e) => e,
+    };
+    if let Some((h, w)) = image {
+        if fits(&[h, w, 1]).is_ok() {
+            let x = x
+                .into_shape_with_order(IxDyn(&[n, h, w, 1]))
+                .map_err(|e| format!("reshaping the data: {e}"))?;
+            return Ok((x, format!("{h} x {w} x 1 images")));
+        }
+        if fits(&[h + 4, w + 4, 1]).is_ok() {
+            let img = x
+                .into_shape_with_order((n, h, w))
+                .map_err(|e| format!("reshaping the data: {e}"))?;
+            let mut padded = ndarray::Array4::from_elem((n, h + 4, w + 4, 1), -1.0);
+            padded.slice_mut(s![.., 2..h + 2, 2..w + 2, 0]).assign(&img);
+            return Ok((
+                padded.into_dyn(),
+                format!(
+                    "{h} x {w} images padded with -1 to {} x {} x 1",
+                    h + 4,
+                    w + 4
+                ),
+            ));
+        }
+    }
+    let tried = match image {
+        Some((h, w)) => format!(
+            "; tried {h} x {w} x 1 and, padded with -1, {} x {} x 1 too",
+            h + 4,
+            w + 4
+        ),
+        None => String::new(),
+    };
+    Err(format!(
+        "the model does not take the data's samples ({sample:?} each): {given}{tried}"
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------
+
+/// The relevance LRP starts from: each sample's score of its top class, zero elsewhere.
+fn top_class_relevance(scores: &ArrayD<f64>, classes: &[usize]) -> ArrayD<f64> {
+    let mut r = ArrayD::zeros(scores.raw_dim());
+    for (i, &c) in classes.iter().enumerate() {
+        r[[i, c]] = scores[[i, c]];
+    }
+    r
+}
+
+/// One line naming the layers, e.g. "Convolution 3x3x1x16, Rect, MaxPool 2x2, ...".
+fn describe(net: &Network) -> String {
+    let parts: Vec<String> = net
+        .layers()
+        .map(|layer| match layer {
+            Layer::Linear(l) => format!("Linear {}x{}", l.inputs(), l.outputs()),
+            Layer::Convolution(c) => {
+                let [h, w, d, f] = c.filter_size();
+                format!("Convolution {h}x{w}x{d}x{f}")
+            }
+            Layer::MaxPool(p) | Layer::SumPool(p) => {
+                format!("{} {}x{}", layer.kind().name(), p.pool.0, p.pool.1)
+            }
+            other => other.kind().name().to_string(),
+        })
+        .collect();
+    parts.join(", ")
+}
+
+fn rule_label(rule: Rule) -> String {
+    match rule.param() {
+        Some(p) => format!("{} {p}", rule.name()),
+        None => rule.name().to_string(),
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    if n == 0 {
+        0.0
+    } else {
+        sum / n as f64
+    }
+}
+
+/// One sample's input (H x W x D, or a vector of a square number of values) as a picture
+/// and its H x W relevance (summed over channels).
+fn to_picture(x: ArrayViewD<f64>, r: ArrayViewD<f64>) -> DemoResult<(RgbImage, Array2<f64>)> {
+    let shape = x.shape().to_vec();
+    let (h, w, d) = match *shape.as_slice() {
+        [h, w, d] => (h, w, d),
+        [h, w] => (h, w, 1),
+        [m] => {
+            let side = (m as f64).sqrt().round() as usize;
+            if side * side != m {
+                return Err(format!(
+                    "cannot draw samples of {m} values (not a square image)"
+                ));
+            }
+            (side, side, 1)
+        }
+        _ => return Err(format!("cannot draw samples of shape {shape:?}")),
+    };
+    let x3 = x
+        .to_shape((h, w, d))
+        .map_err(|e| format!("reshaping a sample: {e}"))?;
+    let r3 = r
+        .to_shape((h, w, d))
+        .map_err(|e| format!("reshaping a heatmap: {e}"))?;
+    let heat = r3.sum_axis(Axis(2));
+    let input = if d == 3 {
+        // Colour images: scaled as a whole to [0, 1].
+        let (lo, hi) = x3
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        let range = if hi > lo { hi - lo } else { 1.0 };
+        let rgb = x3.mapv(|v| (v - lo) / range);
+        context(
+            "drawing the input",
+            render::enlarge_rgb(rgb.view(), SCALING),
+        )?
+    } else {
+        // Grey images (or the channels' mean): low values white, high values black.
+        let grey = x3.mean_axis(Axis(2)).expect("d >= 1");
+        context(
+            "drawing the input",
+            render::digit_to_rgb(grey.view().into_dyn(), SCALING, None, "binary"),
+        )?
+    };
+    Ok((input, heat))
+}
+
+/// A row of the figure: the input, then one heatmap per rule (bwr colours: red positive,
+/// blue negative, white none; normalised by the largest magnitude).
+fn figure_row<'a>(
+    x: ArrayViewD<f64>,
+    heatmaps: impl Iterator<Item = ArrayViewD<'a, f64>>,
+) -> DemoResult<RgbImage> {
+    let mut panels = Vec::new();
+    for r in heatmaps {
+        let (input, heat) = to_picture(x.view(), r)?;
+        if panels.is_empty() {
+            panels.push(input);
+        }
+        panels.push(context(
+            "drawing a heatmap",
+            render::hm_to_rgb(
+                heat.into_dyn().view(),
+                None,
+                SCALING,
+                None,
+                0.0,
+                "bwr",
+                true,
+            ),
+        )?);
+    }
+    let views: Vec<ArrayView3<f64>> = panels.iter().map(|p| p.view()).collect();
+    context("placing the panels", render::hstack(&views, GAP))
+}
+
+fn write_figure(rows: &[RgbImage], out: &std::path::Path) -> DemoResult<()> {
+    let views: Vec<ArrayView3<f64>> = rows.iter().map(|r| r.view()).collect();
+    let figure = context("stacking the rows", render::vstack(&views, GAP))?;
+    context("writing the picture", render::write_png(figure.view(), out))
+}
