@@ -32,6 +32,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod buffer;
+mod composite;
 pub mod data_io;
 mod error;
 pub mod ffi;
@@ -45,13 +46,16 @@ mod rule;
 pub mod synthetic;
 pub mod train;
 
+pub use composite::{Composite, DEFAULT_COMPOSITE_EPSILON};
 pub use error::{LrpError, Result};
 pub use layers::{
     Convolution, Layer, LayerKind, Linear, ParamGrad, Pool, DEFAULT_CONV_FILTER,
     DEFAULT_CONV_STRIDE,
 };
-pub use network::{Network, Trace};
-pub use rule::{Rule, DEFAULT_ALPHA, DEFAULT_EPSILON};
+pub use network::{GradientMode, Network, Trace};
+pub use rule::{
+    Convention, Rule, DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_GAMMA, ZENNIT_STABILIZER,
+};
 
 /// The deterministic random generator behind seeded initialisation and training draws:
 /// the same seed gives the same numbers on every platform.

@@ -3,10 +3,24 @@
 //! ([`Network::trace`], [`Network::lrp_trace`], [`Network::explain`]) that several threads
 //! may run at once on one shared network.
 
+use crate::composite::Composite;
 use crate::error::{LrpError, Result};
 use crate::layers::{BackwardWants, Layer, LayerKind, ParamGrad};
-use crate::rule::Rule;
+use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, ArrayViewD, CowArray, Dimension, IxDyn};
+
+/// How Rect layers pass the gradient back in [`Network::input_gradient`] (SPEC.md
+/// "Gradient methods"); every other layer uses its plain gradient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum GradientMode {
+    /// The plain gradient: Rect passes DY .* (x > 0).
+    #[default]
+    Gradient,
+    /// Guided backpropagation: Rect passes DY .* (x > 0) .* (DY > 0).
+    GuidedBackprop,
+    /// Deconvnet: Rect passes max(DY, 0).
+    Deconvnet,
+}
 
 /// The activations of one forward pass: the input, then every layer's output.
 #[derive(Clone, Debug)]
@@ -52,6 +66,8 @@ pub struct Network {
     modules: Vec<Module>,
     /// The last `forward`'s activations, for `backward` and `lrp`.
     cached: Option<Trace>,
+    /// Whose conventions `lrp` and `input_gradient` follow.
+    convention: Convention,
 }
 
 impl Network {
@@ -154,6 +170,18 @@ impl Network {
         assign_checked(target, b.view(), what)
     }
 
+    /// The numerical convention of `lrp` and `input_gradient` (default
+    /// [`Convention::Toolbox`]).
+    pub fn convention(&self) -> Convention {
+        self.convention
+    }
+
+    /// Sets the numerical convention of `lrp` and `input_gradient`: [`Convention::Zennit`]
+    /// makes composites, `zplus` and the gradient methods match zennit.
+    pub fn set_convention(&mut self, convention: Convention) {
+        self.convention = convention;
+    }
+
     /// The LRP preset of layer `i`.
     pub fn preset(&self, i: usize) -> Option<Rule> {
         self.modules.get(i).map(|m| m.preset)
@@ -170,6 +198,18 @@ impl Network {
     pub fn set_lrp_parameters(&mut self, rule: Rule) -> Result<()> {
         rule.validate()?;
         self.modules.iter_mut().for_each(|m| m.preset = rule);
+        Ok(())
+    }
+
+    /// Sets every layer's preset from a composite (SPEC.md "Composites"): its rule for the
+    /// layer's type and position. Nothing changes when the composite's parameters are out of
+    /// range.
+    pub fn set_composite(&mut self, composite: &Composite) -> Result<()> {
+        composite.validate()?;
+        let rules = composite.rules(self.layers());
+        for (m, rule) in self.modules.iter_mut().zip(rules) {
+            m.preset = rule;
+        }
         Ok(())
     }
 
@@ -300,6 +340,59 @@ impl Network {
         Ok(g)
     }
 
+    /// The gradient of the network output with respect to its input for `dy` (shaped like
+    /// the output) on the last `forward`, with Rect layers treated as `mode` says. SoftMax
+    /// passes `dy` through, as in [`Network::backward`]. Where a MaxPool window holds its
+    /// maximum more than once, [`Convention::Toolbox`] gives every one the gradient (as
+    /// `backward` does), [`Convention::Zennit`] only the first (row-major), as PyTorch does.
+    /// Keeps no parameter gradients.
+    pub fn input_gradient(&self, dy: ArrayViewD<f64>, mode: GradientMode) -> Result<ArrayD<f64>> {
+        self.input_gradient_trace(self.cached_or("input_gradient")?, dy, mode)
+    }
+
+    /// [`Network::input_gradient`] on a given trace of this network. Thread-safe.
+    pub fn input_gradient_trace(
+        &self,
+        trace: &Trace,
+        dy: ArrayViewD<f64>,
+        mode: GradientMode,
+    ) -> Result<ArrayD<f64>> {
+        self.check_trace(trace)?;
+        check_same_shape("gradient dy", trace.output().shape(), dy.shape())?;
+        check_finite("gradient dy", &dy)?;
+        let mut g = dy.as_standard_layout().into_owned();
+        let wants = BackwardWants {
+            dx: true,
+            params: false,
+        };
+        for (i, m) in self.modules.iter().enumerate().rev() {
+            let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
+            g = match (&m.layer, mode) {
+                (Layer::Rect, GradientMode::GuidedBackprop) => {
+                    ndarray::Zip::from(&mut g).and(x).for_each(|d, &x| {
+                        if !(x > 0.0 && *d > 0.0) {
+                            *d = 0.0;
+                        }
+                    });
+                    g
+                }
+                (Layer::Rect, GradientMode::Deconvnet) => {
+                    g.mapv_inplace(|d| d.max(0.0));
+                    g
+                }
+                (Layer::MaxPool(p), _) if self.convention == Convention::Zennit => {
+                    p.route_to_first_max(x, y, g.view())
+                }
+                _ => m
+                    .layer
+                    .backward(x, y, g, wants)
+                    .0
+                    .expect("input gradient requested"),
+            };
+        }
+        Ok(g)
+    }
+
     /// The toolbox's `update(lrate)`: W -= lrate dW, B -= lrate dB with the gradients of
     /// the last `backward`.
     pub fn update(&mut self, lrate: f64) -> Result<()> {
@@ -358,6 +451,24 @@ impl Network {
         r: ArrayViewD<f64>,
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
+        self.check_trace(trace)?;
+        if let Some(rule) = rule {
+            rule.validate()?;
+        }
+        check_same_shape("relevance R", trace.output().shape(), r.shape())?;
+        check_finite("relevance R", &r)?;
+        let mut rel = r.as_standard_layout().into_owned();
+        for (i, m) in self.modules.iter().enumerate().rev() {
+            let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
+            rel = m
+                .layer
+                .lrp(x, y, rel, rule.unwrap_or(m.preset), self.convention);
+        }
+        Ok(rel)
+    }
+
+    /// Fails unless `trace` has the activation shapes this network makes from its input.
+    fn check_trace(&self, trace: &Trace) -> Result<()> {
         let shapes = self.shapes(trace.input().shape())?;
         let fits = trace.activations.len() == shapes.len()
             && trace
@@ -371,17 +482,7 @@ impl Network {
                 "was made by a network of another architecture",
             ));
         }
-        if let Some(rule) = rule {
-            rule.validate()?;
-        }
-        check_same_shape("relevance R", trace.output().shape(), r.shape())?;
-        check_finite("relevance R", &r)?;
-        let mut rel = r.as_standard_layout().into_owned();
-        for (i, m) in self.modules.iter().enumerate().rev() {
-            let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
-            rel = m.layer.lrp(x, y, rel, rule.unwrap_or(m.preset));
-        }
-        Ok(rel)
+        Ok(())
     }
 
     /// One call from input to heatmap, without touching the cached state (so threads may

@@ -9,7 +9,7 @@
 //! rows x K x F tensor z_ij of the definitions: each term is one or two matrix products.
 
 use crate::gemm::{gemm, gemm_new};
-use crate::rule::{stabilize, Rule, SIMPLE_STABILIZER};
+use crate::rule::{stabilize, Convention, Rule, SIMPLE_STABILIZER, ZENNIT_STABILIZER};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
 
 /// How a factor matrix meets the layer input x_i.
@@ -52,14 +52,19 @@ pub(crate) struct Term {
 
 /// Whether `rule` needs the input rows themselves (not only y and r) to compute its terms.
 pub(crate) fn needs_input_rows(rule: Rule) -> bool {
-    matches!(rule, Rule::AlphaBeta(_))
+    matches!(
+        rule,
+        Rule::AlphaBeta(_) | Rule::Gamma(_) | Rule::ZBox { .. }
+    )
 }
 
 /// The terms of `rule` for one block of rows. `cols` must be `Some` when
 /// [`needs_input_rows`] says so. `r` is scratch: the rules that divide it by their
-/// denominators do so in place instead of allocating a copy. Runs on the calling thread.
+/// denominators do so in place instead of allocating a copy. `convention` picks the
+/// stabiliser of `alphabeta`. Runs on the calling thread.
 pub(crate) fn dense_terms(
     rule: Rule,
+    convention: Convention,
     cols: Option<ArrayView2<f64>>,
     y: ArrayView2<f64>,
     r: ArrayViewMut2<f64>,
@@ -71,11 +76,114 @@ pub(crate) fn dense_terms(
         Rule::Epsilon(eps) => epsilon_terms(y, r, w, eps),
         Rule::AlphaBeta(alpha) => {
             let cols = cols.expect("alphabeta needs the input rows");
-            alphabeta_terms(cols, r.view(), w, b, alpha)
+            let stab = match convention {
+                Convention::Toolbox => SIMPLE_STABILIZER,
+                Convention::Zennit => ZENNIT_STABILIZER,
+            };
+            alphabeta_terms(cols, r.view(), w, b, alpha, stab)
         }
         Rule::Flat => vec![flat_term(r.view(), w.nrows())],
         Rule::WSquare => vec![wsquare_term(r, w)],
+        Rule::Gamma(g) => {
+            let cols = cols.expect("gamma needs the input rows");
+            gamma_terms(cols, y, r.view(), w, b, g)
+        }
+        Rule::ZBox { low, high } => {
+            let cols = cols.expect("zbox needs the input rows");
+            zbox_terms(cols, r, w, low, high)
+        }
     }
+}
+
+/// The gamma rule. With u = w + g w+ and v = w + g w-, outputs with y_j > 0 divide R_j by
+/// stab(x+ u + x- v + b_j + g b+_j) into s+, outputs with y_j < 0 by
+/// stab(x+ v + x- u + b_j + g b-_j) into s-; then x+ meets s+ u^T + s- v^T and x- meets
+/// s+ v^T + s- u^T. Products with an x+ or x- that is zero throughout the block are skipped.
+fn gamma_terms(
+    cols: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    r: ArrayView2<f64>,
+    w: ArrayView2<f64>,
+    b: ArrayView1<f64>,
+    g: f64,
+) -> Vec<Term> {
+    let has_pos = cols.iter().any(|&v| v > 0.0);
+    let has_neg = cols.iter().any(|&v| v < 0.0);
+    let xp = has_pos.then(|| cols.mapv(|v| v.max(0.0)));
+    let xn = has_neg.then(|| cols.mapv(|v| v.min(0.0)));
+    let u = w.mapv(|v| v + g * v.max(0.0));
+    let v = w.mapv(|v| v + g * v.min(0.0));
+    // R ./ stab(x+ w_a + x- w_b + offset) where `keep(y_j)`, 0 elsewhere.
+    let share =
+        |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, keep: fn(f64) -> bool| {
+            let mut z = Array2::zeros(r.raw_dim());
+            if let Some(xp) = &xp {
+                gemm(1.0, xp.view(), w_a.view(), 1.0, z.view_mut());
+            }
+            if let Some(xn) = &xn {
+                gemm(1.0, xn.view(), w_b.view(), 1.0, z.view_mut());
+            }
+            Zip::from(&mut z)
+                .and(&r)
+                .and(&y)
+                .and_broadcast(&offset)
+                .for_each(|z, &r, &y, &offset| {
+                    *z = if keep(y) {
+                        r / stabilize(*z + offset, ZENNIT_STABILIZER)
+                    } else {
+                        0.0
+                    }
+                });
+            z
+        };
+    let s_pos = share(&u, &v, b.mapv(|b| b + g * b.max(0.0)), |y| y > 0.0);
+    let s_neg = share(&v, &u, b.mapv(|b| b + g * b.min(0.0)), |y| y < 0.0);
+    // s+ w_a^T + s- w_b^T
+    let factor = |w_a: &Array2<f64>, w_b: &Array2<f64>| {
+        let mut c = times_wt(s_pos.view(), w_a.view());
+        gemm(1.0, s_neg.view(), w_b.t(), 1.0, c.view_mut());
+        c
+    };
+    let positive = has_pos.then(|| Term {
+        factor: factor(&u, &v),
+        weight: InputWeight::Positive,
+    });
+    let negative = has_neg.then(|| Term {
+        factor: factor(&v, &u),
+        weight: InputWeight::Negative,
+    });
+    positive.into_iter().chain(negative).collect()
+}
+
+/// The z^B rule with scalar bounds: s = R ./ stab(X W - low colsum(W+) - high colsum(W-)),
+/// then x meets s W^T and the bounds give the constant factor -s (low W+ + high W-)^T.
+/// R is divided in place.
+fn zbox_terms(
+    cols: ArrayView2<f64>,
+    mut r: ArrayViewMut2<f64>,
+    w: ArrayView2<f64>,
+    low: f64,
+    high: f64,
+) -> Vec<Term> {
+    let bounded = w.mapv(|v| low * v.max(0.0) + high * v.min(0.0));
+    let offset = bounded.sum_axis(ndarray::Axis(0));
+    let z = gemm_new(cols, w);
+    Zip::from(&mut r)
+        .and(&z)
+        .and_broadcast(&offset)
+        .for_each(|r, &z, &offset| *r /= stabilize(z - offset, ZENNIT_STABILIZER));
+    let mut bound_factor = times_wt(r.view(), bounded.view());
+    bound_factor.mapv_inplace(|v| -v);
+    vec![
+        Term {
+            factor: times_wt(r.view(), w),
+            weight: InputWeight::X,
+        },
+        Term {
+            factor: bound_factor,
+            weight: InputWeight::One,
+        },
+    ]
 }
 
 /// C = (R ./ (Y + eps sign(Y))) W^T, to be multiplied by x. R is divided in place.
@@ -105,6 +213,7 @@ fn alphabeta_terms(
     w: ArrayView2<f64>,
     b: ArrayView1<f64>,
     alpha: f64,
+    stab: f64,
 ) -> Vec<Term> {
     let beta = 1.0 - alpha;
     let has_pos = cols.iter().any(|&v| v > 0.0);
@@ -149,12 +258,12 @@ fn alphabeta_terms(
         }
     };
     if alpha != 0.0 {
-        let s = share(&wp, &wn, b.mapv(|b| b.max(0.0) + SIMPLE_STABILIZER), alpha);
+        let s = share(&wp, &wn, b.mapv(|b| b.max(0.0) + stab), alpha);
         add(&mut on_xp, has_pos, &s, &wp);
         add(&mut on_xn, has_neg, &s, &wn);
     }
     if beta != 0.0 {
-        let s = share(&wn, &wp, b.mapv(|b| b.min(0.0) - SIMPLE_STABILIZER), beta);
+        let s = share(&wn, &wp, b.mapv(|b| b.min(0.0) - stab), beta);
         add(&mut on_xp, has_pos, &s, &wn);
         add(&mut on_xn, has_neg, &s, &wp);
     }

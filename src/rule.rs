@@ -13,6 +13,26 @@ pub const SUMPOOL_STABILIZER: f64 = 1e-12;
 pub const DEFAULT_EPSILON: f64 = 0.01;
 /// Alpha used when the `alphabeta` rule is named without a parameter.
 pub const DEFAULT_ALPHA: f64 = 1.0;
+/// Gamma used when the `gamma` rule is named without a parameter.
+pub const DEFAULT_GAMMA: f64 = 0.25;
+/// Stabiliser of the `gamma` and `zbox` rules (zennit's): stab(t) = t + 1e-6 sign(t).
+pub const ZENNIT_STABILIZER: f64 = 1e-6;
+
+/// Whose numerical conventions LRP and input gradients follow where the toolbox and zennit
+/// (PyTorch) differ; a network setting ([`crate::Network::set_convention`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Convention {
+    /// The numpy toolbox's: `alphabeta` stabilised with 1e-16 (`SIMPLE_STABILIZER`); a MaxPool
+    /// window that holds its maximum several times splits the relevance equally among them
+    /// (and gives each the full gradient).
+    #[default]
+    Toolbox,
+    /// zennit's: `alphabeta` (and so `zplus`) stabilised with [`ZENNIT_STABILIZER`]; a
+    /// MaxPool window sends relevance and gradient to its first maximum (row-major), as
+    /// PyTorch's max-pooling gradient does. Results of composites and gradient methods then
+    /// match zennit's.
+    Zennit,
+}
 
 /// One LRP rule with its parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
@@ -28,13 +48,31 @@ pub enum Rule {
     Flat,
     /// w_ij^2 / sum_i w_ij^2 R_j (toolbox names `ww`, `w^2`).
     WSquare,
+    /// The gamma rule with parameter g >= 0: for z_j > 0 the share of
+    /// x+_i u_ij + x-_i v_ij in sum_i (x+_i u_ij + x-_i v_ij) + b_j + g b+_j, with
+    /// u = w + g w+ and v = w + g w-; for z_j < 0 the same with u and v swapped and
+    /// b_j + g b-_j; z_j = 0 passes nothing. Stabiliser [`ZENNIT_STABILIZER`].
+    Gamma(f64),
+    /// The z^B rule for inputs bounded by `low <= x_i <= high`:
+    /// R_i = x_i c_i - low c+_i - high c-_i with s_j = R_j / stab(sum_i (x_i w_ij -
+    /// low w+_ij - high w-_ij)) (no bias), c = W s, c+ = W+ s, c- = W- s. Stabiliser
+    /// [`ZENNIT_STABILIZER`].
+    ZBox {
+        /// Lower bound of the inputs.
+        low: f64,
+        /// Upper bound of the inputs.
+        high: f64,
+    },
 }
 
 impl Rule {
     /// Builds a rule from the toolbox's name (case-insensitive, aliases accepted) and an
     /// optional parameter. A missing parameter takes the rule's default; a parameter out of
-    /// range (epsilon <= 0, alpha < 0, anything non-finite) is [`LrpError::BadParameter`].
-    /// Parameters given to rules without one are ignored, as in the toolbox.
+    /// range (epsilon <= 0, alpha < 0, gamma < 0, anything non-finite) is
+    /// [`LrpError::BadParameter`]. Parameters given to rules without one are ignored, as in
+    /// the toolbox. `zplus` (`z+`) is `alphabeta` with alpha = 1; `zbox` takes its bound p
+    /// as the parameter and gives [-p, p] (a missing bound is an error; build
+    /// [`Rule::ZBox`] directly for asymmetric bounds).
     pub fn from_name(name: &str, param: Option<f64>) -> Result<Rule> {
         let lower = name.trim().to_ascii_lowercase();
         let rule = match lower.as_str() {
@@ -43,6 +81,17 @@ impl Rule {
             "alphabeta" | "alpha" => Rule::AlphaBeta(param.unwrap_or(DEFAULT_ALPHA)),
             "flat" => Rule::Flat,
             "ww" | "w^2" | "wsquare" => Rule::WSquare,
+            "zplus" | "z+" => Rule::AlphaBeta(1.0),
+            "gamma" => Rule::Gamma(param.unwrap_or(DEFAULT_GAMMA)),
+            "zbox" | "z^b" => match param {
+                Some(p) => Rule::ZBox { low: -p, high: p },
+                None => {
+                    return Err(LrpError::param(
+                        "zbox bound",
+                        "must be given (the inputs lie in [-bound, bound])",
+                    ))
+                }
+            },
             _ => {
                 return Err(LrpError::UnknownRule {
                     name: name.to_string(),
@@ -64,6 +113,16 @@ impl Rule {
                 "alpha",
                 format!("must be finite and >= 0 (beta = 1 - alpha), given {alpha}"),
             )),
+            Rule::Gamma(g) if !(g.is_finite() && g >= 0.0) => Err(LrpError::param(
+                "gamma",
+                format!("must be finite and >= 0, given {g}"),
+            )),
+            Rule::ZBox { low, high } if !(low.is_finite() && high.is_finite() && low <= high) => {
+                Err(LrpError::param(
+                    "zbox bounds",
+                    format!("must be finite with low <= high, given [{low}, {high}]"),
+                ))
+            }
             _ => Ok(()),
         }
     }
@@ -76,13 +135,15 @@ impl Rule {
             Rule::AlphaBeta(_) => "alphabeta",
             Rule::Flat => "flat",
             Rule::WSquare => "ww",
+            Rule::Gamma(_) => "gamma",
+            Rule::ZBox { .. } => "zbox",
         }
     }
 
-    /// The rule's parameter, if it has one.
+    /// The rule's parameter, if it has a single one (`zbox` has two: see its fields).
     pub fn param(&self) -> Option<f64> {
         match *self {
-            Rule::Epsilon(p) | Rule::AlphaBeta(p) => Some(p),
+            Rule::Epsilon(p) | Rule::AlphaBeta(p) | Rule::Gamma(p) => Some(p),
             _ => None,
         }
     }
@@ -90,6 +151,9 @@ impl Rule {
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Rule::ZBox { low, high } = self {
+            return write!(f, "zbox({low}, {high})");
+        }
         match self.param() {
             Some(p) => write!(f, "{}({p})", self.name()),
             None => f.write_str(self.name()),

@@ -1,10 +1,12 @@
 //! Golden parity: every case of the manifest named by LRP_GOLDEN (default
 //! ../shared/golden/manifest.json, from the repository root) must match the reference
-//! toolbox within the manifest's rtol/atol. Under CI a missing manifest fails.
+//! toolbox within the manifest's rtol/atol; so must every case of the zennit manifest
+//! ../shared/golden-zennit/manifest.json, which always runs. Under CI a missing manifest
+//! fails.
 
 mod common;
 
-use lrp::{data_io, model_io, Network, Rule};
+use lrp::{data_io, model_io, Composite, Convention, GradientMode, Network, Rule};
 use ndarray::ArrayD;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -14,13 +16,26 @@ struct Manifest {
     rtol: f64,
     atol: f64,
     cases: Vec<Value>,
+    /// zennit's references (found by the manifest's description) follow zennit's
+    /// numerical conventions; the toolbox's the toolbox's.
+    convention: Convention,
 }
 
+/// The manifest named by LRP_GOLDEN, or the toolbox's.
 fn manifest() -> Option<Manifest> {
     let path = match std::env::var_os("LRP_GOLDEN") {
         Some(p) => common::repo_root().join(PathBuf::from(p)),
         None => common::golden_dir().join("manifest.json"),
     };
+    manifest_at(path)
+}
+
+/// The zennit manifest (rules, composites and gradient methods beyond the toolbox).
+fn zennit_manifest() -> Option<Manifest> {
+    manifest_at(common::repo_root().join("../shared/golden-zennit/manifest.json"))
+}
+
+fn manifest_at(path: PathBuf) -> Option<Manifest> {
     if !path.exists() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -40,6 +55,14 @@ fn manifest() -> Option<Manifest> {
         rtol: json["rtol"].as_f64().expect("rtol"),
         atol: json["atol"].as_f64().expect("atol"),
         cases: json["cases"].as_array().expect("cases").clone(),
+        convention: if json["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("zennit"))
+        {
+            Convention::Zennit
+        } else {
+            Convention::Toolbox
+        },
     })
 }
 
@@ -67,6 +90,7 @@ fn run_case(m: &Manifest, case: &Value) -> Result<Vec<Check>, String> {
     let name = case["name"].as_str().unwrap_or("?").to_string();
     let mut net = model_io::read(m.dir.join(case["model"].as_str().ok_or("no model")?))
         .map_err(|e| e.to_string())?;
+    net.set_convention(m.convention);
     let x = load(&m.dir, case, "input");
     let op = case["op"].as_str().ok_or("no op")?;
     let one = |actual: ArrayD<f64>| -> Result<Vec<Check>, String> {
@@ -88,6 +112,17 @@ fn run_case(m: &Manifest, case: &Value) -> Result<Vec<Check>, String> {
                         .map_err(|e| e.to_string())?;
                 }
                 None
+            } else if let Some(composite) = case["composite"].as_str() {
+                let c = Composite::from_name(
+                    composite,
+                    case["epsilon"].as_f64(),
+                    case["gamma"].as_f64(),
+                    case["low"].as_f64(),
+                    case["high"].as_f64(),
+                )
+                .map_err(|e| e.to_string())?;
+                net.set_composite(&c).map_err(|e| e.to_string())?;
+                None
             } else if case.get("rule").is_some() {
                 Some(rule_of(&case["rule"], &case["param"]))
             } else {
@@ -101,6 +136,18 @@ fn run_case(m: &Manifest, case: &Value) -> Result<Vec<Check>, String> {
             net.forward(x.view(), false).map_err(|e| e.to_string())?;
             let dy = load(&m.dir, case, "gradient");
             one(net.backward(dy.view()).map_err(|e| e.to_string())?)
+        }
+        "gradient" | "guided_backprop" | "deconvnet" => {
+            let mode = match op {
+                "gradient" => GradientMode::Gradient,
+                "guided_backprop" => GradientMode::GuidedBackprop,
+                _ => GradientMode::Deconvnet,
+            };
+            net.forward(x.view(), false).map_err(|e| e.to_string())?;
+            let dy = load(&m.dir, case, "gradient");
+            one(net
+                .input_gradient(dy.view(), mode)
+                .map_err(|e| e.to_string())?)
         }
         "train_step" => {
             let y = net.forward(x.view(), false).map_err(|e| e.to_string())?;
@@ -175,11 +222,21 @@ fn mismatch(check: &Check, rtol: f64, atol: f64) -> Option<String> {
 #[test]
 fn every_manifest_case_matches_the_reference() {
     let Some(m) = manifest() else { return };
+    check_all_cases(&m);
+}
+
+#[test]
+fn every_zennit_manifest_case_matches_the_reference() {
+    let Some(m) = zennit_manifest() else { return };
+    check_all_cases(&m);
+}
+
+fn check_all_cases(m: &Manifest) {
     assert!(!m.cases.is_empty(), "the manifest has no cases");
     let mut failures = Vec::new();
     let mut compared = 0;
     for case in &m.cases {
-        match run_case(&m, case) {
+        match run_case(m, case) {
             Ok(checks) => {
                 for check in &checks {
                     compared += check.expected.len();
@@ -208,8 +265,18 @@ fn every_manifest_case_matches_the_reference() {
 #[test]
 fn runner_fails_when_an_expected_array_is_off_by_one_percent() {
     let Some(m) = manifest() else { return };
+    check_one_percent_detected(&m);
+}
+
+#[test]
+fn zennit_runner_fails_when_an_expected_array_is_off_by_one_percent() {
+    let Some(m) = zennit_manifest() else { return };
+    check_one_percent_detected(&m);
+}
+
+fn check_one_percent_detected(m: &Manifest) {
     for case in &m.cases {
-        let checks = run_case(&m, case).unwrap_or_else(|e| panic!("{e}"));
+        let checks = run_case(m, case).unwrap_or_else(|e| panic!("{e}"));
         for mut check in checks {
             // Arrays whose values all sit within atol of zero cannot show a relative error.
             if check.expected.iter().all(|e| e.abs() * 0.01 <= m.atol) {

@@ -10,7 +10,7 @@ use super::{BackwardWants, ExpectedShape, ParamGrad};
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new};
 use crate::relevance::{dense_terms, needs_input_rows, InputWeight, Term};
-use crate::rule::Rule;
+use crate::rule::{Convention, Rule};
 use ndarray::{Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
 use rand::Rng;
 use rayon::prelude::*;
@@ -287,6 +287,7 @@ impl Convolution {
         y: &ArrayD<f64>,
         mut r: ArrayD<f64>,
         rule: Rule,
+        convention: Convention,
     ) -> ArrayD<f64> {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
@@ -309,6 +310,7 @@ impl Convolution {
                 let cols = cols.as_deref().map(|c| matrix(c, rows, g.k()));
                 let terms = dense_terms(
                     rule,
+                    convention,
                     cols,
                     matrix(y, rows, g.nf),
                     ArrayViewMut2::from_shape((rows, g.nf), r).expect("block shape"),

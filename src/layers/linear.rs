@@ -4,7 +4,7 @@ use super::{BackwardWants, ExpectedShape, ParamGrad};
 use crate::error::{LrpError, Result};
 use crate::gemm::par_gemm;
 use crate::relevance::{dense_terms, needs_input_rows};
-use crate::rule::Rule;
+use crate::rule::{Convention, Rule};
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2};
 use rand::Rng;
 use rayon::prelude::*;
@@ -115,6 +115,7 @@ impl Linear {
         y: &ArrayD<f64>,
         r: ArrayD<f64>,
         rule: Rule,
+        convention: Convention,
     ) -> ArrayD<f64> {
         let x = Self::as_matrix(x);
         let y = Self::as_matrix(y);
@@ -135,7 +136,8 @@ impl Linear {
                 let x = x
                     .as_slice()
                     .expect("row blocks of a C-order array are contiguous");
-                for term in dense_terms(rule, cols, y, r, self.w.view(), self.b.view()) {
+                for term in dense_terms(rule, convention, cols, y, r, self.w.view(), self.b.view())
+                {
                     term.weight
                         .accumulate(rx, term.factor.as_slice().expect("owned"), x);
                 }

@@ -15,7 +15,7 @@ pub use convolution::{Convolution, DEFAULT_CONV_FILTER, DEFAULT_CONV_STRIDE};
 pub use linear::Linear;
 pub use pool::Pool;
 
-use crate::rule::Rule;
+use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, ArrayViewD};
 
 /// One layer of a network.
@@ -226,19 +226,20 @@ impl Layer {
     }
 
     /// Relevance at the input, given the layer's input `x`, output `y`, the relevance `r`
-    /// at its output (shaped like `y`) and the rule to apply. `r` is taken by value: the
-    /// activation layers pass it through without a copy.
+    /// at its output (shaped like `y`), the rule to apply and the numerical convention. `r`
+    /// is taken by value: the activation layers pass it through without a copy.
     pub(crate) fn lrp(
         &self,
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
         r: ArrayD<f64>,
         rule: Rule,
+        convention: Convention,
     ) -> ArrayD<f64> {
         match self {
-            Layer::Linear(l) => l.lrp(x, y, r, rule),
-            Layer::Convolution(c) => c.lrp(x, y, r, rule),
-            Layer::MaxPool(p) => p.lrp_max(x, y, r.view(), rule),
+            Layer::Linear(l) => l.lrp(x, y, r, rule, convention),
+            Layer::Convolution(c) => c.lrp(x, y, r, rule, convention),
+            Layer::MaxPool(p) => p.lrp_max(x, y, r.view(), rule, convention),
             Layer::SumPool(p) => p.lrp_sum(x, r.view(), rule),
             Layer::Flatten => flatten::backward(x, r),
             Layer::Rect | Layer::Tanh | Layer::SoftMax => r,

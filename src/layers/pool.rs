@@ -3,7 +3,7 @@
 
 use super::ExpectedShape;
 use crate::error::{LrpError, Result};
-use crate::rule::{stabilize, Rule, SIMPLE_STABILIZER, SUMPOOL_STABILIZER};
+use crate::rule::{stabilize, Convention, Rule, SIMPLE_STABILIZER, SUMPOOL_STABILIZER};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
 
@@ -209,6 +209,35 @@ impl Pool {
         )
     }
 
+    /// Each window's value of `v` (shaped like `y`) goes wholly to the first position of the
+    /// window (row-major) that holds its maximum: PyTorch's max-pooling gradient, which
+    /// zennit's gradients and relevances follow.
+    pub(crate) fn route_to_first_max(
+        &self,
+        x: &ArrayD<f64>,
+        y: &ArrayD<f64>,
+        v: ArrayViewD<f64>,
+    ) -> ArrayD<f64> {
+        let ys = y.as_slice().expect("standard layout");
+        let v = v.as_standard_layout();
+        self.per_sample(
+            x,
+            v.as_slice().expect("standard layout"),
+            true,
+            |g, s, x, v, dx| {
+                let y = &ys[s * g.output_len()..(s + 1) * g.output_len()];
+                g.for_each_position(|o, win| {
+                    let (y, v) = (&y[o..o + g.d], &v[o..o + g.d]);
+                    for c in 0..g.d {
+                        if let Some(&i) = win.iter().find(|&&i| x[i + c] == y[c]) {
+                            dx[i + c] += v[c];
+                        }
+                    }
+                })
+            },
+        )
+    }
+
     pub(crate) fn backward_sum(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
         let scale = self.sum_scale();
         let dy = dy.as_standard_layout();
@@ -229,7 +258,9 @@ impl Pool {
         )
     }
 
-    /// MaxPool: R_j split equally among the window's maxima (simple, epsilon, alphabeta),
+    /// MaxPool: R_j split equally among the window's maxima (simple, epsilon, alphabeta;
+    /// gamma and zbox act as simple; under [`Convention::Zennit`] R_j goes to the first
+    /// maximum),
     /// or uniformly over the window (flat, ww).
     pub(crate) fn lrp_max(
         &self,
@@ -237,9 +268,13 @@ impl Pool {
         y: &ArrayD<f64>,
         r: ArrayViewD<f64>,
         rule: Rule,
+        convention: Convention,
     ) -> ArrayD<f64> {
         if matches!(rule, Rule::Flat | Rule::WSquare) {
             return self.lrp_uniform(x, r);
+        }
+        if convention == Convention::Zennit {
+            return self.route_to_first_max(x, y, r);
         }
         let ys = y.as_slice().expect("standard layout");
         let r = r.as_standard_layout();
@@ -275,12 +310,15 @@ impl Pool {
         )
     }
 
-    /// SumPool: x_i / S_j R_j with the rule's stabiliser (S_j the plain window sum), the
+    /// SumPool: x_i / S_j R_j with the rule's stabiliser (S_j the plain window sum; gamma and
+    /// zbox act as simple), the
     /// alphabeta split by the sign of x_i, or uniform (flat, ww).
     pub(crate) fn lrp_sum(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: Rule) -> ArrayD<f64> {
         match rule {
             Rule::Flat | Rule::WSquare => self.lrp_uniform(x, r),
-            Rule::Simple => self.lrp_sum_ratio(x, r, SUMPOOL_STABILIZER),
+            Rule::Simple | Rule::Gamma(_) | Rule::ZBox { .. } => {
+                self.lrp_sum_ratio(x, r, SUMPOOL_STABILIZER)
+            }
             Rule::Epsilon(eps) => self.lrp_sum_ratio(x, r, eps),
             Rule::AlphaBeta(alpha) => self.lrp_sum_alphabeta(x, r, alpha),
         }
