@@ -1,67 +1,12 @@
-classdef MaxPool < modules.Module
+classdef MaxPool < modules.Pool
     %MODULES.MAXPOOL  Pooling of N x H x W x D batches: max over each pool window, per channel.
     %
     %   l = modules.MaxPool(pool, stride): pool [ph pw] (default [2 2]), stride [sh sw]
-    %   (default [2 2]).
-
-    properties (Dependent)
-        pool     % [ph pw]
-        stride   % [sh sw]
-    end
-
-    properties (Hidden)
-        sizes_ = [2 2 2 2]
-    end
+    %   (default [2 2]). Properties pool and stride (see modules.Pool).
 
     methods
-        function obj = MaxPool(pool, stride)
-            if nargin >= 1 && isa(pool, 'lrp_native.Handle')
-                obj.bind_(pool, stride);
-                obj.sizes_ = lrp_native.layer_sizes(pool, stride);
-                return;
-            end
-            if nargin < 1 || isempty(pool)
-                pool = [2 2];
-            end
-            if nargin < 2 || isempty(stride)
-                stride = [2 2];
-            end
-            pool = lrp_native.check_sizes(pool, 2, 'MaxPool pool');
-            stride = lrp_native.check_sizes(stride, 2, 'MaxPool stride');
-            obj.sizes_ = [pool stride];
-            h = lrp_native.Handle.create();
-            obj.own_(h);
-            obj.append_to_(h);
-        end
-
-        function v = get.pool(obj)
-            v = obj.sizes_(1:2);
-        end
-
-        function v = get.stride(obj)
-            v = obj.sizes_(3:4);
-        end
-
-        function set.pool(obj, v)
-            if ~(isnumeric(v) && isequal(double(v(:)'), obj.sizes_(1:2)))
-                error('lrp:shapeMismatch', ...
-                    'lrp: MaxPool.pool is fixed (%s); create a new layer for another size', mat2str(obj.sizes_(1:2)));
-            end
-        end
-
-        function set.stride(obj, v)
-            if ~(isnumeric(v) && isequal(double(v(:)'), obj.sizes_(3:4)))
-                error('lrp:shapeMismatch', ...
-                    'lrp: MaxPool.stride is fixed (%s); create a new layer for another stride', mat2str(obj.sizes_(3:4)));
-            end
-        end
-    end
-
-    methods (Hidden)
-        function append_to_(obj, h)
-            s = obj.sizes_;
-            lrp_native.call('lrp_network_add_maxpool', h.get(), uint64(s(1)), uint64(s(2)), ...
-                uint64(s(3)), uint64(s(4)));
+        function obj = MaxPool(varargin)
+            obj = obj@modules.Pool(varargin{:});
         end
     end
 end
