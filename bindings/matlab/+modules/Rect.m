@@ -1,23 +1,11 @@
-classdef Rect < modules.Module
+classdef Rect < modules.Parameterless
     %MODULES.RECT  max(0, X) (ReLU).
     %
     %   l = modules.Rect()
 
     methods
-        function obj = Rect(h, index)
-            if nargin >= 1 && isa(h, 'lrp_native.Handle')
-                obj.bind_(h, index);
-                return;
-            end
-            h = lrp_native.Handle.create();
-            obj.own_(h);
-            obj.append_to_(h);
-        end
-    end
-
-    methods (Hidden)
-        function append_to_(~, h)
-            lrp_native.call('lrp_network_add_rect', h.get());
+        function obj = Rect(varargin)
+            obj = obj@modules.Parameterless(varargin{:});
         end
     end
 end
