@@ -351,9 +351,9 @@ fn synthetic_demo(args: &Args) -> DemoResult<()> {
     let rules = [Rule::Epsilon(EPSILON), Rule::AlphaBeta(ALPHA)];
     let mut heatmaps = Vec::new();
     let mut lrp_times = Vec::new();
-    for rule in rules {
+    for rule in &rules {
         let t = Instant::now();
-        let r = context("LRP", net.lrp_trace(&trace, r0.view(), Some(rule)))?;
+        let r = context("LRP", net.lrp_trace(&trace, r0.view(), Some(rule.clone())))?;
         lrp_times.push(t.elapsed());
         heatmaps.push(r);
     }
@@ -363,9 +363,9 @@ fn synthetic_demo(args: &Args) -> DemoResult<()> {
          ({n} test images, batch {n})",
         train_time.as_secs_f64(),
         ms(forward_time),
-        rule_label(rules[0]),
+        rule_label(&rules[0]),
         ms(lrp_times[0]),
-        rule_label(rules[1]),
+        rule_label(&rules[1]),
         ms(lrp_times[1]),
     );
 
@@ -390,7 +390,7 @@ fn synthetic_demo(args: &Args) -> DemoResult<()> {
         println!(
             "positive relevance on the shapes ({}): {:.1} % on average over the {} correctly \
              classified test images; the shapes (grown by 1 pixel) cover {:.1} % of an image",
-            rule_label(*rule),
+            rule_label(rule),
             mean(shares.iter().copied()) * 100.0,
             hits.len(),
             cover * 100.0
@@ -415,8 +415,8 @@ fn synthetic_demo(args: &Args) -> DemoResult<()> {
     println!(
         "wrote {} ({k} rows: input, {} heatmap, {} heatmap); total {:.2} s",
         args.out.display(),
-        rule_label(rules[0]),
-        rule_label(rules[1]),
+        rule_label(&rules[0]),
+        rule_label(&rules[1]),
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -471,9 +471,9 @@ fn files_demo(args: &Args, model: &std::path::Path, data: &std::path::Path) -> D
     let rules = [Rule::Epsilon(EPSILON), Rule::AlphaBeta(ALPHA)];
     let mut heatmaps = Vec::new();
     let mut lrp_times = Vec::new();
-    for rule in rules {
+    for rule in &rules {
         let t = Instant::now();
-        let r = context("LRP", net.lrp_trace(&trace, r0.view(), Some(rule)))?;
+        let r = context("LRP", net.lrp_trace(&trace, r0.view(), Some(rule.clone())))?;
         lrp_times.push(t.elapsed());
         heatmaps.push(r);
     }
@@ -489,17 +489,17 @@ fn files_demo(args: &Args, model: &std::path::Path, data: &std::path::Path) -> D
     println!(
         "timings: forward {:.2} ms, LRP {} {:.2} ms, LRP {} {:.2} ms (batch {k})",
         ms(forward_time),
-        rule_label(rules[0]),
+        rule_label(&rules[0]),
         ms(lrp_times[0]),
-        rule_label(rules[1]),
+        rule_label(&rules[1]),
         ms(lrp_times[1]),
     );
     write_figure(&rows, &args.out)?;
     println!(
         "wrote {} ({k} rows: input, {} heatmap, {} heatmap); total {:.2} s",
         args.out.display(),
-        rule_label(rules[0]),
-        rule_label(rules[1]),
+        rule_label(&rules[0]),
+        rule_label(&rules[1]),
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -611,7 +611,7 @@ fn describe(net: &Network) -> String {
     parts.join(", ")
 }
 
-fn rule_label(rule: Rule) -> String {
+fn rule_label(rule: &Rule) -> String {
     match rule.param() {
         Some(p) => format!("{} {p}", rule.name()),
         None => rule.name().to_string(),

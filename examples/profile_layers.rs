@@ -55,7 +55,7 @@ fn main() {
             forward.push(t.elapsed().as_secs_f64());
             let r = trace.output().clone();
             let t = Instant::now();
-            net.lrp_trace(&trace, r.view(), Some(rule)).unwrap();
+            net.lrp_trace(&trace, r.view(), Some(rule.clone())).unwrap();
             lrp.push(t.elapsed().as_secs_f64());
         }
         let (f, l) = (median(forward), median(lrp));

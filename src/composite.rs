@@ -4,13 +4,13 @@
 
 use crate::error::{LrpError, Result};
 use crate::layers::{Layer, LayerKind};
-use crate::rule::Rule;
+use crate::rule::{Bound, Rule};
 
 /// Epsilon of the composites when none is given (zennit's).
 pub const DEFAULT_COMPOSITE_EPSILON: f64 = 1e-6;
 
 /// A composite: one rule per layer, by layer type and position.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Composite {
     /// First layer as its type; Convolution `zplus`; Linear `epsilon(epsilon)`.
     EpsilonPlus {
@@ -35,10 +35,10 @@ pub enum Composite {
         epsilon: f64,
         /// Gamma of the Convolution layers.
         gamma: f64,
-        /// Lower input bound of the first layer.
-        low: f64,
-        /// Upper input bound of the first layer.
-        high: f64,
+        /// Lower input bound of the first layer (scalar or per input channel).
+        low: Bound,
+        /// Upper input bound of the first layer (scalar or per input channel).
+        high: Bound,
     },
 }
 
@@ -63,8 +63,8 @@ impl Composite {
                 (Some(low), Some(high)) => Composite::EpsilonGammaBox {
                     epsilon,
                     gamma: gamma.unwrap_or(crate::rule::DEFAULT_GAMMA),
-                    low,
-                    high,
+                    low: Bound::Scalar(low),
+                    high: Bound::Scalar(high),
                 },
                 _ => {
                     return Err(LrpError::param(
@@ -123,8 +123,8 @@ impl Composite {
             }
             (LayerKind::Convolution, Composite::EpsilonGammaBox { low, high, .. }) if first => {
                 Rule::ZBox {
-                    low: *low,
-                    high: *high,
+                    low: low.clone(),
+                    high: high.clone(),
                 }
             }
             (LayerKind::Linear, _) => Rule::Epsilon(epsilon),

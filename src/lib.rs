@@ -54,7 +54,7 @@ pub use layers::{
 };
 pub use network::{GradientMode, Network, Trace};
 pub use rule::{
-    Convention, Rule, DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_GAMMA, ZENNIT_STABILIZER,
+    Bound, Convention, Rule, DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_GAMMA, ZENNIT_STABILIZER,
 };
 
 /// The deterministic random generator behind seeded initialisation and training draws:

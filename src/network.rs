@@ -184,7 +184,7 @@ impl Network {
 
     /// The LRP preset of layer `i`.
     pub fn preset(&self, i: usize) -> Option<Rule> {
-        self.modules.get(i).map(|m| m.preset)
+        self.modules.get(i).map(|m| m.preset.clone())
     }
 
     /// Sets the LRP preset of layer `i` (the toolbox's per-layer `set_lrp_parameters`).
@@ -197,7 +197,9 @@ impl Network {
     /// Sets the LRP preset of every layer (the toolbox's `Sequential.set_lrp_parameters`).
     pub fn set_lrp_parameters(&mut self, rule: Rule) -> Result<()> {
         rule.validate()?;
-        self.modules.iter_mut().for_each(|m| m.preset = rule);
+        self.modules
+            .iter_mut()
+            .for_each(|m| m.preset = rule.clone());
         Ok(())
     }
 
@@ -452,17 +454,19 @@ impl Network {
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
         self.check_trace(trace)?;
-        if let Some(rule) = rule {
+        if let Some(rule) = &rule {
             rule.validate()?;
         }
         check_same_shape("relevance R", trace.output().shape(), r.shape())?;
         check_finite("relevance R", &r)?;
+        let rule_of = |m: &'_ Module| -> Rule { rule.clone().unwrap_or_else(|| m.preset.clone()) };
+        for (i, m) in self.modules.iter().enumerate() {
+            check_bounds_fit(i, &m.layer, &rule_of(m), trace.activations[i].shape())?;
+        }
         let mut rel = r.as_standard_layout().into_owned();
         for (i, m) in self.modules.iter().enumerate().rev() {
             let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
-            rel = m
-                .layer
-                .lrp(x, y, rel, rule.unwrap_or(m.preset), self.convention);
+            rel = m.layer.lrp(x, y, rel, &rule_of(m), self.convention);
         }
         Ok(rel)
     }
@@ -570,6 +574,35 @@ fn assign_checked(
     }
     check_finite(&what, &value)?;
     target.assign(&value);
+    Ok(())
+}
+
+/// Per-channel zbox bounds must have one value per channel of the layer's input (its last
+/// axis); pooling and activation layers ignore bounds.
+fn check_bounds_fit(i: usize, layer: &Layer, rule: &Rule, input_shape: &[usize]) -> Result<()> {
+    let Rule::ZBox { low, high } = rule else {
+        return Ok(());
+    };
+    if !layer.kind().has_parameters() {
+        return Ok(());
+    }
+    let channels = *input_shape
+        .last()
+        .expect("inputs have a batch axis and more");
+    for (what, bound) in [("low", low), ("high", high)] {
+        if let Some(given) = bound.channels() {
+            if given != channels {
+                return Err(LrpError::shape(
+                    format!(
+                        "zbox {what} bounds of layer {} (one per input channel)",
+                        i + 1
+                    ),
+                    &[channels],
+                    &[given],
+                ));
+            }
+        }
+    }
     Ok(())
 }
 

@@ -51,7 +51,7 @@ pub(crate) struct Term {
 }
 
 /// Whether `rule` needs the input rows themselves (not only y and r) to compute its terms.
-pub(crate) fn needs_input_rows(rule: Rule) -> bool {
+pub(crate) fn needs_input_rows(rule: &Rule) -> bool {
     matches!(
         rule,
         Rule::AlphaBeta(_) | Rule::Gamma(_) | Rule::ZBox { .. }
@@ -63,7 +63,7 @@ pub(crate) fn needs_input_rows(rule: Rule) -> bool {
 /// denominators do so in place instead of allocating a copy. `convention` picks the
 /// stabiliser of `alphabeta`. Runs on the calling thread.
 pub(crate) fn dense_terms(
-    rule: Rule,
+    rule: &Rule,
     convention: Convention,
     cols: Option<ArrayView2<f64>>,
     y: ArrayView2<f64>,
@@ -71,7 +71,7 @@ pub(crate) fn dense_terms(
     w: ArrayView2<f64>,
     b: ArrayView1<f64>,
 ) -> Vec<Term> {
-    match rule {
+    match *rule {
         Rule::Simple => epsilon_terms(y, r, w, SIMPLE_STABILIZER),
         Rule::Epsilon(eps) => epsilon_terms(y, r, w, eps),
         Rule::AlphaBeta(alpha) => {
@@ -88,9 +88,10 @@ pub(crate) fn dense_terms(
             let cols = cols.expect("gamma needs the input rows");
             gamma_terms(cols, y, r.view(), w, b, g)
         }
-        Rule::ZBox { low, high } => {
+        Rule::ZBox { ref low, ref high } => {
             let cols = cols.expect("zbox needs the input rows");
-            zbox_terms(cols, r, w, low, high)
+            let k = w.nrows();
+            zbox_terms(cols, r, w, &low.per_column(k), &high.per_column(k))
         }
     }
 }
@@ -162,10 +163,14 @@ fn zbox_terms(
     cols: ArrayView2<f64>,
     mut r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
-    low: f64,
-    high: f64,
+    low: &[f64],
+    high: &[f64],
 ) -> Vec<Term> {
-    let bounded = w.mapv(|v| low * v.max(0.0) + high * v.min(0.0));
+    // Row k of W meets input column k, whose bounds are low[k] and high[k].
+    let mut bounded = w.to_owned();
+    for ((mut row, &l), &h) in bounded.rows_mut().into_iter().zip(low).zip(high) {
+        row.mapv_inplace(|v| l * v.max(0.0) + h * v.min(0.0));
+    }
     let offset = bounded.sum_axis(ndarray::Axis(0));
     let z = gemm_new(cols, w);
     Zip::from(&mut r)

@@ -3,6 +3,7 @@
 
 use crate::error::{LrpError, Result};
 use std::fmt;
+use std::sync::Arc;
 
 /// Stabiliser of the `simple` rule for Linear and Convolution layers (and of `alphabeta`'s
 /// denominators): keeps 0/0 at 0 without changing non-degenerate results.
@@ -34,8 +35,73 @@ pub enum Convention {
     Zennit,
 }
 
+/// A bound of the `zbox` rule: one value for every input, or one per input channel (the
+/// last axis of the layer's input: the channels of an H x W x C image, the features of a
+/// Linear layer's input).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bound {
+    /// The same bound for every input.
+    Scalar(f64),
+    /// One bound per input channel; its length must equal the layer's channel count.
+    PerChannel(Arc<[f64]>),
+}
+
+impl Bound {
+    /// The bound of every column of a layer's input rows whose `k` columns cycle through
+    /// the channels fastest (the im2col rows of a Convolution, the inputs of a Linear
+    /// layer). The channel count must divide `k` (checked by the network before LRP).
+    pub(crate) fn per_column(&self, k: usize) -> Vec<f64> {
+        match self {
+            Bound::Scalar(v) => vec![*v; k],
+            Bound::PerChannel(v) => v.iter().copied().cycle().take(k).collect(),
+        }
+    }
+
+    /// The number of values of a per-channel bound; `None` for a scalar.
+    pub fn channels(&self) -> Option<usize> {
+        match self {
+            Bound::Scalar(_) => None,
+            Bound::PerChannel(v) => Some(v.len()),
+        }
+    }
+
+    fn values(&self) -> &[f64] {
+        match self {
+            Bound::Scalar(v) => std::slice::from_ref(v),
+            Bound::PerChannel(v) => v,
+        }
+    }
+}
+
+impl From<f64> for Bound {
+    fn from(v: f64) -> Bound {
+        Bound::Scalar(v)
+    }
+}
+
+impl From<Vec<f64>> for Bound {
+    fn from(v: Vec<f64>) -> Bound {
+        Bound::PerChannel(v.into())
+    }
+}
+
+impl From<&[f64]> for Bound {
+    fn from(v: &[f64]) -> Bound {
+        Bound::PerChannel(v.into())
+    }
+}
+
+impl fmt::Display for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Bound::Scalar(v) => write!(f, "{v}"),
+            Bound::PerChannel(v) => write!(f, "{v:?}"),
+        }
+    }
+}
+
 /// One LRP rule with its parameter.
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub enum Rule {
     /// z_ij / z_j R_j (toolbox names `simple`, `none`); every layer's default preset.
     #[default]
@@ -58,10 +124,10 @@ pub enum Rule {
     /// low w+_ij - high w-_ij)) (no bias), c = W s, c+ = W+ s, c- = W- s. Stabiliser
     /// [`ZENNIT_STABILIZER`].
     ZBox {
-        /// Lower bound of the inputs.
-        low: f64,
-        /// Upper bound of the inputs.
-        high: f64,
+        /// Lower bound of the inputs (scalar or per channel).
+        low: Bound,
+        /// Upper bound of the inputs (scalar or per channel).
+        high: Bound,
     },
 }
 
@@ -84,7 +150,10 @@ impl Rule {
             "zplus" | "z+" => Rule::AlphaBeta(1.0),
             "gamma" => Rule::Gamma(param.unwrap_or(DEFAULT_GAMMA)),
             "zbox" | "z^b" => match param {
-                Some(p) => Rule::ZBox { low: -p, high: p },
+                Some(p) => Rule::ZBox {
+                    low: Bound::Scalar(-p),
+                    high: Bound::Scalar(p),
+                },
                 None => {
                     return Err(LrpError::param(
                         "zbox bound",
@@ -104,6 +173,9 @@ impl Rule {
 
     /// Checks the rule's parameter range.
     pub fn validate(&self) -> Result<()> {
+        if let Rule::ZBox { low, high } = self {
+            return validate_bounds(low, high);
+        }
         match *self {
             Rule::Epsilon(eps) if !(eps.is_finite() && eps > 0.0) => Err(LrpError::param(
                 "epsilon",
@@ -117,12 +189,6 @@ impl Rule {
                 "gamma",
                 format!("must be finite and >= 0, given {g}"),
             )),
-            Rule::ZBox { low, high } if !(low.is_finite() && high.is_finite() && low <= high) => {
-                Err(LrpError::param(
-                    "zbox bounds",
-                    format!("must be finite with low <= high, given [{low}, {high}]"),
-                ))
-            }
             _ => Ok(()),
         }
     }
@@ -147,6 +213,40 @@ impl Rule {
             _ => None,
         }
     }
+}
+
+/// zbox bounds: finite, per-channel ones of equal length (a scalar pairs with any), and
+/// low <= high channel by channel.
+fn validate_bounds(low: &Bound, high: &Bound) -> Result<()> {
+    for (what, b) in [("zbox low bound", low), ("zbox high bound", high)] {
+        if let Some((c, v)) = b.values().iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(LrpError::param(
+                what,
+                format!("must be finite, channel {c} is {v}"),
+            ));
+        }
+        if b.channels() == Some(0) {
+            return Err(LrpError::param(what, "must hold at least one value"));
+        }
+    }
+    if let (Some(l), Some(h)) = (low.channels(), high.channels()) {
+        if l != h {
+            return Err(LrpError::shape("zbox high bound", &[l], &[h]));
+        }
+    }
+    let n = low.values().len().max(high.values().len());
+    let at = |b: &Bound, c: usize| b.values()[c.min(b.values().len() - 1)];
+    if let Some(c) = (0..n).find(|&c| at(low, c) > at(high, c)) {
+        return Err(LrpError::param(
+            "zbox bounds",
+            format!(
+                "must have low <= high, channel {c} has [{}, {}]",
+                at(low, c),
+                at(high, c)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 impl fmt::Display for Rule {

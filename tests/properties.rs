@@ -159,7 +159,7 @@ fn assert_bit_equal(a: &ArrayD<f64>, b: &ArrayD<f64>, what: &str) {
 /// forward(x) (caching the trace), then lrp of `r` with `rule` on it.
 fn forward_lrp(net: &mut Network, x: &ArrayD<f64>, r: &ArrayD<f64>, rule: Rule) -> ArrayD<f64> {
     net.forward(x.view(), false).unwrap();
-    net.lrp(r.view(), Some(rule)).unwrap()
+    net.lrp(r.view(), Some(rule.clone())).unwrap()
 }
 
 /// The scalar loss sum(DY .* f(x)) whose input gradient `backward(DY)` must return.
@@ -324,7 +324,7 @@ fn flat_and_ww_conserve_relevance_on_random_networks() {
             // Signed random relevance: conservation must not rely on R >= 0.
             let r = normal(y.shape(), 1.0, &mut rng);
             for rule in [Rule::Flat, Rule::WSquare] {
-                let rx = net.lrp(r.view(), Some(rule)).unwrap();
+                let rx = net.lrp(r.view(), Some(rule.clone())).unwrap();
                 assert_eq!(rx.shape(), x.shape());
                 let (sin, sout, scale) = (
                     per_sample_sums(&rx),
@@ -466,7 +466,7 @@ fn simple_and_epsilon_lose_exactly_the_bias_and_stabiliser_share() {
             (Rule::Epsilon(0.01), 0.01),
             (Rule::Epsilon(0.5), 0.5),
         ] {
-            let rx = net.lrp(r.view(), Some(rule)).unwrap();
+            let rx = net.lrp(r.view(), Some(rule.clone())).unwrap();
             let nf = bias.len();
             for s in 0..xshape[0] {
                 let zs = z.index_axis(Axis(0), s);
@@ -562,8 +562,8 @@ fn lrp_aware_flag_changes_nothing() {
             Rule::Flat,
             Rule::WSquare,
         ] {
-            let ra = aware.lrp(ya.view(), Some(rule)).unwrap();
-            let rp = plain.lrp(yp.view(), Some(rule)).unwrap();
+            let ra = aware.lrp(ya.view(), Some(rule.clone())).unwrap();
+            let rp = plain.lrp(yp.view(), Some(rule.clone())).unwrap();
             assert_bit_equal(&ra, &rp, &format!("lrp {rule}"));
         }
     }
@@ -1118,7 +1118,7 @@ fn hand_sumpool_every_rule() {
         (Rule::WSquare, [0.75; 4]),
     ];
     for (rule, e) in cases {
-        let got = net.lrp(r.view(), Some(rule)).unwrap();
+        let got = net.lrp(r.view(), Some(rule.clone())).unwrap();
         assert_all_close(&got, &image_2x2(e), 1e-12, &format!("SumPool {rule}"));
     }
     // S = 0: s(0) = +1, so the denominator is exactly 1e-12: R_i = x_i * 3 / 1e-12.
@@ -1158,7 +1158,7 @@ fn hand_maxpool_every_rule_with_a_tie() {
         (Rule::Flat, &uniform),
         (Rule::WSquare, &uniform),
     ] {
-        let got = net.lrp(r.view(), Some(rule)).unwrap();
+        let got = net.lrp(r.view(), Some(rule.clone())).unwrap();
         assert_all_close(&got, e, 1e-12, &format!("MaxPool {rule}"));
     }
 }
@@ -1194,7 +1194,7 @@ fn hand_convolution_2x2_every_rule() {
         (Rule::WSquare, [2.0 / 7.0, 2.0 / 7.0, 8.0 / 7.0, 2.0 / 7.0]),
     ];
     for (rule, e) in cases {
-        let got = net.lrp(r.view(), Some(rule)).unwrap();
+        let got = net.lrp(r.view(), Some(rule.clone())).unwrap();
         assert_all_close(&got, &image_2x2(e), 1e-12, &format!("Convolution {rule}"));
     }
 }
@@ -1226,7 +1226,7 @@ fn hand_convolution_overlapping_windows_add_up() {
         // ww: w^2 = [1, 4], sum 5: x_1: 3/5; x_2: 4/5*3 + 1/5*6 = 3.6; x_3: 4/5*6 = 4.8.
         (Rule::WSquare, [0.6, 3.6, 4.8]),
     ] {
-        let got = net.lrp(r.view(), Some(rule)).unwrap();
+        let got = net.lrp(r.view(), Some(rule.clone())).unwrap();
         assert_all_close(
             &got,
             &as_row(e),
@@ -1255,7 +1255,8 @@ fn explain_equals_forward_plus_masked_lrp() {
                 Rule::AlphaBeta(2.0),
                 Rule::Flat,
                 Rule::WSquare,
-            ][i % 4];
+            ][i % 4]
+                .clone();
             net.set_preset(i, rule).unwrap();
         }
         let x = normal(&batch_shape(3, &sample), 1.0, &mut rng);
@@ -1265,7 +1266,7 @@ fn explain_equals_forward_plus_masked_lrp() {
                 net.cached_trace().is_none(),
                 "fresh network has no cached trace"
             );
-            let heat = net.explain(x.view(), &classes, rule).unwrap();
+            let heat = net.explain(x.view(), &classes, rule.clone()).unwrap();
             assert!(
                 net.cached_trace().is_none(),
                 "explain must not cache a trace"
@@ -1279,7 +1280,7 @@ fn explain_equals_forward_plus_masked_lrp() {
                 // The masked relevance is real: every class output is non-zero.
                 assert!(y[[s, k]] != 0.0);
             }
-            let expected = reference.lrp(r.view(), rule).unwrap();
+            let expected = reference.lrp(r.view(), rule.clone()).unwrap();
             assert_bit_equal(&heat, &expected, &format!("explain with {rule:?}"));
         }
     }

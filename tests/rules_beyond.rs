@@ -17,7 +17,7 @@ fn linear_net(w: Array2<f64>) -> Network {
 
 fn lrp(net: &mut Network, x: &ArrayD<f64>, r: &ArrayD<f64>, rule: Rule) -> ArrayD<f64> {
     net.forward(x.view(), true).unwrap();
-    net.lrp(r.view(), Some(rule)).unwrap()
+    net.lrp(r.view(), Some(rule.clone())).unwrap()
 }
 
 fn assert_close(actual: &ArrayD<f64>, expected: &[f64]) {
@@ -65,8 +65,8 @@ fn zbox_on_a_2x2_linear_layer_by_hand() {
         &x,
         &r,
         Rule::ZBox {
-            low: -1.0,
-            high: 2.0,
+            low: (-1.0).into(),
+            high: 2.0.into(),
         },
     );
     // x_i w_ij - l w+_ij - h w-_ij: output 1 gives [2, 6] (sum 8), output 2 [2, 1.5]
@@ -74,6 +74,153 @@ fn zbox_on_a_2x2_linear_layer_by_hand() {
     let (d1, d2) = (8.0 + STAB, 3.5 + STAB);
     assert_close(&rx, &[2.0 / d1 + 2.0 / d2, 6.0 / d1 + 1.5 / d2]);
     assert!((rx.sum() - 2.0).abs() < 1e-5, "conserves without bias");
+}
+
+#[test]
+fn zbox_with_per_feature_bounds_on_a_linear_layer_by_hand() {
+    // The layer of the scalar case, now with bounds [-1, 0] for input 1 and [0, 2] for
+    // input 2 (a Linear layer's channels are its input features).
+    let mut net = linear_net(arr2(&[[1.0, -2.0], [2.0, 0.5]]));
+    let x = arr2(&[[1.0, 2.0]]).into_dyn();
+    let r = arr2(&[[1.0, 1.0]]).into_dyn();
+    let rule = Rule::ZBox {
+        low: vec![-1.0, 0.0].into(),
+        high: vec![0.0, 2.0].into(),
+    };
+    let rx = lrp(&mut net, &x, &r, rule);
+    // x_i w_ij - l_i w+_ij - h_i w-_ij. Output 1 (w = [1, 2]): [1 + 1, 4 - 0] = [2, 4];
+    // output 2 (w = [-2, 0.5]): [-2 - 0, 1 - 0] = [-2, 1]: sum -1, negative stabiliser.
+    let (d1, d2) = (6.0 + STAB, -1.0 - STAB);
+    assert_close(&rx, &[2.0 / d1 - 2.0 / d2, 4.0 / d1 + 1.0 / d2]);
+}
+
+/// The z^B rule straight from its definition on a Convolution with channel-dependent
+/// bounds: every window, output and input term spelled out (no im2col, no GEMM).
+fn zbox_by_definition(
+    w: &ndarray::Array4<f64>,
+    x: &ArrayD<f64>,
+    r: &ArrayD<f64>,
+    low: &[f64],
+    high: &[f64],
+) -> ArrayD<f64> {
+    let (hf, wf, d, nf) = w.dim();
+    let (n, h, wd) = (x.shape()[0], x.shape()[1], x.shape()[2]);
+    let (ho, wo) = (h - hf + 1, wd - wf + 1);
+    let mut rx = ArrayD::zeros(x.raw_dim());
+    for s in 0..n {
+        for (oh, ow, f) in product3(ho, wo, nf) {
+            let term = |i: usize, j: usize, c: usize| {
+                let wv = w[[i, j, c, f]];
+                x[[s, oh + i, ow + j, c]] * wv - low[c] * wv.max(0.0) - high[c] * wv.min(0.0)
+            };
+            let mut z = 0.0;
+            for (i, j, c) in product3(hf, wf, d) {
+                z += term(i, j, c);
+            }
+            let share = r[[s, oh, ow, f]] / (z + STAB * if z >= 0.0 { 1.0 } else { -1.0 });
+            for (i, j, c) in product3(hf, wf, d) {
+                rx[[s, oh + i, ow + j, c]] += term(i, j, c) * share;
+            }
+        }
+    }
+    rx
+}
+
+/// All (a, b, c) with a < na, b < nb, c < nc, c fastest.
+fn product3(na: usize, nb: usize, nc: usize) -> impl Iterator<Item = (usize, usize, usize)> {
+    (0..na).flat_map(move |a| (0..nb).flat_map(move |b| (0..nc).map(move |c| (a, b, c))))
+}
+
+#[test]
+fn zbox_with_per_channel_bounds_on_a_convolution_matches_the_definition() {
+    let mut rng = lrp::seeded_rng(11);
+    let mut draw = |shape: &[usize], lo: f64, hi: f64| {
+        ArrayD::from_shape_fn(shape, |_| rng.random_range(lo..hi))
+    };
+    let w: ndarray::Array4<f64> = draw(&[2, 3, 3, 2], -1.0, 1.0)
+        .into_dimensionality()
+        .unwrap();
+    let conv = Convolution::new(w.clone(), Array1::zeros(2), (1, 1)).unwrap();
+    let mut net = Network::from_layers([Layer::Convolution(conv)]);
+    // Each channel has its own range (an RGB image normalised per channel, say).
+    let (low, high) = ([-1.0, 0.0, -3.0], [1.0, 2.0, 0.5]);
+    let mut x = draw(&[2, 4, 5, 3], 0.0, 1.0);
+    for ((_, _, _, c), v) in x
+        .view_mut()
+        .into_dimensionality::<ndarray::Ix4>()
+        .unwrap()
+        .indexed_iter_mut()
+    {
+        *v = low[c] + *v * (high[c] - low[c]);
+    }
+    let y = net.forward(x.view(), true).unwrap();
+    let r = draw(y.shape(), -1.0, 1.0);
+    let rule = Rule::ZBox {
+        low: low.to_vec().into(),
+        high: high.to_vec().into(),
+    };
+    let rx = net.lrp(r.view(), Some(rule)).unwrap();
+    let expected = zbox_by_definition(&w, &x, &r, &low, &high);
+    assert_close(&rx, expected.as_slice().unwrap());
+    // Equal per-channel bounds are the scalar rule, bit for bit.
+    let per_channel = net
+        .lrp(
+            r.view(),
+            Some(Rule::ZBox {
+                low: vec![-1.0; 3].into(),
+                high: vec![2.0; 3].into(),
+            }),
+        )
+        .unwrap();
+    let scalar = net
+        .lrp(
+            r.view(),
+            Some(Rule::ZBox {
+                low: (-1.0).into(),
+                high: 2.0.into(),
+            }),
+        )
+        .unwrap();
+    assert_eq!(per_channel, scalar);
+}
+
+#[test]
+fn per_channel_bounds_of_the_wrong_length_or_order_are_errors() {
+    let conv = Convolution::new(Array4::zeros((2, 2, 3, 2)), Array1::zeros(2), (1, 1)).unwrap();
+    let mut net = Network::from_layers([Layer::Rect, Layer::Convolution(conv)]);
+    let y = net
+        .forward(ArrayD::zeros(vec![1, 3, 3, 3]).view(), true)
+        .unwrap();
+    let two = Rule::ZBox {
+        low: vec![-1.0, -1.0].into(),
+        high: 1.0.into(),
+    };
+    let err = net.lrp(y.view(), Some(two)).unwrap_err().to_string();
+    assert!(
+        err.contains("zbox low bounds of layer 2") && err.contains('3') && err.contains('2'),
+        "{err}"
+    );
+    let mismatched = Rule::ZBox {
+        low: vec![-1.0; 3].into(),
+        high: vec![1.0; 2].into(),
+    };
+    assert!(mismatched
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("zbox high bound"));
+    let crossed = Rule::ZBox {
+        low: vec![-1.0, 2.0, 0.0].into(),
+        high: vec![1.0, 1.0, 1.0].into(),
+    };
+    let err = crossed.validate().unwrap_err().to_string();
+    assert!(err.contains("channel 1"), "{err}");
+    assert!(net.lrp(y.view(), Some(crossed)).is_err());
+    let empty = Rule::ZBox {
+        low: Vec::<f64>::new().into(),
+        high: 1.0.into(),
+    };
+    assert!(empty.validate().is_err());
 }
 
 #[test]
@@ -107,11 +254,11 @@ fn gamma_and_zbox_conserve_without_bias_on_linear_and_convolution() {
             Rule::Gamma(0.25),
             Rule::Gamma(0.0),
             Rule::ZBox {
-                low: -1.0,
-                high: 1.0,
+                low: (-1.0).into(),
+                high: 1.0.into(),
             },
         ] {
-            let rx = net.lrp(y.view(), Some(rule)).unwrap();
+            let rx = net.lrp(y.view(), Some(rule.clone())).unwrap();
             assert_eq!(rx.shape(), x.shape());
             let n = shape[0];
             for s in 0..n {
@@ -140,30 +287,30 @@ fn new_rule_names_and_parameters() {
     assert_eq!(
         Rule::from_name("zbox", Some(2.0)).unwrap(),
         Rule::ZBox {
-            low: -2.0,
-            high: 2.0
+            low: (-2.0).into(),
+            high: 2.0.into()
         }
     );
     assert!(Rule::from_name("zbox", None).is_err());
     assert!(Rule::from_name("gamma", Some(-0.1)).is_err());
     assert!(Rule::Gamma(f64::NAN).validate().is_err());
     assert!(Rule::ZBox {
-        low: 1.0,
-        high: 0.0
+        low: 1.0.into(),
+        high: 0.0.into()
     }
     .validate()
     .is_err());
     assert!(Rule::ZBox {
-        low: f64::NEG_INFINITY,
-        high: 0.0
+        low: f64::NEG_INFINITY.into(),
+        high: 0.0.into()
     }
     .validate()
     .is_err());
     assert_eq!(Rule::Gamma(0.5).to_string(), "gamma(0.5)");
     assert_eq!(
         Rule::ZBox {
-            low: -1.0,
-            high: 1.0
+            low: (-1.0).into(),
+            high: 1.0.into()
         }
         .to_string(),
         "zbox(-1, 1)"
@@ -197,33 +344,52 @@ fn composites_map_layers_by_type_and_position() {
             .map(|i| net.preset(i).unwrap())
             .collect::<Vec<_>>()
     };
-    let eps = Rule::Epsilon(1e-6);
-    let s = Rule::Simple;
     let cases = [
         (
             Composite::from_name("epsilon_plus", None, None, None, None).unwrap(),
-            [Rule::AlphaBeta(1.0), s, s, Rule::AlphaBeta(1.0), s, eps],
+            [
+                Rule::AlphaBeta(1.0),
+                Rule::Simple,
+                Rule::Simple,
+                Rule::AlphaBeta(1.0),
+                Rule::Simple,
+                Rule::Epsilon(1e-6),
+            ],
         ),
         (
             Composite::EpsilonAlpha2Beta1 { epsilon: 1e-6 },
-            [Rule::AlphaBeta(2.0), s, s, Rule::AlphaBeta(2.0), s, eps],
+            [
+                Rule::AlphaBeta(2.0),
+                Rule::Simple,
+                Rule::Simple,
+                Rule::AlphaBeta(2.0),
+                Rule::Simple,
+                Rule::Epsilon(1e-6),
+            ],
         ),
         (
             Composite::EpsilonPlusFlat { epsilon: 1e-6 },
-            [Rule::Flat, s, s, Rule::AlphaBeta(1.0), s, eps],
+            [
+                Rule::Flat,
+                Rule::Simple,
+                Rule::Simple,
+                Rule::AlphaBeta(1.0),
+                Rule::Simple,
+                Rule::Epsilon(1e-6),
+            ],
         ),
         (
             Composite::from_name("epsilon_gamma_box", None, None, Some(-1.0), Some(1.0)).unwrap(),
             [
                 Rule::ZBox {
-                    low: -1.0,
-                    high: 1.0,
+                    low: (-1.0).into(),
+                    high: 1.0.into(),
                 },
-                s,
-                s,
+                Rule::Simple,
+                Rule::Simple,
                 Rule::Gamma(0.25),
-                s,
-                eps,
+                Rule::Simple,
+                Rule::Epsilon(1e-6),
             ],
         ),
     ];
@@ -236,8 +402,8 @@ fn composites_map_layers_by_type_and_position() {
     mlp.set_composite(&Composite::EpsilonGammaBox {
         epsilon: 0.1,
         gamma: 0.25,
-        low: 0.0,
-        high: 1.0,
+        low: 0.0.into(),
+        high: 1.0.into(),
     })
     .unwrap();
     assert_eq!(mlp.preset(0), Some(Rule::Epsilon(0.1)));

@@ -254,7 +254,9 @@ fn trained_cnn_puts_most_relevance_on_the_class_defining_shape() {
         Rule::AlphaBeta(1.0),
         Rule::AlphaBeta(2.0),
     ] {
-        let r = net.lrp_trace(&trace, r0.view(), Some(rule)).unwrap();
+        let r = net
+            .lrp_trace(&trace, r0.view(), Some(rule.clone()))
+            .unwrap();
         let shares: Vec<f64> = hits
             .iter()
             .zip(&masks)

@@ -286,7 +286,7 @@ impl Convolution {
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
         mut r: ArrayD<f64>,
-        rule: Rule,
+        rule: &Rule,
         convention: Convention,
     ) -> ArrayD<f64> {
         let g = self.geometry_of(x);

@@ -114,7 +114,7 @@ impl Linear {
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
         r: ArrayD<f64>,
-        rule: Rule,
+        rule: &Rule,
         convention: Convention,
     ) -> ArrayD<f64> {
         let x = Self::as_matrix(x);

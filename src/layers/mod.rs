@@ -233,7 +233,7 @@ impl Layer {
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
         r: ArrayD<f64>,
-        rule: Rule,
+        rule: &Rule,
         convention: Convention,
     ) -> ArrayD<f64> {
         match self {

@@ -267,7 +267,7 @@ impl Pool {
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
         r: ArrayViewD<f64>,
-        rule: Rule,
+        rule: &Rule,
         convention: Convention,
     ) -> ArrayD<f64> {
         if matches!(rule, Rule::Flat | Rule::WSquare) {
@@ -313,8 +313,8 @@ impl Pool {
     /// SumPool: x_i / S_j R_j with the rule's stabiliser (S_j the plain window sum; gamma and
     /// zbox act as simple), the
     /// alphabeta split by the sign of x_i, or uniform (flat, ww).
-    pub(crate) fn lrp_sum(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: Rule) -> ArrayD<f64> {
-        match rule {
+    pub(crate) fn lrp_sum(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: &Rule) -> ArrayD<f64> {
+        match *rule {
             Rule::Flat | Rule::WSquare => self.lrp_uniform(x, r),
             Rule::Simple | Rule::Gamma(_) | Rule::ZBox { .. } => {
                 self.lrp_sum_ratio(x, r, SUMPOOL_STABILIZER)
