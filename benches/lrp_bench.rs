@@ -79,6 +79,30 @@ fn measure(workload: &str, net: &Network, x: &ArrayD<f64>, runs: usize) -> Row {
     }
 }
 
+/// Many classes at once against one class at a time: `explain_classes` with all K = 10
+/// classes of LeNet-5 (one forward pass, ten LRP passes) and K/2 = 5 separate `explain`
+/// calls (each a forward and an LRP pass), interleaved; medians of each.
+fn measure_classes(net: &Network, x: &ArrayD<f64>, runs: usize) -> (f64, f64) {
+    let n = x.shape()[0];
+    let all: Vec<usize> = (0..10).collect();
+    let rule = Some(Rule::Epsilon(0.01));
+    let (mut together, mut separate) = (Vec::new(), Vec::new());
+    for rep in 0..=runs {
+        let (t_all, _) = secs(|| net.explain_classes(x.view(), &all, rule.clone()).unwrap());
+        let (t_half, _) = secs(|| {
+            for k in 0..all.len() / 2 {
+                net.explain(x.view(), &vec![k; n], rule.clone()).unwrap();
+            }
+        });
+        if rep > 0 {
+            together.push(t_all);
+            separate.push(t_half);
+        }
+    }
+    eprintln!("measured classes");
+    (median(together), median(separate))
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     // `cargo bench --bench lrp_bench -- cnn64` runs only the workloads whose name contains
@@ -104,6 +128,9 @@ fn main() {
         rows.push(measure("cnn64, B=64", &cnn64(), &cnn64_inputs(), reps(12)));
     }
 
+    let classes =
+        wanted("classes").then(|| measure_classes(&lenet, &lenet_inputs(&golden, 64), reps(40)));
+
     println!(
         "threads: {}, f64, median of repeated runs{}",
         rayon::current_num_threads(),
@@ -120,5 +147,13 @@ fn main() {
             r.alpha1,
             r.epsilon_only / r.forward
         );
+    }
+    if let Some((together, separate)) = classes {
+        println!();
+        println!("| LeNet-5, B=64, epsilon(0.01) | time |");
+        println!("|---|---|");
+        println!("| 10 classes at once (explain_classes) | {together:.4} s |");
+        println!("| 5 separate forward + LRP calls (explain) | {separate:.4} s |");
+        println!("| ratio | {:.2}x |", together / separate);
     }
 }

@@ -9,6 +9,8 @@ use crate::layers::{BackwardWants, Layer, LayerKind, ParamGrad};
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, ArrayViewD, CowArray, Dimension, IxDyn};
 
+mod multiclass;
+
 /// How Rect layers pass the gradient back in [`Network::input_gradient`] (SPEC.md
 /// "Gradient methods"); every other layer uses its plain gradient.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -453,22 +455,40 @@ impl Network {
         r: ArrayViewD<f64>,
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
-        self.check_trace(trace)?;
-        if let Some(rule) = &rule {
-            rule.validate()?;
-        }
+        self.check_lrp_inputs(trace, &rule)?;
         check_same_shape("relevance R", trace.output().shape(), r.shape())?;
         check_finite("relevance R", &r)?;
-        let rule_of = |m: &'_ Module| -> Rule { rule.clone().unwrap_or_else(|| m.preset.clone()) };
+        Ok(self.lrp_layers(trace, r.as_standard_layout().into_owned(), &rule))
+    }
+
+    /// The checks every LRP entry point makes before touching any data: the trace fits
+    /// this network, the rule's parameters are valid, per-channel bounds fit their layers.
+    pub(crate) fn check_lrp_inputs(&self, trace: &Trace, rule: &Option<Rule>) -> Result<()> {
+        self.check_trace(trace)?;
+        if let Some(rule) = rule {
+            rule.validate()?;
+        }
         for (i, m) in self.modules.iter().enumerate() {
-            check_bounds_fit(i, &m.layer, &rule_of(m), trace.activations[i].shape())?;
+            let rule = rule.as_ref().unwrap_or(&m.preset);
+            check_bounds_fit(i, &m.layer, rule, trace.activations[i].shape())?;
         }
-        let mut rel = r.as_standard_layout().into_owned();
+        Ok(())
+    }
+
+    /// Sends `rel` (shaped like the trace's output, standard layout) back through every
+    /// layer with `rule` or the presets; inputs already checked.
+    pub(crate) fn lrp_layers(
+        &self,
+        trace: &Trace,
+        mut rel: ArrayD<f64>,
+        rule: &Option<Rule>,
+    ) -> ArrayD<f64> {
         for (i, m) in self.modules.iter().enumerate().rev() {
+            let rule = rule.as_ref().unwrap_or(&m.preset);
             let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
-            rel = m.layer.lrp(x, y, rel, &rule_of(m), self.convention);
+            rel = m.layer.lrp(x, y, rel, rule, self.convention);
         }
-        Ok(rel)
+        rel
     }
 
     /// Fails unless `trace` has the activation shapes this network makes from its input.
