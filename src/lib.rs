@@ -46,7 +46,7 @@ mod rule;
 pub mod synthetic;
 pub mod train;
 
-pub use composite::{Composite, DEFAULT_COMPOSITE_EPSILON};
+pub use composite::{Composite, CAFFE_FORMULAS, DEFAULT_COMPOSITE_EPSILON};
 pub use error::{LrpError, Result};
 pub use layers::{
     Convolution, Layer, LayerKind, Linear, ParamGrad, Pool, DEFAULT_CONV_FILTER,

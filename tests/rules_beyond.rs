@@ -451,3 +451,122 @@ fn maxpool_ties_follow_the_convention() {
     assert_close(&zennit_lrp, &[0.0, 4.0, 0.0, 0.0]);
     assert_close(&zennit_grad, &[0.0, 4.0, 0.0, 0.0]);
 }
+
+#[test]
+fn caffe_formula_types_switch_rules_at_the_layer_index() {
+    let conv = |c_in, c_out| {
+        Layer::Convolution(
+            Convolution::new(
+                Array4::zeros((2, 2, c_in, c_out)),
+                Array1::zeros(c_out),
+                (1, 1),
+            )
+            .unwrap(),
+        )
+    };
+    let lin = Layer::Linear(Linear::new(Array2::zeros((4, 3)), Array1::zeros(3)).unwrap());
+    // Layers 0..5: conv, Rect, SumPool, conv, Flatten, Linear.
+    let mut net = Network::from_layers([
+        conv(1, 2),
+        Layer::Rect,
+        Layer::SumPool(Pool::new((2, 2), (2, 2)).unwrap()),
+        conv(2, 4),
+        Layer::Flatten,
+        lin,
+    ]);
+    let (e, a) = (Rule::Epsilon(0.5), Rule::AlphaBeta(2.0));
+    let (f, w) = (Rule::Flat, Rule::WSquare);
+    let expected = |formula: u32| -> [Rule; 6] {
+        match formula {
+            0 => [
+                e.clone(),
+                e.clone(),
+                e.clone(),
+                e.clone(),
+                e.clone(),
+                e.clone(),
+            ],
+            2 => [
+                a.clone(),
+                a.clone(),
+                a.clone(),
+                a.clone(),
+                a.clone(),
+                a.clone(),
+            ],
+            // Switch layer 3: layers 0..=3 with parameters (0 and 3) take the lower rule.
+            54 => [
+                f.clone(),
+                e.clone(),
+                e.clone(),
+                f.clone(),
+                e.clone(),
+                e.clone(),
+            ],
+            56 => [
+                w.clone(),
+                e.clone(),
+                e.clone(),
+                w.clone(),
+                e.clone(),
+                e.clone(),
+            ],
+            58 => [
+                f.clone(),
+                a.clone(),
+                a.clone(),
+                f.clone(),
+                a.clone(),
+                a.clone(),
+            ],
+            60 => [
+                w.clone(),
+                a.clone(),
+                a.clone(),
+                w.clone(),
+                a.clone(),
+                a.clone(),
+            ],
+            100 => [
+                a.clone(),
+                e.clone(),
+                e.clone(),
+                a.clone(),
+                e.clone(),
+                e.clone(),
+            ],
+            102 => [
+                f.clone(),
+                e.clone(),
+                e.clone(),
+                f.clone(),
+                e.clone(),
+                e.clone(),
+            ],
+            104 => [
+                w.clone(),
+                e.clone(),
+                e.clone(),
+                w.clone(),
+                e.clone(),
+                e.clone(),
+            ],
+            _ => unreachable!(),
+        }
+    };
+    for formula in lrp::CAFFE_FORMULAS {
+        net.set_composite(&Composite::caffe(formula, 3, 0.5, 2.0).unwrap())
+            .unwrap();
+        let got: Vec<Rule> = (0..net.len()).map(|i| net.preset(i).unwrap()).collect();
+        assert_eq!(got, expected(formula), "formula {formula}");
+    }
+    // Switching below every layer with parameters: 102 is plain 100.
+    net.set_composite(&Composite::caffe(102, 0, 0.5, 2.0).unwrap())
+        .unwrap();
+    assert_eq!(net.preset(3).unwrap(), a);
+    assert_eq!(net.preset(0).unwrap(), f);
+    let err = Composite::caffe(55, 3, 0.5, 2.0).unwrap_err().to_string();
+    assert!(err.contains("given 55"), "{err}");
+    assert!(Composite::caffe(0, 0, -1.0, 1.0).is_err());
+    assert!(Composite::caffe(2, 0, 0.1, -1.0).is_err());
+}
