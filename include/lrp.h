@@ -35,6 +35,18 @@
 #define LRP_LAYOUT_COL_MAJOR 1
 
 /*
+ The numpy toolbox's conventions (the default): `alphabeta` stabilised with 1e-16, a
+ MaxPool window's tied maxima share its relevance.
+ */
+#define LRP_CONVENTION_TOOLBOX 0
+
+/*
+ zennit's (PyTorch's) conventions: `alphabeta` stabilised with 1e-6, a MaxPool window
+ sends relevance and gradient to its first maximum. Composites then match zennit.
+ */
+#define LRP_CONVENTION_ZENNIT 1
+
+/*
  `.npy` element type float64 (numpy `<f8`).
  */
 #define LRP_DTYPE_F64 1
@@ -184,6 +196,72 @@ extern "C" {
 #endif // __cplusplus
 
 /*
+ Sets every layer's preset from a composite (rules by layer type and position):
+ "epsilon_plus", "epsilon_alpha2_beta1", "epsilon_plus_flat" or "epsilon_gamma_box"
+ (case-insensitive). `epsilon` (of the Linear layers, NaN: 1e-6) and `gamma` (of the
+ Convolution layers in epsilon_gamma_box, NaN: 0.25) are optional; `low` and `high`,
+ the input bounds of epsilon_gamma_box's first layer, are required by it (NaN: missing,
+ an error) and ignored by the others. For bounds per input channel, call
+ `lrp_layer_set_zbox` on the first layer afterwards. An unknown name is
+ LRP_ERR_UNKNOWN_RULE; nothing changes on error. Takes the handle exclusively.
+
+ # Safety
+ `net` NULL or live; `name` NULL or a NUL-terminated string.
+ */
+int32_t lrp_network_set_composite(LrpNetwork *net,
+                                  const char *name,
+                                  double epsilon,
+                                  double gamma,
+                                  double low,
+                                  double high);
+
+/*
+ Sets every layer's preset to the Caffe LRP toolbox's formula type `formula`
+ (relpropformulatype): 0 epsilon, 2 alphabeta on every layer; 54 / 56 epsilon and
+ 58 / 60 alphabeta with the Linear and Convolution layers at and below the 0-based
+ layer index `layer` switched to flat (54, 58) or w^2 (56, 60); 100 alphabeta on
+ Convolution layers and epsilon elsewhere, 102 / 104 the same with flat / w^2 at and
+ below `layer`. `epsilon` (NaN: 0.01) and `alpha` (toolbox convention, beta = 1 - alpha;
+ NaN: 1) parameterise the rules. An unknown type is LRP_ERR_INVALID_ARGUMENT; nothing
+ changes on error. Takes the handle exclusively.
+
+ # Safety
+ `net` must be NULL or a live handle.
+ */
+int32_t lrp_network_set_caffe_formula(LrpNetwork *net,
+                                      int32_t formula,
+                                      int32_t layer,
+                                      double epsilon,
+                                      double alpha);
+
+/*
+ Sets the preset of layer `index` (0-based) to the zbox rule with bounds per input
+ channel: `low` and `high` hold `channels` doubles each, one per input channel of the
+ layer (the third axis of a Convolution's W, the rows of a Linear layer's W); with
+ `channels` = 1 the bounds apply to every input. Bounds must be finite with low <= high
+ channel by channel. A count that does not match the layer is LRP_ERR_SHAPE_MISMATCH;
+ nothing changes on error. The library copies the bounds. Takes the handle exclusively.
+
+ # Safety
+ `net` NULL or live; `low` and `high` NULL or `channels` readable doubles each.
+ */
+int32_t lrp_layer_set_zbox(LrpNetwork *net,
+                           size_t index,
+                           const double *low,
+                           const double *high,
+                           size_t channels);
+
+/*
+ Chooses whose numerical conventions LRP and the gradient methods follow where the
+ toolbox and zennit differ: LRP_CONVENTION_TOOLBOX (the default) or
+ LRP_CONVENTION_ZENNIT. Takes the handle exclusively.
+
+ # Safety
+ `net` must be NULL or a live handle.
+ */
+int32_t lrp_network_set_convention(LrpNetwork *net, int32_t convention);
+
+/*
  Runs the network on the input batch `x` (`x_len` doubles of shape (d0, .., d3) with
  `rank` dimensions, batch first, in `layout`) and writes the output (N x C, or whatever
  the last layer gives; see `lrp_network_output_shape`) to `y`. Caches the activations
@@ -289,6 +367,63 @@ int32_t lrp_network_explain(const LrpNetwork *net,
                             double param,
                             double *out,
                             size_t out_len);
+
+/*
+ Several classes explained from one forward pass, without touching the handle's cached
+ state (threads may share the handle). `x` is the input batch as for
+ `lrp_network_forward` (the output must be N x C); `classes` holds K distinct 0-based
+ class indices. For each class k, every sample's output is kept only at `classes[k]`
+ and sent back with `rule`/`param` (NULL or "" rule: the presets), giving one map
+ shaped like `x`. `out` receives the K maps one after the other: map k fills
+ `out[k * M .. (k + 1) * M]` (M = the element count of `x`) in `layout`, so the result is
+ K x (shape of x) row-major or (shape of x) x K column-major. Each map equals
+ `lrp_network_explain` with every sample's class set to `classes[k]`, but the forward pass
+ runs once.
+
+ # Safety
+ As for `lrp_network_explain`, with `out` holding `out_len` >= K * M doubles.
+ */
+int32_t lrp_network_explain_classes(const LrpNetwork *net,
+                                    const double *x,
+                                    size_t x_len,
+                                    int32_t rank,
+                                    size_t d0,
+                                    size_t d1,
+                                    size_t d2,
+                                    size_t d3,
+                                    int32_t layout,
+                                    const int32_t *classes,
+                                    size_t classes_len,
+                                    const char *rule,
+                                    double param,
+                                    double *out,
+                                    size_t out_len);
+
+/*
+ The Caffe toolbox's composite map of a set of classes, without touching the handle's
+ cached state: for every sample, the outputs of the K 0-based `classes` are kept (the
+ rest set to zero) and their sum is explained with `rule`/`param` (NULL or "" rule: the
+ presets) in one LRP pass. The map, shaped like `x`, goes to `out` in `layout`. Equals
+ the sum of the classes' single maps.
+
+ # Safety
+ As for `lrp_network_explain`.
+ */
+int32_t lrp_network_explain_class_set(const LrpNetwork *net,
+                                      const double *x,
+                                      size_t x_len,
+                                      int32_t rank,
+                                      size_t d0,
+                                      size_t d1,
+                                      size_t d2,
+                                      size_t d3,
+                                      int32_t layout,
+                                      const int32_t *classes,
+                                      size_t classes_len,
+                                      const char *rule,
+                                      double param,
+                                      double *out,
+                                      size_t out_len);
 
 /*
  Reads the header of the `.npy` file at `path` and writes its number of dimensions to

@@ -97,13 +97,9 @@ impl Composite {
                 }
             },
             _ => {
-                return Err(LrpError::param(
-                    "composite",
-                    format!(
-                        "must be epsilon_plus, epsilon_alpha2_beta1, epsilon_plus_flat or \
-                         epsilon_gamma_box, given '{name}'"
-                    ),
-                ))
+                return Err(LrpError::UnknownComposite {
+                    name: name.to_string(),
+                })
             }
         };
         composite.validate()?;

@@ -22,6 +22,11 @@ pub enum LrpError {
         /// The name as given.
         name: String,
     },
+    /// A composite name that is none of the known composites.
+    UnknownComposite {
+        /// The name as given.
+        name: String,
+    },
     /// A parameter outside its allowed range (epsilon <= 0, a zero pool size, ...).
     BadParameter {
         /// The parameter's name.
@@ -92,7 +97,13 @@ impl fmt::Display for LrpError {
             }
             LrpError::UnknownRule { name } => write!(
                 f,
-                "unknown LRP rule '{name}' (known: simple/none, epsilon, alphabeta/alpha, flat, ww/w^2)"
+                "unknown LRP rule '{name}' (known: simple/none, epsilon, alphabeta/alpha, flat, \
+                 ww/w^2, zplus, gamma, zbox)"
+            ),
+            LrpError::UnknownComposite { name } => write!(
+                f,
+                "unknown composite '{name}' (known: epsilon_plus, epsilon_alpha2_beta1, \
+                 epsilon_plus_flat, epsilon_gamma_box)"
             ),
             LrpError::BadParameter { name, message } => {
                 write!(f, "bad parameter {name}: {message}")

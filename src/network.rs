@@ -192,13 +192,18 @@ impl Network {
     /// Sets the LRP preset of layer `i` (the toolbox's per-layer `set_lrp_parameters`).
     pub fn set_preset(&mut self, i: usize, rule: Rule) -> Result<()> {
         rule.validate()?;
-        self.module_mut(i)?.preset = rule;
+        let m = self.module_mut(i)?;
+        check_bounds_fit(i, &m.layer, &rule)?;
+        m.preset = rule;
         Ok(())
     }
 
     /// Sets the LRP preset of every layer (the toolbox's `Sequential.set_lrp_parameters`).
     pub fn set_lrp_parameters(&mut self, rule: Rule) -> Result<()> {
         rule.validate()?;
+        for (i, m) in self.modules.iter().enumerate() {
+            check_bounds_fit(i, &m.layer, &rule)?;
+        }
         self.modules
             .iter_mut()
             .for_each(|m| m.preset = rule.clone());
@@ -211,6 +216,9 @@ impl Network {
     pub fn set_composite(&mut self, composite: &Composite) -> Result<()> {
         composite.validate()?;
         let rules = composite.rules(self.layers());
+        for (i, (m, rule)) in self.modules.iter().zip(&rules).enumerate() {
+            check_bounds_fit(i, &m.layer, rule)?;
+        }
         for (m, rule) in self.modules.iter_mut().zip(rules) {
             m.preset = rule;
         }
@@ -470,7 +478,7 @@ impl Network {
         }
         for (i, m) in self.modules.iter().enumerate() {
             let rule = rule.as_ref().unwrap_or(&m.preset);
-            check_bounds_fit(i, &m.layer, rule, trace.activations[i].shape())?;
+            check_bounds_fit(i, &m.layer, rule)?;
         }
         Ok(())
     }
@@ -597,18 +605,17 @@ fn assign_checked(
     Ok(())
 }
 
-/// Per-channel zbox bounds must have one value per channel of the layer's input (its last
-/// axis); pooling and activation layers ignore bounds.
-fn check_bounds_fit(i: usize, layer: &Layer, rule: &Rule, input_shape: &[usize]) -> Result<()> {
+/// Per-channel zbox bounds must have one value per input channel of the layer (the third
+/// axis of a Convolution's W, the rows of a Linear layer's W); layers without parameters
+/// treat zbox as `simple` and ignore bounds.
+fn check_bounds_fit(i: usize, layer: &Layer, rule: &Rule) -> Result<()> {
     let Rule::ZBox { low, high } = rule else {
         return Ok(());
     };
-    if !layer.kind().has_parameters() {
+    let Some(w) = layer.weights() else {
         return Ok(());
-    }
-    let channels = *input_shape
-        .last()
-        .expect("inputs have a batch axis and more");
+    };
+    let channels = w.shape()[w.ndim() - 2];
     for (what, bound) in [("low", low), ("high", high)] {
         if let Some(given) = bound.channels() {
             if given != channels {

@@ -221,6 +221,25 @@ fn per_channel_bounds_of_the_wrong_length_or_order_are_errors() {
         high: 1.0.into(),
     };
     assert!(empty.validate().is_err());
+    // Presets are checked against the layer when they are set.
+    let two = Rule::ZBox {
+        low: vec![-1.0, -1.0].into(),
+        high: 1.0.into(),
+    };
+    let err = net.set_preset(1, two.clone()).unwrap_err().to_string();
+    assert!(err.contains("zbox low bounds of layer 2"), "{err}");
+    assert!(net.set_lrp_parameters(two).is_err());
+    assert_eq!(
+        net.preset(1).unwrap(),
+        Rule::Simple,
+        "a failed setter changes nothing"
+    );
+    let three = Rule::ZBox {
+        low: vec![-1.0, 0.0, -2.0].into(),
+        high: 1.0.into(),
+    };
+    net.set_preset(1, three.clone()).unwrap();
+    assert_eq!(net.preset(1).unwrap(), three);
 }
 
 #[test]

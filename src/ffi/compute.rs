@@ -225,6 +225,97 @@ pub unsafe extern "C" fn lrp_network_explain(
     })
 }
 
+/// Several classes explained from one forward pass, without touching the handle's cached
+/// state (threads may share the handle). `x` is the input batch as for
+/// `lrp_network_forward` (the output must be N x C); `classes` holds K distinct 0-based
+/// class indices. For each class k, every sample's output is kept only at `classes[k]`
+/// and sent back with `rule`/`param` (NULL or "" rule: the presets), giving one map
+/// shaped like `x`. `out` receives the K maps one after the other: map k fills
+/// `out[k * M .. (k + 1) * M]` (M = the element count of `x`) in `layout`, so the result is
+/// K x (shape of x) row-major or (shape of x) x K column-major. Each map equals
+/// `lrp_network_explain` with every sample's class set to `classes[k]`, but the forward pass
+/// runs once.
+///
+/// # Safety
+/// As for `lrp_network_explain`, with `out` holding `out_len` >= K * M doubles.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_network_explain_classes(
+    net: *const LrpNetwork,
+    x: *const f64,
+    x_len: usize,
+    rank: i32,
+    d0: usize,
+    d1: usize,
+    d2: usize,
+    d3: usize,
+    layout: i32,
+    classes: *const i32,
+    classes_len: usize,
+    rule: *const c_char,
+    param: f64,
+    out: *mut f64,
+    out_len: usize,
+) -> i32 {
+    status("lrp_network_explain_classes", || {
+        let layout = args::layout(layout)?;
+        let net = handle(net)?.read();
+        let rule = optional_rule(rule, param)?;
+        let x = input_batch(&net, x, x_len, rank, [d0, d1, d2, d3], layout, "x")?;
+        let classes = class_indices(classes, classes_len)?;
+        let per_map = x.len();
+        let mut all_shape = vec![classes.len()];
+        all_shape.extend_from_slice(x.shape());
+        let needed = per_map
+            .checked_mul(classes.len())
+            .ok_or_else(|| Failure::invalid("K maps of x overflow the address space"))?;
+        args::check_output(out, out_len, needed, &all_shape, "out")?;
+        let maps = net.explain_classes(x, &classes, rule)?;
+        for (k, map) in maps.outer_iter().enumerate() {
+            let map = map.to_owned();
+            args::write(out.add(k * per_map), per_map, &map, layout, "out")?;
+        }
+        Ok(())
+    })
+}
+
+/// The Caffe toolbox's composite map of a set of classes, without touching the handle's
+/// cached state: for every sample, the outputs of the K 0-based `classes` are kept (the
+/// rest set to zero) and their sum is explained with `rule`/`param` (NULL or "" rule: the
+/// presets) in one LRP pass. The map, shaped like `x`, goes to `out` in `layout`. Equals
+/// the sum of the classes' single maps.
+///
+/// # Safety
+/// As for `lrp_network_explain`.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_network_explain_class_set(
+    net: *const LrpNetwork,
+    x: *const f64,
+    x_len: usize,
+    rank: i32,
+    d0: usize,
+    d1: usize,
+    d2: usize,
+    d3: usize,
+    layout: i32,
+    classes: *const i32,
+    classes_len: usize,
+    rule: *const c_char,
+    param: f64,
+    out: *mut f64,
+    out_len: usize,
+) -> i32 {
+    status("lrp_network_explain_class_set", || {
+        let layout = args::layout(layout)?;
+        let net = handle(net)?.read();
+        let rule = optional_rule(rule, param)?;
+        let x = input_batch(&net, x, x_len, rank, [d0, d1, d2, d3], layout, "x")?;
+        let classes = class_indices(classes, classes_len)?;
+        args::check_output(out, out_len, x.len(), x.shape(), "out")?;
+        let result = net.explain_class_set(x, &classes, rule)?;
+        args::write(out, out_len, &result, layout, "out")
+    })
+}
+
 /// 0-based class indices; negative ones are rejected.
 unsafe fn class_indices(classes: *const i32, len: usize) -> FfiResult<Vec<usize>> {
     if classes.is_null() {

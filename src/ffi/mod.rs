@@ -17,9 +17,10 @@
 //! only checks and converts arguments.
 
 // rustfmt keeps these alphabetical, and cbindgen follows this order: the header lists every
-// constant first, then the functions module by module: compute, data files, network handles
+// constant first, then the functions module by module: composites, compute, data files, network handles
 // and layers, rendering, status and errors, training. The argument helpers export nothing.
 mod args;
+mod composite;
 mod compute;
 mod data;
 mod network;
@@ -28,6 +29,7 @@ mod status;
 mod train;
 
 pub use args::{LRP_LAYOUT_COL_MAJOR, LRP_LAYOUT_ROW_MAJOR};
+pub use composite::*;
 pub use compute::*;
 pub use data::*;
 pub use network::*;

@@ -382,7 +382,7 @@ pub unsafe extern "C" fn lrp_network_drop_softmax_output_layer(
 }
 
 /// Layer `index` of a network, or an error naming the valid range.
-fn layer_at(net: &Network, index: usize) -> FfiResult<&Layer> {
+pub(crate) fn layer_at(net: &Network, index: usize) -> FfiResult<&Layer> {
     net.layer(index).ok_or_else(|| {
         Failure::invalid(format!(
             "layer index must be below the number of layers {}, given {index}",

@@ -64,7 +64,9 @@ impl From<LrpError> for Failure {
     fn from(e: LrpError) -> Failure {
         let code = match &e {
             LrpError::ShapeMismatch { .. } => LRP_ERR_SHAPE_MISMATCH,
-            LrpError::UnknownRule { .. } => LRP_ERR_UNKNOWN_RULE,
+            LrpError::UnknownRule { .. } | LrpError::UnknownComposite { .. } => {
+                LRP_ERR_UNKNOWN_RULE
+            }
             LrpError::BadParameter { .. } => LRP_ERR_INVALID_ARGUMENT,
             LrpError::Io { .. } => LRP_ERR_IO,
             LrpError::Parse { .. } => LRP_ERR_PARSE,

@@ -9,5 +9,6 @@ void suite_data_files(void);  /* test_data_files.c: .npy and plain-text matrices
 void suite_render(void);      /* test_render.c: colour maps, images, edges, PNG files */
 void suite_golden(void);      /* test_golden.c: the toolbox's reference results */
 void suite_threads(void);     /* test_threads.c: shared handles, clones, per-thread errors */
+void suite_beyond_toolbox(void); /* test_beyond_toolbox.c: composites, Caffe types, zbox, classes */
 
 #endif /* LRP_TEST_SUITES_H */

@@ -1,0 +1,154 @@
+//! Rule presets beyond the toolbox's per-layer setters: zennit's composites, the Caffe
+//! toolbox's formula types, zbox bounds per input channel, and the numerical convention.
+
+use super::network::{handle, LrpNetwork};
+use super::status::{status, Failure, FfiResult};
+use crate::composite::Composite;
+use crate::rule::{Bound, Convention, Rule};
+use std::ffi::c_char;
+
+/// The numpy toolbox's conventions (the default): `alphabeta` stabilised with 1e-16, a
+/// MaxPool window's tied maxima share its relevance.
+pub const LRP_CONVENTION_TOOLBOX: i32 = 0;
+/// zennit's (PyTorch's) conventions: `alphabeta` stabilised with 1e-6, a MaxPool window
+/// sends relevance and gradient to its first maximum. Composites then match zennit.
+pub const LRP_CONVENTION_ZENNIT: i32 = 1;
+
+/// NaN stands for "not given" in the scalar parameters of these calls.
+fn given(v: f64) -> Option<f64> {
+    (!v.is_nan()).then_some(v)
+}
+
+/// Sets every layer's preset from a composite (rules by layer type and position):
+/// "epsilon_plus", "epsilon_alpha2_beta1", "epsilon_plus_flat" or "epsilon_gamma_box"
+/// (case-insensitive). `epsilon` (of the Linear layers, NaN: 1e-6) and `gamma` (of the
+/// Convolution layers in epsilon_gamma_box, NaN: 0.25) are optional; `low` and `high`,
+/// the input bounds of epsilon_gamma_box's first layer, are required by it (NaN: missing,
+/// an error) and ignored by the others. For bounds per input channel, call
+/// `lrp_layer_set_zbox` on the first layer afterwards. An unknown name is
+/// LRP_ERR_UNKNOWN_RULE; nothing changes on error. Takes the handle exclusively.
+///
+/// # Safety
+/// `net` NULL or live; `name` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_network_set_composite(
+    net: *mut LrpNetwork,
+    name: *const c_char,
+    epsilon: f64,
+    gamma: f64,
+    low: f64,
+    high: f64,
+) -> i32 {
+    status("lrp_network_set_composite", || {
+        let net = handle(net)?;
+        let name = super::args::text(name, "name")?;
+        let composite =
+            Composite::from_name(name, given(epsilon), given(gamma), given(low), given(high))?;
+        Ok(net.write().set_composite(&composite)?)
+    })
+}
+
+/// Sets every layer's preset to the Caffe LRP toolbox's formula type `formula`
+/// (relpropformulatype): 0 epsilon, 2 alphabeta on every layer; 54 / 56 epsilon and
+/// 58 / 60 alphabeta with the Linear and Convolution layers at and below the 0-based
+/// layer index `layer` switched to flat (54, 58) or w^2 (56, 60); 100 alphabeta on
+/// Convolution layers and epsilon elsewhere, 102 / 104 the same with flat / w^2 at and
+/// below `layer`. `epsilon` (NaN: 0.01) and `alpha` (toolbox convention, beta = 1 - alpha;
+/// NaN: 1) parameterise the rules. An unknown type is LRP_ERR_INVALID_ARGUMENT; nothing
+/// changes on error. Takes the handle exclusively.
+///
+/// # Safety
+/// `net` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_network_set_caffe_formula(
+    net: *mut LrpNetwork,
+    formula: i32,
+    layer: i32,
+    epsilon: f64,
+    alpha: f64,
+) -> i32 {
+    status("lrp_network_set_caffe_formula", || {
+        let net = handle(net)?;
+        let formula = u32::try_from(formula)
+            .map_err(|_| Failure::invalid(format!("formula must be >= 0, given {formula}")))?;
+        let layer = usize::try_from(layer).map_err(|_| {
+            Failure::invalid(format!("layer must be >= 0 (0-based), given {layer}"))
+        })?;
+        let composite = Composite::caffe(
+            formula,
+            layer,
+            given(epsilon).unwrap_or(crate::DEFAULT_EPSILON),
+            given(alpha).unwrap_or(crate::DEFAULT_ALPHA),
+        )?;
+        Ok(net.write().set_composite(&composite)?)
+    })
+}
+
+/// Sets the preset of layer `index` (0-based) to the zbox rule with bounds per input
+/// channel: `low` and `high` hold `channels` doubles each, one per input channel of the
+/// layer (the third axis of a Convolution's W, the rows of a Linear layer's W); with
+/// `channels` = 1 the bounds apply to every input. Bounds must be finite with low <= high
+/// channel by channel. A count that does not match the layer is LRP_ERR_SHAPE_MISMATCH;
+/// nothing changes on error. The library copies the bounds. Takes the handle exclusively.
+///
+/// # Safety
+/// `net` NULL or live; `low` and `high` NULL or `channels` readable doubles each.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_layer_set_zbox(
+    net: *mut LrpNetwork,
+    index: usize,
+    low: *const f64,
+    high: *const f64,
+    channels: usize,
+) -> i32 {
+    status("lrp_layer_set_zbox", || {
+        let net = handle(net)?;
+        let low = bound(low, channels, "low")?;
+        let high = bound(high, channels, "high")?;
+        let mut net = net.write();
+        super::network::layer_at(&net, index)?;
+        Ok(net.set_preset(index, Rule::ZBox { low, high })?)
+    })
+}
+
+/// `channels` bounds from the caller: one is a scalar bound, more are per channel.
+unsafe fn bound(ptr: *const f64, channels: usize, what: &str) -> FfiResult<Bound> {
+    if ptr.is_null() {
+        return Err(Failure::null(what));
+    }
+    if channels == 0 {
+        return Err(Failure::invalid(format!(
+            "channels must be at least 1 (the number of {what} bounds), given 0"
+        )));
+    }
+    let values = std::slice::from_raw_parts(ptr, channels);
+    Ok(match values {
+        [v] => Bound::Scalar(*v),
+        _ => Bound::from(values),
+    })
+}
+
+/// Chooses whose numerical conventions LRP and the gradient methods follow where the
+/// toolbox and zennit differ: LRP_CONVENTION_TOOLBOX (the default) or
+/// LRP_CONVENTION_ZENNIT. Takes the handle exclusively.
+///
+/// # Safety
+/// `net` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_network_set_convention(net: *mut LrpNetwork, convention: i32) -> i32 {
+    status("lrp_network_set_convention", || {
+        let net = handle(net)?;
+        let convention = match convention {
+            LRP_CONVENTION_TOOLBOX => Convention::Toolbox,
+            LRP_CONVENTION_ZENNIT => Convention::Zennit,
+            other => {
+                return Err(Failure::invalid(format!(
+                    "convention must be LRP_CONVENTION_TOOLBOX (0) or LRP_CONVENTION_ZENNIT \
+                     (1), given {other}"
+                )))
+            }
+        };
+        net.write().set_convention(convention);
+        Ok(())
+    })
+}
