@@ -10,7 +10,7 @@
 
 use crate::gemm::{gemm, gemm_new};
 use crate::rule::{stabilize, Convention, Rule, SIMPLE_STABILIZER, ZENNIT_STABILIZER};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
+use ndarray::{Array1, Array2, ArrayD, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
 
 /// How a factor matrix meets the layer input x_i.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,6 +189,30 @@ fn zbox_terms(
             weight: InputWeight::One,
         },
     ]
+}
+
+/// The stabiliser of `simple` and `epsilon` on Linear and Convolution layers, or `None`
+/// for the other rules.
+pub(crate) fn epsilon_of(rule: &Rule) -> Option<f64> {
+    match *rule {
+        Rule::Simple => Some(SIMPLE_STABILIZER),
+        Rule::Epsilon(eps) => Some(eps),
+        _ => None,
+    }
+}
+
+/// R ./ (Y + eps sign(Y)), in place: the shares that `simple` and `epsilon` send through
+/// W^T.
+pub(crate) fn divide_by_stabilised(y: &[f64], r: &mut [f64], eps: f64) {
+    r.iter_mut()
+        .zip(y)
+        .for_each(|(r, &y)| *r /= stabilize(y, eps));
+}
+
+/// 1 / (t + eps sign(t)) for every t: what `simple` and `epsilon` divide by, prepared once
+/// when several relevances go back through the same layer.
+pub(crate) fn stabilised_reciprocals(t: &ArrayD<f64>, eps: f64) -> ArrayD<f64> {
+    t.mapv(|t| 1.0 / stabilize(t, eps))
 }
 
 /// C = (R ./ (Y + eps sign(Y))) W^T, to be multiplied by x. R is divided in place.

@@ -9,7 +9,9 @@
 use super::{BackwardWants, ExpectedShape, ParamGrad};
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new};
-use crate::relevance::{dense_terms, needs_input_rows, InputWeight, Term};
+use crate::relevance::{
+    dense_terms, divide_by_stabilised, epsilon_of, needs_input_rows, InputWeight, Term,
+};
 use crate::rule::{Convention, Rule};
 use ndarray::{Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
 use rand::Rng;
@@ -111,6 +113,50 @@ impl Geometry {
                         }
                     }
                     row += 1;
+                }
+            }
+        }
+    }
+}
+
+impl Geometry {
+    /// rx = x .* col2im(S W^T) for one block, S the shares (rows x nf) that `simple` and
+    /// `epsilon` send back. With one input channel and a horizontal stride of 1 the product
+    /// is taken the other way round, W S^T (taps x positions), and each tap's map is added
+    /// as whole output rows: long runs that vectorise, where col2im of S W^T adds runs of
+    /// only wf values (the usual first layer of a grayscale network).
+    fn scatter_shares_times_x(&self, wm: ArrayView2<f64>, s: &[f64], x: &[f64], rx: &mut [f64]) {
+        let shares = matrix(s, s.len() / self.nf, self.nf);
+        if self.d == 1 && self.sw == 1 {
+            self.tap_rows_add(gemm_new(wm, shares.t()).view(), rx);
+        } else {
+            self.col2im_add(gemm_new(shares, wm.t()).as_slice().expect("owned"), rx);
+        }
+        rx.iter_mut().zip(x).for_each(|(r, &x)| *r *= x);
+    }
+
+    /// For one input channel and a horizontal stride of 1: rx += the scatter of
+    /// `by_tap` (taps x samples*positions, row t the contribution of filter tap t = (a, b)
+    /// at every output position) onto the image, output row i of tap (a, b) landing on image
+    /// row i*sh + a from column b. The same sums as col2im of the transposed matrix.
+    fn tap_rows_add(&self, by_tap: ArrayView2<f64>, rx: &mut [f64]) {
+        debug_assert!(self.d == 1 && self.sw == 1);
+        let positions = self.positions();
+        for (t, tap) in by_tap.outer_iter().enumerate() {
+            let (a, b) = (t / self.wf, t % self.wf);
+            let tap = tap
+                .as_slice()
+                .expect("rows of a fresh matrix are contiguous");
+            for (sample_rx, sample_tap) in rx
+                .chunks_exact_mut(self.input_len())
+                .zip(tap.chunks_exact(positions))
+            {
+                for (i, row) in sample_tap.chunks_exact(self.wo).enumerate() {
+                    let start = (i * self.sh + a) * self.w + b;
+                    sample_rx[start..start + self.wo]
+                        .iter_mut()
+                        .zip(row)
+                        .for_each(|(r, &v)| *r += v);
                 }
             }
         }
@@ -301,6 +347,11 @@ impl Convolution {
             .zip(slice_of(y).par_chunks(spt * g.output_len()))
             .zip(r.par_chunks_mut(spt * g.output_len()))
             .for_each(|(((rx, x), y), r)| {
+                if let Some(eps) = epsilon_of(rule) {
+                    divide_by_stabilised(y, r, eps);
+                    g.scatter_shares_times_x(wm, r, x, rx);
+                    return;
+                }
                 let rows = y.len() / g.nf;
                 let cols = needs_input_rows(rule).then(|| {
                     let mut cols = vec![0.0; rows * g.k()];
@@ -318,6 +369,33 @@ impl Convolution {
                     self.b.view(),
                 );
                 scatter_terms(&g, terms, cols, x, rx);
+            });
+        rx
+    }
+}
+
+impl Convolution {
+    /// `simple`/`epsilon` LRP with the stabilised reciprocals `inv` = 1 / stab(y) prepared
+    /// beforehand (shared by several relevances): x .* col2im((r .* inv) W^T), block by
+    /// block as in [`Convolution::lrp`].
+    pub(crate) fn lrp_with_reciprocals(
+        &self,
+        x: &ArrayD<f64>,
+        inv: &ArrayD<f64>,
+        mut r: ArrayD<f64>,
+    ) -> ArrayD<f64> {
+        let g = self.geometry_of(x);
+        let spt = g.samples_per_task(x.shape()[0]);
+        let wm = self.w_matrix();
+        let mut rx = ArrayD::zeros(x.raw_dim());
+        slice(&mut rx)
+            .par_chunks_mut(spt * g.input_len())
+            .zip(slice_of(x).par_chunks(spt * g.input_len()))
+            .zip(slice_of(inv).par_chunks(spt * g.output_len()))
+            .zip(slice(&mut r).par_chunks_mut(spt * g.output_len()))
+            .for_each(|(((rx, x), inv), r)| {
+                r.iter_mut().zip(inv).for_each(|(r, &v)| *r *= v);
+                g.scatter_shares_times_x(wm, r, x, rx);
             });
         rx
     }

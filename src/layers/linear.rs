@@ -2,7 +2,7 @@
 
 use super::{BackwardWants, ExpectedShape, ParamGrad};
 use crate::error::{LrpError, Result};
-use crate::gemm::par_gemm;
+use crate::gemm::{gemm_new, par_gemm};
 use crate::relevance::{dense_terms, needs_input_rows};
 use crate::rule::{Convention, Rule};
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2};
@@ -142,6 +142,23 @@ impl Linear {
                         .accumulate(rx, term.factor.as_slice().expect("owned"), x);
                 }
             });
+        rx.into_dyn()
+    }
+
+    /// `simple`/`epsilon` LRP with the stabilised reciprocals `inv` = 1 / stab(y) prepared
+    /// beforehand (shared by several relevances): x .* ((r .* inv) W^T).
+    pub(crate) fn lrp_with_reciprocals(
+        &self,
+        x: &ArrayD<f64>,
+        inv: &ArrayD<f64>,
+        mut r: ArrayD<f64>,
+    ) -> ArrayD<f64> {
+        r *= inv;
+        let s = r
+            .into_dimensionality::<Ix2>()
+            .expect("checked rank-2 relevance");
+        let mut rx = gemm_new(s.view(), self.w.t());
+        rx *= &Self::as_matrix(x);
         rx.into_dyn()
     }
 }

@@ -15,7 +15,8 @@ pub use convolution::{Convolution, DEFAULT_CONV_FILTER, DEFAULT_CONV_STRIDE};
 pub use linear::Linear;
 pub use pool::Pool;
 
-use crate::rule::{Convention, Rule};
+use crate::relevance::{epsilon_of, stabilised_reciprocals};
+use crate::rule::{Convention, Rule, SUMPOOL_STABILIZER};
 use ndarray::{ArrayD, ArrayViewD};
 
 /// One layer of a network.
@@ -243,6 +244,42 @@ impl Layer {
             Layer::SumPool(p) => p.lrp_sum(x, r.view(), rule),
             Layer::Flatten => flatten::backward(x, r),
             Layer::Rect | Layer::Tanh | Layer::SoftMax => r,
+        }
+    }
+
+    /// What `lrp` with `rule` can compute once and share among several relevances sent
+    /// back through this layer on the same x and y (the denominators of `simple` and
+    /// `epsilon` on Linear, Convolution and SumPool layers), or `None` where nothing is
+    /// worth sharing.
+    pub(crate) fn lrp_shared_part(
+        &self,
+        x: &ArrayD<f64>,
+        y: &ArrayD<f64>,
+        rule: &Rule,
+    ) -> Option<ArrayD<f64>> {
+        match (self, rule) {
+            (Layer::Linear(_) | Layer::Convolution(_), _) => {
+                epsilon_of(rule).map(|eps| stabilised_reciprocals(y, eps))
+            }
+            (Layer::SumPool(p), Rule::Simple) => Some(p.sum_reciprocals(x, SUMPOOL_STABILIZER)),
+            (Layer::SumPool(p), Rule::Epsilon(eps)) => Some(p.sum_reciprocals(x, *eps)),
+            _ => None,
+        }
+    }
+
+    /// `lrp` with the part [`Layer::lrp_shared_part`] prepared for the same x, y and rule;
+    /// equal to `lrp` up to rounding (a product with a reciprocal instead of a division).
+    pub(crate) fn lrp_with_shared_part(
+        &self,
+        x: &ArrayD<f64>,
+        shared: &ArrayD<f64>,
+        r: ArrayD<f64>,
+    ) -> ArrayD<f64> {
+        match self {
+            Layer::Linear(l) => l.lrp_with_reciprocals(x, shared, r),
+            Layer::Convolution(c) => c.lrp_with_reciprocals(x, shared, r),
+            Layer::SumPool(p) => p.lrp_sum_with_reciprocals(x, shared, &r),
+            _ => unreachable!("only layers with a shared part get here"),
         }
     }
 

@@ -324,6 +324,56 @@ impl Pool {
         }
     }
 
+    /// 1 / (S_j + eps sign(S_j)) for every window (S_j its plain sum), shaped like the
+    /// output: SumPool's `simple`/`epsilon` denominators, prepared once when several
+    /// relevances go back through the layer.
+    pub(crate) fn sum_reciprocals(&self, x: &ArrayD<f64>, eps: f64) -> ArrayD<f64> {
+        self.per_sample(x, &[], false, |g, _, x, _, inv| {
+            g.for_each_position(|o, win| {
+                let inv = &mut inv[o..o + g.d];
+                for &i in win {
+                    inv.iter_mut()
+                        .zip(&x[i..i + g.d])
+                        .for_each(|(s, &x)| *s += x);
+                }
+                inv.iter_mut().for_each(|s| *s = 1.0 / stabilize(*s, eps));
+            })
+        })
+    }
+
+    /// SumPool `simple`/`epsilon` LRP with prepared reciprocals (see
+    /// [`Pool::sum_reciprocals`]): x_i inv_j R_j.
+    pub(crate) fn lrp_sum_with_reciprocals(
+        &self,
+        x: &ArrayD<f64>,
+        inv: &ArrayD<f64>,
+        r: &ArrayD<f64>,
+    ) -> ArrayD<f64> {
+        let inv = inv.as_slice().expect("standard layout");
+        self.per_sample(
+            x,
+            r.as_slice().expect("standard layout"),
+            true,
+            |g, s, x, r, rx| {
+                let inv = &inv[s * g.output_len()..(s + 1) * g.output_len()];
+                let mut factor = vec![0.0; g.d];
+                g.for_each_position(|o, win| {
+                    factor
+                        .iter_mut()
+                        .zip(&r[o..o + g.d])
+                        .zip(&inv[o..o + g.d])
+                        .for_each(|((f, &r), &v)| *f = r * v);
+                    for &i in win {
+                        let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
+                        for c in 0..g.d {
+                            rx[c] += x[c] * factor[c];
+                        }
+                    }
+                })
+            },
+        )
+    }
+
     /// x_i / (S_j + eps sign(S_j)) R_j.
     fn lrp_sum_ratio(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, eps: f64) -> ArrayD<f64> {
         let r = r.as_standard_layout();
