@@ -131,7 +131,7 @@
 #define LRP_ERR_SHAPE_MISMATCH 3
 
 /*
- A rule (or composite) name is unknown.
+ A rule or gradient method name is unknown.
  */
 #define LRP_ERR_UNKNOWN_RULE 4
 

@@ -22,6 +22,11 @@ pub enum LrpError {
         /// The name as given.
         name: String,
     },
+    /// A gradient method name that is none of SPEC.md's "Gradient methods".
+    UnknownMethod {
+        /// The name as given.
+        name: String,
+    },
     /// A parameter outside its allowed range (epsilon <= 0, a zero pool size, ...).
     BadParameter {
         /// The parameter's name.
@@ -93,6 +98,11 @@ impl fmt::Display for LrpError {
             LrpError::UnknownRule { name } => write!(
                 f,
                 "unknown LRP rule '{name}' (known: simple/none, epsilon, alphabeta/alpha, flat, ww/w^2)"
+            ),
+            LrpError::UnknownMethod { name } => write!(
+                f,
+                "unknown gradient method '{name}' (known: gradient, input_x_gradient, sensitivity, \
+                 guided_backprop, deconvnet, smoothgrad, integrated_gradients)"
             ),
             LrpError::BadParameter { name, message } => {
                 write!(f, "bad parameter {name}: {message}")
