@@ -17,11 +17,13 @@
 //! only checks and converts arguments.
 
 // rustfmt keeps these alphabetical, and cbindgen follows this order: the header lists every
-// constant first, then the functions module by module: compute, data files, network handles
-// and layers, rendering, status and errors, training. The argument helpers export nothing.
+// constant first, then the functions module by module: compute, data files, gradient
+// methods, network handles and layers, rendering, status and errors, training. The argument
+// helpers export nothing.
 mod args;
 mod compute;
 mod data;
+mod gradient;
 mod network;
 mod render;
 mod status;
@@ -30,6 +32,7 @@ mod train;
 pub use args::{LRP_LAYOUT_COL_MAJOR, LRP_LAYOUT_ROW_MAJOR};
 pub use compute::*;
 pub use data::*;
+pub use gradient::*;
 pub use network::*;
 pub use render::*;
 pub use status::*;

@@ -4,8 +4,8 @@
  *     lrp_c_tests [GOLDEN_DIR [SUITE...]]
  *
  * GOLDEN_DIR defaults to ../shared/golden (relative to the repository root, where `make
- * c-suite` runs it); SUITEs (api, errors, model_files, data_files, render, golden, threads)
- * default to all.
+ * c-suite` runs it; zennit's results are read from GOLDEN_DIR-zennit); SUITEs (api, errors,
+ * model_files, data_files, render, golden, threads, gradient_methods) default to all.
  * Scratch files go to a fresh directory under $TMPDIR (or /tmp), removed at the end. The
  * last line is "N passed, M failed"; the exit status is 1 if any check failed.
  */
@@ -33,6 +33,7 @@ static const struct {
     {"render", suite_render},
     {"golden", suite_golden},
     {"threads", suite_threads},
+    {"gradient_methods", suite_gradient_methods},
 };
 
 #define SUITE_COUNT (sizeof SUITES / sizeof SUITES[0])

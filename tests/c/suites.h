@@ -9,5 +9,6 @@ void suite_data_files(void);  /* test_data_files.c: .npy and plain-text matrices
 void suite_render(void);      /* test_render.c: colour maps, images, edges, PNG files */
 void suite_golden(void);      /* test_golden.c: the toolbox's reference results */
 void suite_threads(void);     /* test_threads.c: shared handles, clones, per-thread errors */
+void suite_gradient_methods(void); /* test_gradient_methods.c: lrp_network_attribute */
 
 #endif /* LRP_TEST_SUITES_H */
