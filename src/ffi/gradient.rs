@@ -91,7 +91,10 @@ pub unsafe extern "C" fn lrp_network_attribute(
         let layout = args::layout(layout)?;
         let net = handle(net)?.read();
         let name = args::text(method, "method")?;
-        let count = whole("count", count)?;
+        let count = whole(
+            "count (smoothgrad's samples, integrated_gradients' steps)",
+            count,
+        )?;
         let seed = whole("seed", seed)?.unwrap_or(0) as u64;
         let sigma = (!sigma.is_nan()).then_some(sigma);
         let method = GradientMethod::from_name(name, count, sigma, seed)?;

@@ -449,8 +449,8 @@ static void test_every_error_leaves_out_alone(void)
     CHECK_ATTRIBUTE_FAILS(attribute2(net, x, 2, 2, row, dy, 4, "ig", 0, NAN, NAN, out, 4),
                           LRP_ERR_INVALID_ARGUMENT, "steps", "at least 1", "given 0");
     CHECK_ATTRIBUTE_FAILS(attribute2(net, x, 2, 2, row, dy, 4, "ig", -3, NAN, NAN, out, 4),
-                          LRP_ERR_INVALID_ARGUMENT, "count must be a whole number >= 0",
-                          "given -3");
+                          LRP_ERR_INVALID_ARGUMENT, "count (smoothgrad's samples",
+                          "must be a whole number >= 0", "given -3");
     CHECK_ATTRIBUTE_FAILS(attribute2(net, x, 2, 2, row, dy, 4, "ig", 2.5, NAN, NAN, out, 4),
                           LRP_ERR_INVALID_ARGUMENT, "count", "given 2.5");
     CHECK_ATTRIBUTE_FAILS(attribute2(net, x, 2, 2, row, dy, 4, "smoothgrad", INFINITY, NAN, NAN,
