@@ -143,7 +143,7 @@
 #define LRP_ERR_SHAPE_MISMATCH 3
 
 /*
- A rule (or composite) name is unknown.
+ A rule, composite or gradient method name is unknown.
  */
 #define LRP_ERR_UNKNOWN_RULE 4
 
@@ -527,6 +527,70 @@ int32_t lrp_txt_write(const char *path,
                       size_t rows,
                       size_t cols,
                       int32_t layout);
+
+/*
+ Explains the input batch `x` with a gradient method, without touching the handle's
+ cached state: several threads may call it on one shared handle at once.
+
+ - `x`: `x_len` doubles of shape (d0, .., d3) with `rank` dimensions, batch first, in
+   `layout`, as for `lrp_network_forward` (trailing singleton dimensions may be dropped
+   or added).
+ - `dy`: `dy_len` doubles shaped like the network's output for `x` (N x C for a
+   classifier; see `lrp_network_output_shape`), in `layout`: the output gradient the
+   method starts from, usually the one-hot of each sample's class to explain.
+ - `method` (case-insensitive; `_`, `-` and spaces ignored), with g = the gradient of
+   sum(dy .* output) with respect to the input:
+   "gradient": g; "input_x_gradient": x .* g; "sensitivity": the 2-norm of g over the
+   channels (the last axis) of an N x H x W x D input, giving N x H x W x 1, and |g| for
+   inputs of another rank; "guided_backprop": g with every Rect passing
+   dy .* (x > 0) .* (dy > 0); "deconvnet": g with every Rect passing max(dy, 0);
+   "smoothgrad": the mean of g over `count` copies x + e, e ~ Normal(0, s^2) per element
+   with s = `sigma` (max - min of that sample's values), drawn from `seed`;
+   "integrated_gradients" (or "ig"): (x - x0) .* the mean of g at
+   x0 + (k / count)(x - x0), k = 1..count, x0 = `baseline` (NULL: zeros).
+ - `count`: smoothgrad's noisy copies or integrated_gradients' steps, a whole number
+   >= 1; NaN for the default (50 copies, 50 steps).
+ - `sigma`: smoothgrad's noise level relative to each sample's value range, finite and
+   >= 0; NaN for the default 0.15.
+ - `seed`: smoothgrad's seed, a whole number from 0 to 2^53; NaN for 0. The same seed
+   gives the same result on every platform.
+ - `baseline`: NULL, or `baseline_len` doubles shaped like `x` in `layout`; only
+   integrated_gradients takes one.
+
+ Parameters the method does not use are ignored, except a baseline (an error, since it
+ would have no effect). The result, shaped like `x` (N x H x W x 1 for sensitivity of an
+ N x H x W x D input: `x_len / D` doubles), goes to `out` (`out_len` at least that; in
+ `layout`). Unknown method: LRP_ERR_UNKNOWN_RULE; parameters out of range:
+ LRP_ERR_INVALID_ARGUMENT; lengths and shapes: LRP_ERR_SHAPE_MISMATCH. Cost: one forward
+ and one backward pass, times `count` for smoothgrad and integrated_gradients (their
+ points run stacked along the batch axis, several per pass). Units: the result is in
+ output units per input unit (times input units for input_x_gradient and
+ integrated_gradients, whose sum approaches sum(dy .* (f(x) - f(x0)))).
+
+ # Safety
+ `net` NULL or live; `x` NULL or `x_len` readable doubles; `dy` NULL or `dy_len`
+ readable; `method` NULL or a NUL-terminated string; `baseline` NULL or `baseline_len`
+ readable; `out` NULL or `out_len` writable doubles. Nothing is kept after the call.
+ */
+int32_t lrp_network_attribute(const LrpNetwork *net,
+                              const double *x,
+                              size_t x_len,
+                              int32_t rank,
+                              size_t d0,
+                              size_t d1,
+                              size_t d2,
+                              size_t d3,
+                              int32_t layout,
+                              const double *dy,
+                              size_t dy_len,
+                              const char *method,
+                              double count,
+                              double sigma,
+                              double seed,
+                              const double *baseline,
+                              size_t baseline_len,
+                              double *out,
+                              size_t out_len);
 
 /*
  The library version, e.g. "0.1.0". Static storage; never NULL. Thread-safe.

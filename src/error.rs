@@ -27,6 +27,11 @@ pub enum LrpError {
         /// The name as given.
         name: String,
     },
+    /// A gradient method name that is none of SPEC.md's "Gradient methods".
+    UnknownMethod {
+        /// The name as given.
+        name: String,
+    },
     /// A parameter outside its allowed range (epsilon <= 0, a zero pool size, ...).
     BadParameter {
         /// The parameter's name.
@@ -104,6 +109,11 @@ impl fmt::Display for LrpError {
                 f,
                 "unknown composite '{name}' (known: epsilon_plus, epsilon_alpha2_beta1, \
                  epsilon_plus_flat, epsilon_gamma_box)"
+            ),
+            LrpError::UnknownMethod { name } => write!(
+                f,
+                "unknown gradient method '{name}' (known: gradient, input_x_gradient, sensitivity, \
+                 guided_backprop, deconvnet, smoothgrad, integrated_gradients)"
             ),
             LrpError::BadParameter { name, message } => {
                 write!(f, "bad parameter {name}: {message}")

@@ -3,7 +3,9 @@
 //! A re-creation of the LRP Toolbox (Lapuschkin et al., JMLR 2016) in Rust. Build or read a
 //! [`Network`] of layers (Linear, Convolution, MaxPool, SumPool, Flatten, Rect, Tanh,
 //! SoftMax), train it, run it forward, and explain its predictions: LRP sends the output's
-//! relevance back to the input with a [`Rule`] per layer.
+//! relevance back to the input with a [`Rule`] per layer. [`Network::attribute`] explains
+//! with a [`GradientMethod`] instead: gradient, input x gradient, sensitivity, guided
+//! backprop, deconvnet, SmoothGrad, integrated gradients.
 //!
 //! ```
 //! use lrp::{Layer, Linear, Network, Rule};
@@ -37,6 +39,7 @@ pub mod data_io;
 mod error;
 pub mod ffi;
 mod gemm;
+mod gradient_methods;
 mod layers;
 pub mod model_io;
 mod network;
@@ -48,6 +51,9 @@ pub mod train;
 
 pub use composite::{Composite, CAFFE_FORMULAS, DEFAULT_COMPOSITE_EPSILON};
 pub use error::{LrpError, Result};
+pub use gradient_methods::{
+    GradientMethod, DEFAULT_IG_STEPS, DEFAULT_SMOOTHGRAD_SAMPLES, DEFAULT_SMOOTHGRAD_SIGMA,
+};
 pub use layers::{
     Convolution, Layer, LayerKind, Linear, ParamGrad, Pool, DEFAULT_CONV_FILTER,
     DEFAULT_CONV_STRIDE,

@@ -17,12 +17,14 @@
 //! only checks and converts arguments.
 
 // rustfmt keeps these alphabetical, and cbindgen follows this order: the header lists every
-// constant first, then the functions module by module: composites, compute, data files, network handles
-// and layers, rendering, status and errors, training. The argument helpers export nothing.
+// constant first, then the functions module by module: composites, compute, data files,
+// gradient methods, network handles and layers, rendering, status and errors, training. The
+// argument helpers export nothing.
 mod args;
 mod composite;
 mod compute;
 mod data;
+mod gradient;
 mod network;
 mod render;
 mod status;
@@ -32,6 +34,7 @@ pub use args::{LRP_LAYOUT_COL_MAJOR, LRP_LAYOUT_ROW_MAJOR};
 pub use composite::*;
 pub use compute::*;
 pub use data::*;
+pub use gradient::*;
 pub use network::*;
 pub use render::*;
 pub use status::*;

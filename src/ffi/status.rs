@@ -15,7 +15,7 @@ pub const LRP_ERR_NULL_ARGUMENT: i32 = 1;
 pub const LRP_ERR_INVALID_ARGUMENT: i32 = 2;
 /// A buffer length or an array shape does not fit; the message names expected and given.
 pub const LRP_ERR_SHAPE_MISMATCH: i32 = 3;
-/// A rule (or composite) name is unknown.
+/// A rule, composite or gradient method name is unknown.
 pub const LRP_ERR_UNKNOWN_RULE: i32 = 4;
 /// A file does not follow its format; the message names file and line.
 pub const LRP_ERR_PARSE: i32 = 5;
@@ -64,9 +64,9 @@ impl From<LrpError> for Failure {
     fn from(e: LrpError) -> Failure {
         let code = match &e {
             LrpError::ShapeMismatch { .. } => LRP_ERR_SHAPE_MISMATCH,
-            LrpError::UnknownRule { .. } | LrpError::UnknownComposite { .. } => {
-                LRP_ERR_UNKNOWN_RULE
-            }
+            LrpError::UnknownRule { .. }
+            | LrpError::UnknownComposite { .. }
+            | LrpError::UnknownMethod { .. } => LRP_ERR_UNKNOWN_RULE,
             LrpError::BadParameter { .. } => LRP_ERR_INVALID_ARGUMENT,
             LrpError::Io { .. } => LRP_ERR_IO,
             LrpError::Parse { .. } => LRP_ERR_PARSE,

@@ -4,9 +4,9 @@
  *     lrp_c_tests [GOLDEN_DIR [SUITE...]]
  *
  * GOLDEN_DIR defaults to ../shared/golden (relative to the repository root, where `make
- * c-suite` runs it); SUITEs (api, errors, model_files, data_files, render, golden, threads,
- * beyond_toolbox)
- * default to all.
+ * c-suite` runs it; zennit's results are read from GOLDEN_DIR-zennit); SUITEs (api, errors,
+ * model_files, data_files, render, golden, threads, beyond_toolbox, gradient_methods) default
+ * to all.
  * Scratch files go to a fresh directory under $TMPDIR (or /tmp), removed at the end. The
  * last line is "N passed, M failed"; the exit status is 1 if any check failed.
  */
@@ -35,6 +35,7 @@ static const struct {
     {"golden", suite_golden},
     {"threads", suite_threads},
     {"beyond_toolbox", suite_beyond_toolbox},
+    {"gradient_methods", suite_gradient_methods},
 };
 
 #define SUITE_COUNT (sizeof SUITES / sizeof SUITES[0])

@@ -369,4 +369,72 @@ classdef Sequential < modules.Module
             end
         end
     end
+
+    % Gradient methods (beyond the toolbox; SPEC.md "Gradient methods"). Each is one
+    % stateless library call on the input batch X: the cached forward pass (for backward
+    % and lrp) is left alone. DY, of the size of the network output, is what is explained,
+    % usually the one-hot of each sample's class; g below is the gradient of
+    % sum(DY .* forward(X)) with respect to X.
+    methods
+        function G = gradient(obj, X, DY)
+            %G = gradient(X, DY)  g, of the size of X.
+            if nargin < 3, DY = []; end
+            G = lrp_native.attribute(obj.net_, X, DY, 'gradient', 'modules.Sequential.gradient');
+        end
+
+        function A = input_x_gradient(obj, X, DY)
+            %A = input_x_gradient(X, DY)  X .* g.
+            if nargin < 3, DY = []; end
+            A = lrp_native.attribute(obj.net_, X, DY, 'input_x_gradient', ...
+                'modules.Sequential.input_x_gradient');
+        end
+
+        function S = sensitivity(obj, X, DY)
+            %S = sensitivity(X, DY)  The 2-norm of g over the channels: N x H x W for an
+            %   N x H x W x D batch (Caffe's formula type 99); abs(g) for an N x M batch.
+            if nargin < 3, DY = []; end
+            S = lrp_native.attribute(obj.net_, X, DY, 'sensitivity', 'modules.Sequential.sensitivity');
+        end
+
+        function G = guided_backprop(obj, X, DY)
+            %G = guided_backprop(X, DY)  g where every Rect passes DY .* (x > 0) .* (DY > 0).
+            if nargin < 3, DY = []; end
+            G = lrp_native.attribute(obj.net_, X, DY, 'guided_backprop', ...
+                'modules.Sequential.guided_backprop');
+        end
+
+        function G = deconvnet(obj, X, DY)
+            %G = deconvnet(X, DY)  g where every Rect passes max(DY, 0).
+            if nargin < 3, DY = []; end
+            G = lrp_native.attribute(obj.net_, X, DY, 'deconvnet', 'modules.Sequential.deconvnet');
+        end
+
+        function G = smoothgrad(obj, X, DY, n, sigma, seed)
+            %G = smoothgrad(X, DY, n, sigma, seed)  The mean of g over n copies of X plus
+            %   Normal noise of standard deviation sigma * (max - min) of each sample's
+            %   values. Defaults ([] or omitted): n = 50, sigma = 0.15, seed drawn from
+            %   MATLAB's random stream (so rand('seed', ...) or rng(...) makes it
+            %   reproducible); the same seed gives the same result.
+            if nargin < 3, DY = []; end
+            if nargin < 4, n = []; end
+            if nargin < 5, sigma = []; end
+            if nargin < 6 || isempty(seed)
+                seed = lrp_native.random_seed();
+            end
+            G = lrp_native.attribute(obj.net_, X, DY, 'smoothgrad', 'modules.Sequential.smoothgrad', ...
+                n, sigma, seed);
+        end
+
+        function A = integrated_gradients(obj, X, DY, steps, baseline)
+            %A = integrated_gradients(X, DY, steps, baseline)  (X - X0) .* the mean of g at
+            %   X0 + (k / steps) (X - X0), k = 1..steps, with X0 = baseline (of the size of X).
+            %   Defaults ([] or omitted): steps = 50, baseline zeros. The sum over each
+            %   sample approaches sum(DY .* (forward(X) - forward(X0))) as steps grows.
+            if nargin < 3, DY = []; end
+            if nargin < 4, steps = []; end
+            if nargin < 5, baseline = []; end
+            A = lrp_native.attribute(obj.net_, X, DY, 'integrated_gradients', ...
+                'modules.Sequential.integrated_gradients', steps, [], [], baseline);
+        end
+    end
 end
