@@ -67,23 +67,24 @@ classdef Module < handle
         function set_lrp_parameters(obj, lrp_var, param)
             %set_lrp_parameters(lrp_var, param)  Presets the rule this layer uses when lrp
             %   is called without a rule. Empty or missing arguments mean 'simple' and the
-            %   rule's default parameter.
+            %   rule's default parameter. set_lrp_parameters('zbox', [low; high]) gives
+            %   the z^B rule bounds per input channel (2 x C; C = 1: the same for all).
             if nargin < 2
                 lrp_var = [];
             end
             if nargin < 3
                 param = [];
             end
-            [rule, p] = lrp_native.rule_args(lrp_var, param, false);
-            lrp_native.call('lrp_layer_set_lrp_parameters', obj.net_.get(), uint64(obj.index_), rule, p);
-            obj.preset_cache_(lrp_var, param, rule, p);
+            lrp_native.set_preset(obj.net_, obj.index_, lrp_var, param);
+            obj.preset_cache_(lrp_var, param);
         end
 
         function R = lrp(obj, R, lrp_var, param)
             %R = lrp(R)  Relevance of the last forward pass's input, for the relevance R of
             %   the output, with every layer's preset rule.
             %R = lrp(R, lrp_var, param)  The rule ('simple'/'none', 'epsilon',
-            %   'alphabeta'/'alpha', 'flat', 'ww'/'w^2') for every layer in this call.
+            %   'alphabeta'/'alpha', 'flat', 'ww'/'w^2', and beyond the toolbox 'zplus',
+            %   'gamma', 'zbox' with bound p) for every layer in this call.
             if nargin < 3
                 lrp_var = [];
             end
@@ -143,17 +144,16 @@ classdef Module < handle
             % Appends this layer to h (as layer `index`, 0-based) with its LRP preset.
             obj.append_to_(h);
             if ~isempty(obj.lrp_var_) || ~isempty(obj.lrp_param_)
-                [rule, p] = lrp_native.rule_args(obj.lrp_var_, obj.lrp_param_, false);
-                lrp_native.call('lrp_layer_set_lrp_parameters', h.get(), uint64(index), rule, p);
+                lrp_native.set_preset(h, index, obj.lrp_var_, obj.lrp_param_);
             end
         end
 
-        function preset_cache_(obj, lrp_var, param, rule, p)
+        function preset_cache_(obj, lrp_var, param)
             % Records a preset already set in net_ (and copies it to the one-layer copy).
             obj.lrp_var_ = lrp_var;
             obj.lrp_param_ = param;
             if ~isempty(obj.solo_) && obj.solo_.alive()
-                lrp_native.call('lrp_layer_set_lrp_parameters', obj.solo_.get(), uint64(0), rule, p);
+                lrp_native.set_preset(obj.solo_, 0, lrp_var, param);
             end
         end
 

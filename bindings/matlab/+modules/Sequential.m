@@ -11,7 +11,10 @@ classdef Sequential < modules.Module
     %   network; layers taken out keep their parameters in a network of their own.
     %
     %   Methods (the toolbox's): forward, backward, update, clean, lrp, set_lrp_parameters,
-    %   drop_softmax_output_layer, train.
+    %   drop_softmax_output_layer, train. Beyond the toolbox: set_composite,
+    %   set_caffe_formula, set_convention, explain_classes, explain_class_set, and the
+    %   gradient methods gradient, input_x_gradient, sensitivity, guided_backprop,
+    %   deconvnet, smoothgrad, integrated_gradients.
 
     properties
         modules = {}   % cell array of layers (modules.Module)
@@ -101,7 +104,7 @@ classdef Sequential < modules.Module
             lrp_native.call('lrp_network_set_lrp_parameters', obj.net_.get(), rule, p);
             m = obj.modules;
             for i = 1:numel(m)
-                m{i}.preset_cache_(lrp_var, param, rule, p);
+                m{i}.preset_cache_(lrp_var, param);
             end
         end
 
@@ -435,6 +438,141 @@ classdef Sequential < modules.Module
             if nargin < 5, baseline = []; end
             A = lrp_native.attribute(obj.net_, X, DY, 'integrated_gradients', ...
                 'modules.Sequential.integrated_gradients', steps, [], [], baseline);
+        end
+    end
+
+    % Beyond the toolbox: zennit's composites, the Caffe toolbox's formula types, the
+    % numerical convention, and several classes explained from one forward pass.
+    methods
+        function set_composite(obj, name, epsilon, gamma, low, high)
+            %set_composite(name, epsilon, gamma, low, high)  Presets every layer from a
+            %   composite (rules by layer type and position): 'epsilon_plus',
+            %   'epsilon_alpha2_beta1', 'epsilon_plus_flat' or 'epsilon_gamma_box'.
+            %   epsilon (of the Linear layers; default 1e-6) and gamma (of the
+            %   Convolution layers; default 0.25) may be [] or left out; low and high, the
+            %   input bounds of epsilon_gamma_box's first layer, are scalars or vectors
+            %   with one bound per input channel of that layer. All or nothing: on an
+            %   error no preset changes.
+            if nargin < 3, epsilon = []; end
+            if nargin < 4, gamma = []; end
+            if nargin < 5, low = []; end
+            if nargin < 6, high = []; end
+            name = modules.Sequential.composite_name_(name);
+            per_channel = numel(low) > 1 || numel(high) > 1;
+            scalars = cellfun(@(v, what) modules.Sequential.scalar_or_nan_(v, what, per_channel), ...
+                {epsilon, gamma, low, high}, {'epsilon', 'gamma', 'low', 'high'});
+            first = find(cellfun(@(m) ~isempty(m.param_shapes_()), obj.modules), 1);
+            % Try it on a copy first, so that a failure of the per-channel step leaves the
+            % network as it was.
+            trial = obj.net_.clone();
+            cleanup = onCleanup(@() trial.free());
+            for h = {trial, obj.net_}
+                lrp_native.call('lrp_network_set_composite', h{1}.get(), name, scalars(1), ...
+                    scalars(2), scalars(3), scalars(4));
+                if per_channel && ~isempty(first)
+                    lrp_native.set_preset(h{1}, first - 1, 'zbox', [low(:)'; high(:)']);
+                end
+            end
+            obj.sync_presets_(low, high);
+        end
+
+        function set_caffe_formula(obj, formula, layer, epsilon, alpha)
+            %set_caffe_formula(formula, layer, epsilon, alpha)  Presets every layer like
+            %   the Caffe LRP toolbox's relpropformulatype: 0 epsilon, 2 alphabeta; 54/56
+            %   epsilon and 58/60 alphabeta with the Linear and Convolution layers up to
+            %   and including layer number `layer` (1-based) switched to flat (54, 58) or
+            %   w^2 (56, 60); 100 alphabeta on Convolution layers and epsilon elsewhere,
+            %   102/104 the same with flat/w^2 up to `layer`. epsilon (default 0.01) and
+            %   alpha (toolbox convention, beta = 1 - alpha; default 1) may be [].
+            if nargin < 3 || isempty(layer), layer = 1; end
+            if nargin < 4, epsilon = []; end
+            if nargin < 5, alpha = []; end
+            args = cellfun(@(v, what) modules.Sequential.scalar_or_nan_(v, what, false), ...
+                {formula, layer, epsilon, alpha}, {'formula', 'layer', 'epsilon', 'alpha'});
+            if any(isnan(args(1:2))) || any(args(1:2) ~= round(args(1:2)))
+                error('lrp:invalidArgument', ...
+                    'modules.Sequential.set_caffe_formula: formula and layer must be integers');
+            end
+            lrp_native.call('lrp_network_set_caffe_formula', obj.net_.get(), int32(args(1)), ...
+                int32(args(2) - 1), args(3), args(4));
+            obj.sync_presets_([], []);
+        end
+
+        function set_convention(obj, convention)
+            %set_convention(convention)  'toolbox' (the default: alphabeta stabilised
+            %   with 1e-16, tied MaxPool maxima share relevance) or 'zennit' (1e-6, the
+            %   first maximum takes it, as PyTorch): whose numerics lrp and the gradient
+            %   methods follow where the two differ.
+            if ~ischar(convention) || ~any(strcmpi(convention, {'toolbox', 'zennit'}))
+                error('lrp:invalidArgument', ...
+                    'modules.Sequential.set_convention: the convention must be ''toolbox'' or ''zennit''');
+            end
+            lrp_native.call('lrp_network_set_convention', obj.net_.get(), ...
+                int32(strcmpi(convention, 'zennit')));
+        end
+
+        function R = explain_classes(obj, X, classes, lrp_var, param)
+            %R = explain_classes(X, classes, lrp_var, param)  One heatmap per class of the
+            %   vector `classes` (1-based output columns) for every sample of X, from a
+            %   single forward pass: N x M x K for an N x M batch, N x H x W x D x K for
+            %   images (D written out even when 1), the last index k explaining
+            %   class classes(k) (each sample's output kept at that class). Without a rule,
+            %   the presets. Leaves the cached forward pass alone.
+            if nargin < 4, lrp_var = []; end
+            if nargin < 5, param = []; end
+            R = lrp_native.explain_classes(obj.net_, X, classes, lrp_var, param, ...
+                'modules.Sequential.explain_classes', false);
+        end
+
+        function R = explain_class_set(obj, X, classes, lrp_var, param)
+            %R = explain_class_set(X, classes, lrp_var, param)  The Caffe toolbox's
+            %   composite map of a set of classes: each sample's outputs at `classes`
+            %   (1-based) are kept and their sum explained; size(X). Equals the sum of the
+            %   classes' maps from explain_classes.
+            if nargin < 4, lrp_var = []; end
+            if nargin < 5, param = []; end
+            R = lrp_native.explain_classes(obj.net_, X, classes, lrp_var, param, ...
+                'modules.Sequential.explain_class_set', true);
+        end
+    end
+
+    methods (Hidden)
+        function sync_presets_(obj, low, high)
+            % After a composite or formula type set in the library: the layers' cached
+            % presets read back from it (zbox layers keep the bounds given).
+            m = obj.modules;
+            for i = 1:numel(m)
+                [lrp_var, param] = lrp_native.get_preset(obj.net_, i - 1);
+                if strcmp(lrp_var, 'zbox')
+                    param = [low(:)'; high(:)'];
+                end
+                m{i}.preset_cache_(lrp_var, param);
+            end
+        end
+    end
+
+    methods (Static, Hidden)
+        function name = composite_name_(name)
+            if isa(name, 'string') && isscalar(name)
+                name = char(name);
+            end
+            if ~(ischar(name) && size(name, 1) == 1)
+                error('lrp:invalidArgument', 'modules.Sequential.set_composite: the composite name must be a string');
+            end
+        end
+
+        function v = scalar_or_nan_(v, what, vector_ok)
+            % [] is NaN (the library's "not given"); otherwise a real scalar (or, where
+            % allowed, the first entry of a per-channel vector, which only has to pass the
+            % scalar checks).
+            if isempty(v)
+                v = NaN;
+            elseif isnumeric(v) && isreal(v) && (isscalar(v) || (vector_ok && isvector(v)))
+                v = double(v(1));
+            else
+                error('lrp:invalidArgument', 'modules.Sequential: %s must be a real scalar, given a %s of size %s', ...
+                    what, class(v), mat2str(size(v)));
+            end
         end
     end
 end
