@@ -357,7 +357,72 @@ public:
         return std::make_pair(std::string(name), param);
     }
 
+    /* Every layer's preset from a composite ("epsilon_plus", "epsilon_alpha2_beta1",
+     * "epsilon_plus_flat", "epsilon_gamma_box"); default_param() for what is not given
+     * (epsilon_gamma_box needs low and high). */
+    void set_composite(const std::string& name, double epsilon = default_param(),
+                       double gamma = default_param(), double low = default_param(),
+                       double high = default_param()) {
+        detail::check(lrp_network_set_composite(net_, name.c_str(), epsilon, gamma, low, high));
+    }
+
+    /* Every layer's preset from the Caffe toolbox's formula type, switching at the 0-based
+     * layer index `layer`. */
+    void set_caffe_formula(std::int32_t formula, std::int32_t layer,
+                           double epsilon = default_param(), double alpha = default_param()) {
+        detail::check(lrp_network_set_caffe_formula(net_, formula, layer, epsilon, alpha));
+    }
+
+    /* The zbox preset of layer `index` with bounds per input channel (equal lengths). */
+    void set_zbox(std::size_t index, const std::vector<double>& low,
+                  const std::vector<double>& high) {
+        if (low.size() != high.size()) {
+            throw Error(LRP_ERR_SHAPE_MISMATCH, "set_zbox: low and high differ in length");
+        }
+        detail::check(lrp_layer_set_zbox(net_, index, detail::data(low), detail::data(high),
+                                         low.size()));
+    }
+
+    /* LRP_CONVENTION_TOOLBOX (the default) or LRP_CONVENTION_ZENNIT. */
+    void set_convention(std::int32_t convention) {
+        detail::check(lrp_network_set_convention(net_, convention));
+    }
+
     // ---- computing ----------------------------------------------------------------
+
+    /* One map per class of `classes` (0-based) for every sample, from one forward pass:
+     * K blocks of x.size() values, block k for classes[k] (in `layout`). Empty `rule`: the
+     * presets. */
+    std::vector<double> explain_classes(const std::vector<double>& x, const Shape& shape,
+                                        const std::vector<std::int32_t>& classes,
+                                        const std::string& rule = std::string(),
+                                        double param = default_param(),
+                                        Layout layout = Layout::RowMajor) const {
+        detail::Dims d(shape);
+        std::vector<double> out(x.size() * classes.size());
+        double dummy = 0.0;
+        detail::check(lrp_network_explain_classes(
+            net_, detail::data(x), x.size(), d.rank, d.d[0], d.d[1], d.d[2], d.d[3],
+            static_cast<std::int32_t>(layout), detail::data(classes), classes.size(),
+            rule.c_str(), param, detail::data(out, dummy), out.size()));
+        return out;
+    }
+
+    /* The composite map of a set of classes (0-based): the sum of their outputs explained. */
+    std::vector<double> explain_class_set(const std::vector<double>& x, const Shape& shape,
+                                          const std::vector<std::int32_t>& classes,
+                                          const std::string& rule = std::string(),
+                                          double param = default_param(),
+                                          Layout layout = Layout::RowMajor) const {
+        detail::Dims d(shape);
+        std::vector<double> out(x.size());
+        double dummy = 0.0;
+        detail::check(lrp_network_explain_class_set(
+            net_, detail::data(x), x.size(), d.rank, d.d[0], d.d[1], d.d[2], d.d[3],
+            static_cast<std::int32_t>(layout), detail::data(classes), classes.size(),
+            rule.c_str(), param, detail::data(out, dummy), out.size()));
+        return out;
+    }
 
     /* The output shape for an input of `input` (batch first). */
     Shape output_shape(const Shape& input) const {

@@ -448,6 +448,55 @@ void test_train() {
                  LRP_ERR_SHAPE_MISMATCH, "lrp_train_options_set_validation");
 }
 
+/* The presets and many-class calls beyond the toolbox, against the C calls they wrap. */
+void test_beyond_toolbox(const std::string& model) {
+    lrp::Network net = lrp::Network::read(model);
+    const std::size_t n = 2;
+    const lrp::Shape shape = {n, 32, 32, 1};
+    const std::vector<double> x = inputs(n * 32 * 32, 3);
+    net.set_caffe_formula(104, 3, 0.5, 2.0);
+    CHECK(net.get_lrp_parameters(0).first == "ww");
+    CHECK(net.get_lrp_parameters(6).first == "alphabeta" && net.get_lrp_parameters(6).second == 2.0);
+    CHECK(net.get_lrp_parameters(1).first == "epsilon");
+    net.set_composite("epsilon_gamma_box", 1e-6, 0.25, -1.0, 1.0);
+    CHECK(net.get_lrp_parameters(0).first == "zbox");
+    CHECK(net.get_lrp_parameters(3).first == "gamma");
+    net.set_zbox(0, {-1.0}, {1.0});
+    net.set_convention(LRP_CONVENTION_ZENNIT);
+    net.set_convention(LRP_CONVENTION_TOOLBOX);
+    // Two classes at once: each block equals explain() for that class up to rounding.
+    std::vector<double> maps = net.explain_classes(x, shape, {2, 5}, "epsilon", 0.01);
+    CHECK(maps.size() == 2 * x.size());
+    for (std::size_t k = 0; k < 2; ++k) {
+        const std::int32_t cls = k == 0 ? 2 : 5;
+        std::vector<double> one = net.explain(x, shape, {cls, cls}, "epsilon", 0.01);
+        double scale = 0.0, diff = 0.0;
+        for (std::size_t i = 0; i < one.size(); ++i) {
+            scale = std::fmax(scale, std::fabs(one[i]));
+            diff = std::fmax(diff, std::fabs(maps[k * x.size() + i] - one[i]));
+        }
+        CHECK(scale > 0.0 && diff <= 1e-12 * scale);
+    }
+    std::vector<double> set = net.explain_class_set(x, shape, {2, 5}, "epsilon", 0.01);
+    double diff = 0.0;
+    for (std::size_t i = 0; i < set.size(); ++i) {
+        diff = std::fmax(diff, std::fabs(set[i] - maps[i] - maps[x.size() + i]));
+    }
+    CHECK(diff < 1e-9);
+    // Presets from the composite when no rule is named.
+    CHECK(net.explain_classes(x, shape, {0}).size() == x.size());
+    CHECK_THROWS(net.set_composite("bogus"), LRP_ERR_UNKNOWN_RULE, "lrp_network_set_composite");
+    CHECK_THROWS(net.set_caffe_formula(55, 0), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_network_set_caffe_formula");
+    CHECK_THROWS(net.set_zbox(0, {-1.0, -1.0}, {1.0, 1.0}), LRP_ERR_SHAPE_MISMATCH,
+                 "lrp_layer_set_zbox");
+    CHECK_THROWS(net.set_convention(7), LRP_ERR_INVALID_ARGUMENT, "lrp_network_set_convention");
+    CHECK_THROWS(net.explain_classes(x, shape, {1, 1}), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_network_explain_classes");
+    CHECK_THROWS(net.explain_class_set(x, shape, {10}), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_network_explain_class_set");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -460,6 +509,7 @@ int main(int argc, char** argv) {
         test_write_read(model);
         test_errors(model);
         test_train();
+        test_beyond_toolbox(model);
     } catch (const lrp::Error& e) {
         check(false, std::string("unexpected lrp::Error ") + e.status_name() + ": " + e.what(),
               __LINE__);
