@@ -155,7 +155,7 @@ enum RuleSel {
     InvalidUtf8,
 }
 
-const RULE_NAMES: [&str; 16] = [
+const RULE_NAMES: [&str; 20] = [
     "simple",
     "none",
     "epsilon",
@@ -172,6 +172,33 @@ const RULE_NAMES: [&str; 16] = [
     "bogus",
     "alphabeta\u{e9}",
     "composite",
+    "zplus",
+    "gamma",
+    "Gamma",
+    "zbox",
+];
+
+/// Composite names the fuzzer picks from (unknown ones included).
+const COMPOSITE_NAMES: [&str; 6] = [
+    "epsilon_plus",
+    "epsilon_alpha2_beta1",
+    "EPSILON_PLUS_FLAT",
+    "epsilon_gamma_box",
+    "epsilon",
+    "",
+];
+
+/// Gradient method names the fuzzer picks from (unknown ones included).
+const METHOD_NAMES: [&str; 9] = [
+    "gradient",
+    "input_x_gradient",
+    "sensitivity",
+    "guided_backprop",
+    "deconvnet",
+    "smoothgrad",
+    "integrated_gradients",
+    "Gradient",
+    "lrp",
 ];
 
 impl RuleSel {
@@ -473,6 +500,51 @@ enum Call {
         iters: u8,
         options: [Option<OptionSel>; 3],
         log_len: LenSel,
+    },
+    SetComposite {
+        name: Option<u8>,
+        epsilon: ParamSel,
+        gamma: ParamSel,
+        low: ParamSel,
+        high: ParamSel,
+    },
+    SetCaffeFormula {
+        formula: i8,
+        pick: bool,
+        layer: i8,
+        epsilon: ParamSel,
+        alpha: ParamSel,
+    },
+    SetZbox {
+        index: u8,
+        channels: u8,
+        low: ValueSel,
+        high: ValueSel,
+        null_low: bool,
+    },
+    SetConvention(i8),
+    ExplainClasses {
+        shape: ShapeSel,
+        x_len: LenSel,
+        classes: [ClassSel; 4],
+        classes_len: u8,
+        out_len: LenSel,
+        layout: LayoutSel,
+        rule: RuleSel,
+        param: ParamSel,
+        values: ValueSel,
+        set: bool,
+    },
+    Attribute {
+        shape: ShapeSel,
+        x_len: LenSel,
+        dy_len: LenSel,
+        out_len: LenSel,
+        layout: LayoutSel,
+        method: u8,
+        count: u8,
+        sigma: ParamSel,
+        values: ValueSel,
     },
     NullHandle(u8),
 }
@@ -1062,6 +1134,202 @@ impl Driver {
                     }
                     None => assert_eq!(num_layers(net), before),
                 }
+            }
+            Call::SetComposite {
+                name,
+                epsilon,
+                gamma,
+                low,
+                high,
+            } => {
+                let name = name.map(|i| {
+                    CString::new(COMPOSITE_NAMES[i as usize % COMPOSITE_NAMES.len()])
+                        .expect("no NUL")
+                });
+                let name_ptr = name.as_ref().map_or(null(), |c| c.as_ptr());
+                // SAFETY: net is live; name NULL or a C string.
+                ok(
+                    unsafe {
+                        lrp_network_set_composite(
+                            net,
+                            name_ptr,
+                            epsilon.value(),
+                            gamma.value(),
+                            low.value(),
+                            high.value(),
+                        )
+                    },
+                    "lrp_network_set_composite",
+                );
+            }
+            Call::SetCaffeFormula {
+                formula,
+                pick,
+                layer,
+                epsilon,
+                alpha,
+            } => {
+                let formula = if pick {
+                    lrp::CAFFE_FORMULAS[formula.unsigned_abs() as usize % 9] as i32
+                } else {
+                    i32::from(formula)
+                };
+                // SAFETY: net is live.
+                ok(
+                    unsafe {
+                        lrp_network_set_caffe_formula(
+                            net,
+                            formula,
+                            i32::from(layer),
+                            epsilon.value(),
+                            alpha.value(),
+                        )
+                    },
+                    "lrp_network_set_caffe_formula",
+                );
+            }
+            Call::SetZbox {
+                index,
+                channels,
+                low,
+                high,
+                null_low,
+            } => {
+                let c = usize::from(channels % 8);
+                let (low, high) = (low.fill(c), high.fill(c));
+                // SAFETY: the bound buffers hold `c` values or low is NULL.
+                ok(
+                    unsafe {
+                        lrp_layer_set_zbox(
+                            net,
+                            usize::from(index % 8),
+                            if null_low { null() } else { low.as_ptr() },
+                            high.as_ptr(),
+                            c,
+                        )
+                    },
+                    "lrp_layer_set_zbox",
+                );
+            }
+            Call::SetConvention(c) => {
+                // SAFETY: net is live.
+                ok(
+                    unsafe { lrp_network_set_convention(net, i32::from(c)) },
+                    "lrp_network_set_convention",
+                );
+            }
+            Call::ExplainClasses {
+                shape,
+                x_len,
+                classes,
+                classes_len,
+                out_len,
+                layout,
+                rule,
+                param,
+                values,
+                set,
+            } => {
+                let (rank, d) = shape.resolve(&self.initial);
+                let n_in = elements(rank, d);
+                let x = In::new(x_len.resolve(n_in), values);
+                let c = match self.output_shape(rank, d, 0).as_deref() {
+                    Some(&[_, c]) => c,
+                    _ => 3,
+                };
+                let class_values: Vec<i32> = (0..usize::from(classes_len % 6))
+                    .map(|i| match classes[i % 4] {
+                        ClassSel::Valid(k) => (k as usize % c.max(1)) as i32,
+                        ClassSel::Raw(k) => k,
+                    })
+                    .collect();
+                let k = if set { 1 } else { class_values.len() };
+                let mut out = Out::new(out_len.resolve(n_in.and_then(|n| n.checked_mul(k))));
+                let rule_c = rule.cstring();
+                let rule_ptr = rule_c.as_ref().map_or(null(), |c| c.as_ptr());
+                let call = if set {
+                    lrp_network_explain_class_set
+                } else {
+                    lrp_network_explain_classes
+                };
+                let name = if set {
+                    "lrp_network_explain_class_set"
+                } else {
+                    "lrp_network_explain_classes"
+                };
+                // SAFETY: buffers hold their lengths or are NULL.
+                let s = unsafe {
+                    call(
+                        net,
+                        x.ptr(),
+                        x.len,
+                        rank,
+                        d[0],
+                        d[1],
+                        d[2],
+                        d[3],
+                        layout.flag(),
+                        class_values.as_ptr(),
+                        class_values.len(),
+                        rule_ptr,
+                        param.value(),
+                        out.ptr(),
+                        out.len,
+                    )
+                };
+                let success = ok(s, name);
+                out.check(success, Some(x.len * k), name);
+            }
+            Call::Attribute {
+                shape,
+                x_len,
+                dy_len,
+                out_len,
+                layout,
+                method,
+                count,
+                sigma,
+                values,
+            } => {
+                let (rank, d) = shape.resolve(&self.initial);
+                let n_in = elements(rank, d);
+                let x = In::new(x_len.resolve(n_in), values);
+                let n_out = self
+                    .output_shape(rank, d, 0)
+                    .map(|s| s.iter().product::<usize>());
+                let dy = In::new(dy_len.resolve(n_out), values);
+                let mut out = Out::new(out_len.resolve(n_in));
+                let method = CString::new(METHOD_NAMES[usize::from(method) % METHOD_NAMES.len()])
+                    .expect("no NUL");
+                // Few noisy copies or steps keep each call fast.
+                let count = f64::from(count % 4);
+                // SAFETY: buffers hold their lengths or are NULL.
+                let s = unsafe {
+                    lrp_network_attribute(
+                        net,
+                        x.ptr(),
+                        x.len,
+                        rank,
+                        d[0],
+                        d[1],
+                        d[2],
+                        d[3],
+                        layout.flag(),
+                        dy.ptr(),
+                        dy.len,
+                        method.as_ptr(),
+                        count,
+                        sigma.value(),
+                        7.0,
+                        null(),
+                        0,
+                        out.ptr(),
+                        out.len,
+                    )
+                };
+                let success = ok(s, "lrp_network_attribute");
+                // Sensitivity writes one value per pixel: at most the input's count.
+                out.check(success, None, "lrp_network_attribute out");
             }
             Call::SetPreset { index, rule, param } => {
                 let rule = rule.cstring();
