@@ -1387,7 +1387,7 @@ impl Driver {
                         .expect("NUL-terminated name");
                     let text = std::str::from_utf8(&name[..end]).expect("UTF-8 name");
                     assert!(
-                        ["simple", "epsilon", "alphabeta", "flat", "ww"].contains(&text),
+                        ["simple", "epsilon", "alphabeta", "flat", "ww", "gamma", "zbox"].contains(&text),
                         "preset name {text:?}"
                     );
                     assert!(
