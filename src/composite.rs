@@ -86,8 +86,8 @@ impl Composite {
                 (Some(low), Some(high)) => Composite::EpsilonGammaBox {
                     epsilon,
                     gamma: gamma.unwrap_or(crate::rule::DEFAULT_GAMMA),
-                    low: Bound::Scalar(low),
-                    high: Bound::Scalar(high),
+                    low: Bound::scalar(low),
+                    high: Bound::scalar(high),
                 },
                 _ => {
                     return Err(LrpError::param(

@@ -37,65 +37,74 @@ pub enum Convention {
 
 /// A bound of the `zbox` rule: one value for every input, or one per input channel (the
 /// last axis of the layer's input: the channels of an H x W x C image, the features of a
-/// Linear layer's input).
+/// Linear layer's input). Cheap to clone (the values are shared).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Bound {
-    /// The same bound for every input.
-    Scalar(f64),
-    /// One bound per input channel; its length must equal the layer's channel count.
-    PerChannel(Arc<[f64]>),
+pub struct Bound {
+    // Always behind a pointer, scalar or not: a rule without bounds then holds nothing the
+    // optimised clone of a rule would test (with an inline scalar it tested the pointer of
+    // an absent bound, a harmless read of unwritten bytes that valgrind reports in every
+    // C caller).
+    values: Arc<[f64]>,
+    per_channel: bool,
 }
 
 impl Bound {
+    /// The same bound for every input.
+    pub fn scalar(v: f64) -> Bound {
+        Bound {
+            values: Arc::new([v]),
+            per_channel: false,
+        }
+    }
+
+    /// One bound per input channel; its length must equal the layer's channel count.
+    pub fn per_channel(values: impl Into<Arc<[f64]>>) -> Bound {
+        Bound {
+            values: values.into(),
+            per_channel: true,
+        }
+    }
+
     /// The bound of every column of a layer's input rows whose `k` columns cycle through
     /// the channels fastest (the im2col rows of a Convolution, the inputs of a Linear
     /// layer). The channel count must divide `k` (checked by the network before LRP).
     pub(crate) fn per_column(&self, k: usize) -> Vec<f64> {
-        match self {
-            Bound::Scalar(v) => vec![*v; k],
-            Bound::PerChannel(v) => v.iter().copied().cycle().take(k).collect(),
-        }
+        self.values.iter().copied().cycle().take(k).collect()
     }
 
     /// The number of values of a per-channel bound; `None` for a scalar.
     pub fn channels(&self) -> Option<usize> {
-        match self {
-            Bound::Scalar(_) => None,
-            Bound::PerChannel(v) => Some(v.len()),
-        }
+        self.per_channel.then_some(self.values.len())
     }
 
     fn values(&self) -> &[f64] {
-        match self {
-            Bound::Scalar(v) => std::slice::from_ref(v),
-            Bound::PerChannel(v) => v,
-        }
+        &self.values
     }
 }
 
 impl From<f64> for Bound {
     fn from(v: f64) -> Bound {
-        Bound::Scalar(v)
+        Bound::scalar(v)
     }
 }
 
 impl From<Vec<f64>> for Bound {
     fn from(v: Vec<f64>) -> Bound {
-        Bound::PerChannel(v.into())
+        Bound::per_channel(v)
     }
 }
 
 impl From<&[f64]> for Bound {
     fn from(v: &[f64]) -> Bound {
-        Bound::PerChannel(v.into())
+        Bound::per_channel(v)
     }
 }
 
 impl fmt::Display for Bound {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Bound::Scalar(v) => write!(f, "{v}"),
-            Bound::PerChannel(v) => write!(f, "{v:?}"),
+        match self.channels() {
+            None => write!(f, "{}", self.values[0]),
+            Some(_) => write!(f, "{:?}", self.values()),
         }
     }
 }
@@ -151,8 +160,8 @@ impl Rule {
             "gamma" => Rule::Gamma(param.unwrap_or(DEFAULT_GAMMA)),
             "zbox" | "z^b" => match param {
                 Some(p) => Rule::ZBox {
-                    low: Bound::Scalar(-p),
-                    high: Bound::Scalar(p),
+                    low: Bound::scalar(-p),
+                    high: Bound::scalar(p),
                 },
                 None => {
                     return Err(LrpError::param(

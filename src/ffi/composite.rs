@@ -123,7 +123,7 @@ unsafe fn bound(ptr: *const f64, channels: usize, what: &str) -> FfiResult<Bound
     }
     let values = std::slice::from_raw_parts(ptr, channels);
     Ok(match values {
-        [v] => Bound::Scalar(*v),
+        [v] => Bound::scalar(*v),
         _ => Bound::from(values),
     })
 }
