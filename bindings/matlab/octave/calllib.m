@@ -8,42 +8,12 @@ function varargout = calllib (libname, funcname, varargin)
   %   and its output is that Value); [] is NULL; char arrays are passed as
   %   NUL-terminated copies for cstring. Returned pointers are lib.pointer objects.
   %
-  %   The bindings call this for every forward and LRP pass: the string forms of
-  %   cellfun and the loops over lib.pointer arguments only keep its own cost small.
+  %   All of it happens in the oct-file (lrp_ffi), lib.pointer arguments included:
+  %   the bindings call this for every forward and LRP pass, and m-code here, or
+  %   property reads of the pointers, would cost more than the conversions.
 
   if nargin < 2
     error ('calllib: needs a library name and a function name');
   end
-  args = varargin;
-  isptr = cellfun ('isclass', args, 'lib.pointer');
-  for k = reshape (find (isptr), 1, [])
-    args{k} = struct ('lrp_ffi_ptr', args{k}.Address, 'type', args{k}.DataType);
-  end
-  [outs, src] = lrp_ffi ('call', libname, funcname, args{:});
-
-  % Only returned pointers (src 0, as structs) and lib.pointer arguments need work.
-  fromptr = false (size (src));
-  fromptr(src > 0) = isptr(src(src > 0));
-  todo = fromptr(:)' | (src(:)' == 0 & cellfun ('isclass', outs(:)', 'struct'));
-  for k = find (todo)
-    s = src(k);
-    if s == 0
-      outs{k} = lib.pointer.fromC_ (outs{k}.lrp_ffi_ptr, outs{k}.type);
-    else
-      p = varargin{s};
-      if isstruct (outs{k})
-        setAddress_ (p, outs{k}.lrp_ffi_ptr);     % passed by reference to a TPtrPtr
-        outs{k} = p;
-      elseif any (strcmp (lib.pointer.kind_ (p.DataType), {'numeric', 'cstring'}))
-        outs{k} = p.Value;      % MATLAB copies out what it knows the size of ([] if NULL)
-      else
-        outs{k} = p;
-      end
-    end
-  end
-
-  if nargout > numel (outs)
-    error ('calllib: %s gives %d output(s), %d requested', funcname, numel (outs), nargout);
-  end
-  varargout = outs(1:min (max (nargout, 1), numel (outs)));
+  varargout = lrp_ffi ('call', libname, funcname, nargout, varargin{:});
 end
