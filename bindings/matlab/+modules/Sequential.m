@@ -46,9 +46,10 @@ classdef Sequential < modules.Module
             %   N x H x W x D), in one library call. forward(X, lrp_aware) accepts the
             %   toolbox's flag; results are the same.
             if nargin < 3
-                lrp_aware = false;
+                Y = lrp_native.forward(obj.net_, X);
+            else
+                Y = lrp_native.forward(obj.net_, X, lrp_aware);
             end
-            Y = lrp_native.forward(obj.net_, X, lrp_aware);
             obj.in_size_ = size(X);
         end
 
