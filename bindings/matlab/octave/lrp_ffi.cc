@@ -1,7 +1,11 @@
 // lrp_ffi: the native half of the Octave emulation of MATLAB's loadlibrary/calllib
 // interface (the m-files beside this file are the other half; see README.md).
 //
-// Internal: only loadlibrary.m, calllib.m, unloadlibrary.m, libisloaded.m,
+// calllib itself is a function of this oct-file (PKG_ADD autoloads it): it reads and
+// updates lib.pointer arguments (their Address, DataType, Dims, Bytes), makes the
+// lib.pointer objects of returned pointers and gives the output list, with no m-code.
+//
+// lrp_ffi is internal: only loadlibrary.m, unloadlibrary.m, libisloaded.m,
 // libfunctions.m and +lib/pointer.m call it. Operations:
 //
 //   lrp_ffi ('load', alias, path, names, rets, argtypes) -> [notfound, skipped]
@@ -11,12 +15,6 @@
 //   lrp_ffi ('unload', alias)          dlclose and forget the library.
 //   lrp_ffi ('isloaded', alias)        -> logical
 //   lrp_ffi ('functions', alias)       -> [names, signatures]
-//   lrp_ffi ('call', alias, fname, nout, args...) -> outs
-//       calllib itself: outs is a cell row of the outputs calllib gives for nout
-//       requested (at least one, if there is any): the return value (if not void),
-//       then one output per pointer argument. lib.pointer arguments are read and
-//       updated here (their Address, DataType, Dims, Bytes), returned pointers are
-//       made here as lib.pointer objects, so calllib.m only forwards.
 //   lrp_ffi ('new', type, value)       -> [addr, count]  malloc'd copy (libpointer)
 //   lrp_ffi ('value', p)               -> the Value of the lib.pointer p
 //   lrp_ffi ('free', addr)
@@ -730,8 +728,8 @@ namespace
   }
 
   // calllib(alias, fname, args{first:end}) with nout outputs requested: the outputs to
-  // give (at least one, if the function has any) as a cell row.
-  octave_value
+  // give (at least one, if the function has any).
+  octave_value_list
   call (const std::string& alias, const std::string& fname, octave_idx_type nout,
         const octave_value_list& args, int first)
   {
@@ -774,7 +772,7 @@ namespace
 
     // Only the outputs asked for are made (a copy of a string or buffer each).
     std::size_t give = std::min<std::size_t> (std::max<octave_idx_type> (nout, 1), total);
-    Cell outs (1, give);
+    octave_value_list outs (give);
     std::size_t k = 0;
     if (f.ret.kind != Kind::Void && k < give)
       outs(k++) = return_output (f.ret, r);
@@ -950,6 +948,31 @@ namespace
 
 }
 
+DEFMETHOD_DLD (calllib, interp, args, nargout,
+               "-*- texinfo -*-\n"
+               "@deftypefn {} {[@var{ret}, @var{p1}, @dots{}] =} calllib (@var{lib}, @var{fname}, @var{arg1}, @dots{})\n"
+               "Octave emulation of MATLAB's calllib (see README.md): calls @var{fname} of a "
+               "library loaded with loadlibrary.\n\n"
+               "Outputs: the return value (none for void), then one per pointer argument in "
+               "order, const ones included; fewer may be asked for. A plain array for a TPtr "
+               "argument is copied (converted to the pointer's class) and its output has the "
+               "input's shape; a lib.pointer is passed as itself (C writes show in its Value, "
+               "and its output is that Value); [] is NULL; char arrays are passed as "
+               "NUL-terminated copies for cstring. Returned pointers are lib.pointer objects.\n"
+               "@end deftypefn")
+{
+  // This oct-file's function, not an m-file: the bindings call it for every forward and
+  // LRP pass, where an m-file's call and its varargin would cost more than the
+  // conversions. PKG_ADD autoloads it from lrp_ffi.oct (one registry of libraries).
+  // Locked like lrp_ffi, so that 'clear all' keeps the oct-file and its libraries.
+  if (! interp.mislocked ())
+    interp.mlock ();
+  if (args.length () < 2)
+    error ("calllib: needs a library name and a function name");
+  return call (string_arg (args (0), "the library name"),
+               string_arg (args (1), "the function name"), nargout, args, 2);
+}
+
 DEFMETHOD_DLD (lrp_ffi, interp, args, ,
                "-*- texinfo -*-\n"
                "@deftypefn {} {} lrp_ffi (@var{op}, @dots{})\n"
@@ -965,14 +988,6 @@ DEFMETHOD_DLD (lrp_ffi, interp, args, ,
     error ("lrp_ffi: the first argument must be an operation name");
   std::string op = args (0).string_value ();
 
-  if (op == "call")
-    {
-      if (args.length () < 4)
-        error ("calllib: needs a library name and a function name");
-      return ovl (call (string_arg (args (1), "the library name"),
-                        string_arg (args (2), "the function name"),
-                        args (3).idx_type_value (), args, 4));
-    }
   if (op == "load")
     return load (args);
   if (op == "new")
