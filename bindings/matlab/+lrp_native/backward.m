@@ -8,8 +8,7 @@ a = h.xargs_;
 if isempty(a) || numel(a{1}) ~= numel(insz) || any(a{1} ~= insz)
     a = lrp_native.input_args(h, insz);
 end
-[st, ~, ~, DX] = calllib('lrp', 'lrp_network_backward', a{2}, DY, uint64(numel(DY)), int32(1), ...
-    a{3}, a{4});
+[st, ~, ~, DX] = calllib('lrp', 'lrp_network_backward', a{2}, DY, uint64(numel(DY)), a{3:5});
 if st ~= 0
     lrp_native.fail(st);
 end

@@ -6,9 +6,8 @@ function Rx = relevance(h, R, lrp_var, param, insz)
 if ~isa(R, 'double') || issparse(R) || ~isreal(R)
     R = lrp_native.as_double(R, 'the relevance R');
 end
-if ischar(lrp_var) && ~isempty(lrp_var) && isnumeric(param) && isscalar(param)
+if ischar(lrp_var) && isa(param, 'double') && isscalar(param) && ~isempty(lrp_var)
     rule = lrp_var;   % the common case, checked by the library
-    param = double(param);
 else
     [rule, param] = lrp_native.rule_args(lrp_var, param, true);
 end
@@ -16,8 +15,8 @@ a = h.xargs_;
 if isempty(a) || numel(a{1}) ~= numel(insz) || any(a{1} ~= insz)
     a = lrp_native.input_args(h, insz);
 end
-[st, ~, ~, ~, Rx] = calllib('lrp', 'lrp_network_lrp', a{2}, R, uint64(numel(R)), int32(1), ...
-    rule, param, a{3}, a{4});
+[st, ~, ~, ~, Rx] = calllib('lrp', 'lrp_network_lrp', a{2}, R, uint64(numel(R)), a{3}, ...
+    rule, param, a{4}, a{5});
 if st ~= 0
     lrp_native.fail(st);
 end
