@@ -428,37 +428,56 @@ namespace
     return dv;
   }
 
+  // What reading p.Value needs from the object. calllib takes it before the call, as the
+  // pointer's state cannot change during it: after the call every lookup in the object
+  // would be a cache miss (the C function has just run).
+  struct ValueSpec
+  {
+    const void *addr = nullptr;
+    Type type;
+    dim_vector dims;          // NumPtr, VoidPtr: the shape of Value
+    double bytes = 0;         // CString: readable bytes (Inf: unknown)
+    std::string value_class;  // VoidPtr: the class Value has ('' until setdatatype)
+  };
+
+  ValueSpec
+  value_spec (const octave::cdef_object& p)
+  {
+    ValueSpec v;
+    v.addr = pointer_address (p);
+    v.type = type_or_error (pointer_type (p));
+    if (v.type.kind == Kind::NumPtr || v.type.kind == Kind::VoidPtr)
+      v.dims = shape_of (p.get ("Dims"));
+    if (v.type.kind == Kind::CString)
+      v.bytes = p.get ("Bytes").double_value ();
+    if (v.type.kind == Kind::VoidPtr)
+      v.value_class = p.get ("ValueClass").string_value ();
+    return v;
+  }
+
   // p.Value: the memory read now (so C's writes show), as the pointer's type and shape.
   octave_value
-  pointer_value (const octave::cdef_object& p)
+  read_value (const ValueSpec& v)
   {
-    const void *addr = pointer_address (p);
-    if (! addr)
+    if (! v.addr)
       return Matrix ();
-    std::string type = pointer_type (p);
-    Type t = type_or_error (type);
-    switch (t.kind)
+    const std::string& type = v.type.name;
+    switch (v.type.kind)
       {
       case Kind::NumPtr:
-        return from_buffer (addr, t.elem, shape_of (p.get ("Dims")));
+        return from_buffer (v.addr, v.type.elem, v.dims);
       case Kind::CString:
-        {
-          // Up to the NUL, and never past memory libpointer allocated.
-          double bytes = p.get ("Bytes").double_value ();
-          return string_out (static_cast<const char *> (addr),
-                             std::isfinite (bytes) ? static_cast<std::size_t> (bytes) : SIZE_MAX);
-        }
+        // Up to the NUL, and never past memory libpointer allocated.
+        return string_out (static_cast<const char *> (v.addr),
+                           std::isfinite (v.bytes) ? static_cast<std::size_t> (v.bytes) : SIZE_MAX);
       case Kind::VoidPtr:
-        {
-          std::string cls = p.get ("ValueClass").string_value ();
-          if (cls.empty ())
-            error ("lib.pointer: the datatype and size of the value must be defined before the value can be retrieved (setdatatype)");
-          return from_buffer (addr, class_elem (cls), shape_of (p.get ("Dims")));
-        }
+        if (v.value_class.empty ())
+          error ("lib.pointer: the datatype and size of the value must be defined before the value can be retrieved (setdatatype)");
+        return from_buffer (v.addr, class_elem (v.value_class), v.dims);
       case Kind::PtrPtr:
         {
           void *q;
-          std::memcpy (&q, addr, sizeof q);
+          std::memcpy (&q, v.addr, sizeof q);
           return new_pointer (q, type.substr (0, type.size () - 3));
         }
       default:
@@ -484,6 +503,7 @@ namespace
     Elem elem = Elem::None;           // Temp: element type of the output
     dim_vector dims;                  // Temp, Null: shape of the output
     octave_value ptr;                 // LibPointer, ByRef: the lib.pointer passed
+    ValueSpec value;                  // LibPointer: how to read its Value
   };
 
   std::string
@@ -495,11 +515,8 @@ namespace
 
   // The same element type (int64Ptr and longPtr are one type on 64-bit Linux).
   bool
-  same_type (const std::string& a, const Type& t)
+  same_type (const Type& u, const Type& t)
   {
-    Type u;
-    if (! parse_type (a, u))
-      return false;
     if (u.kind == Kind::NumPtr && t.kind == Kind::NumPtr)
       return u.elem == t.elem;
     return u.name == t.name;
@@ -562,10 +579,12 @@ namespace
         // MATLAB accepts a lib.pointer of the argument's own type or a voidPtr, and a
         // TPtr passed for a TPtrPtr argument by reference (C may set it).
         octave::cdef_object p = pointer_object (v);
-        void *addr = pointer_address (p);
-        std::string ptype = pointer_type (p);
         a.how = Arg::LibPointer;
         a.ptr = v;
+        a.value = value_spec (p);
+        void *addr = const_cast<void *> (a.value.addr);
+        const Type& pt = a.value.type;
+        const std::string& ptype = pt.name;
         if (t.kind == Kind::PtrPtr && ptype + "Ptr" == t.name)
           {
             a.how = Arg::ByRef;
@@ -573,7 +592,7 @@ namespace
             std::memcpy (a.buf.data (), &addr, sizeof (void *));
             slot.p = a.buf.data ();
           }
-        else if (same_type (ptype, t) || ptype == "voidPtr" || t.kind == Kind::VoidPtr
+        else if (same_type (pt, t) || ptype == "voidPtr" || t.kind == Kind::VoidPtr
                  || (t.kind == Kind::CString && (ptype == "int8Ptr" || ptype == "uint8Ptr")))
           slot.p = addr;
         else
@@ -651,9 +670,9 @@ namespace
   {
     void *q;
     std::memcpy (&q, a.buf.data (), sizeof q);
-    octave::cdef_object p = pointer_object (a.ptr);
-    if (q != pointer_address (p))
+    if (q != a.value.addr)
       {
+        octave::cdef_object p = pointer_object (a.ptr);
         p.put ("Address", from_address (q));
         p.put ("Bytes", octave::numeric_limits<double>::Inf ());
         p.put ("Dims", RowVector (2, 1.0));
@@ -670,10 +689,8 @@ namespace
         {
           // MATLAB copies out what it knows the size of: the Value of a numeric or
           // cstring lib.pointer (as C left it); other pointers come back as themselves.
-          Type pt = type_or_error (pointer_type (pointer_object (a.ptr)));
-          if (pt.kind == Kind::NumPtr || pt.kind == Kind::CString)
-            return pointer_value (pointer_object (a.ptr));
-          return a.ptr;
+          Kind k = a.value.type.kind;
+          return k == Kind::NumPtr || k == Kind::CString ? read_value (a.value) : a.ptr;
         }
       case Arg::ByRef:
         return a.ptr;
@@ -996,7 +1013,7 @@ DEFMETHOD_DLD (lrp_ffi, interp, args, ,
     {
       if (args.length () != 2 || ! is_lib_pointer (args (1)))
         error ("lrp_ffi: value takes a lib.pointer");
-      return ovl (pointer_value (pointer_object (args (1))));
+      return ovl (read_value (value_spec (pointer_object (args (1)))));
     }
   if (op == "free")
     {
