@@ -12,12 +12,11 @@ classdef Handle < handle
     end
 
     properties (Hidden)
-        % The output size of the last input size (see lrp_native.forward), and a buffer
-        % (lib.pointer) for results shaped like the input (see lrp_native.relevance).
-        in_size_ = []
-        out_size_ = []
-        xbuf_ = []
-        xbuf_size_ = []
+        % The arguments of the library's calls for the last input size, made once: those
+        % of the forward pass (lrp_native.forward_args) and those of the calls whose result
+        % is shaped like the input (lrp_native.input_args). Both hold ptr: cleared by free.
+        fwd_ = []
+        xargs_ = []
     end
 
     methods
@@ -38,15 +37,15 @@ classdef Handle < handle
         end
 
         function changed(obj)
-            % The layers changed: forget the cached output size.
-            obj.in_size_ = [];
-            obj.out_size_ = [];
+            % The layers changed: forget the forward pass's arguments (the output size).
+            obj.fwd_ = [];
         end
 
         function free(obj)
             p = obj.ptr;
             obj.ptr = [];
-            obj.xbuf_ = [];
+            obj.fwd_ = [];
+            obj.xargs_ = [];
             if ~isempty(p) && libisloaded('lrp')
                 calllib('lrp', 'lrp_network_free', p);
             end

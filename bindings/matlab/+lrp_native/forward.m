@@ -3,28 +3,21 @@ function Y = forward(h, X, lrp_aware)
 %
 %   X is N x M or N x H x W x D by index, as in the toolbox; it goes to the library with
 %   the column-major layout flag (no permute), and Y comes back in the same layout, as
-%   the output of calllib for a plain array (no lib.pointer: fewer copies). The output
-%   size of an input size is asked once and kept in H until its layers change.
+%   the output of calllib for a plain array. The call's other arguments depend only on
+%   the size of X: they are made once per size (lrp_native.forward_args) and kept in H,
+%   as every operation on this path costs microseconds under Octave.
 if ~isa(X, 'double') || issparse(X) || ~isreal(X)
     X = lrp_native.as_double(X, 'the input X');
 end
-p = h.ptr;
-if isempty(p)
-    h.get();   % raises lrp:deleted
-end
+a = h.fwd_;
 insz = size(X);
-cached = h.in_size_;
-if numel(cached) == numel(insz) && all(cached == insz) && ~isempty(h.out_size_)
-    osz = h.out_size_;
-else
-    osz = lrp_native.output_size(h, insz);
-    h.in_size_ = insz;
-    h.out_size_ = osz;
+if isempty(a) || numel(a{1}) ~= numel(insz) || any(a{1} ~= insz)
+    a = lrp_native.forward_args(h, insz);
 end
-d = [insz 1 1 1];
-[st, ~, ~, Y] = calllib('lrp', 'lrp_network_forward', p, X, uint64(numel(X)), ...
-    int32(numel(insz)), uint64(d(1)), uint64(d(2)), uint64(d(3)), uint64(d(4)), int32(1), ...
-    int32(nargin > 2 && ~isempty(lrp_aware) && logical(lrp_aware)), zeros(osz), uint64(prod(osz)));
+if nargin > 2 && ~isempty(lrp_aware) && logical(lrp_aware)
+    a{10} = int32(1);
+end
+[st, ~, ~, Y] = calllib('lrp', 'lrp_network_forward', a{2}, X, a{3:end});
 if st ~= 0
     lrp_native.fail(st);
 end

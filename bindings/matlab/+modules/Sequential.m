@@ -48,11 +48,25 @@ classdef Sequential < modules.Module
             %Y = forward(X)  The network's output for the input batch X (N x M or
             %   N x H x W x D), in one library call. forward(X, lrp_aware) accepts the
             %   toolbox's flag; results are the same.
-            if nargin < 3
-                lrp_aware = false;
+            h = obj.net_;
+            a = h.fwd_;
+            insz = size(X);
+            if nargin < 3 && isa(X, 'double') && isreal(X) && ~issparse(X) && numel(a) > 1 ...
+                    && numel(a{1}) == numel(insz) && all(a{1} == insz)
+                % lrp_native.forward's common case (a full real double batch of the last
+                % size), inline: under Octave the call of that function and its checks cost
+                % about 0.1 ms of a pass, every operation running with the caches the
+                % library's previous call has just emptied.
+                [st, ~, ~, Y] = calllib('lrp', 'lrp_network_forward', a{2}, X, a{3:end});
+                if st ~= 0
+                    lrp_native.fail(st);
+                end
+            elseif nargin < 3
+                Y = lrp_native.forward(h, X);
+            else
+                Y = lrp_native.forward(h, X, lrp_aware);
             end
-            Y = lrp_native.forward(obj.net_, X, lrp_aware);
-            obj.in_size_ = size(X);
+            obj.in_size_ = insz;
         end
 
         function DX = backward(obj, DY)
@@ -64,13 +78,29 @@ classdef Sequential < modules.Module
             %R = lrp(R)  Relevance of the last forward pass's input for the output relevance
             %   R, with every layer's preset rule, in one library call.
             %R = lrp(R, lrp_var, param)  The rule for every layer in this call.
+            h = obj.net_;
+            a = h.xargs_;
+            insz = obj.in_size_;
+            if nargin == 4 && ischar(lrp_var) && ~isempty(lrp_var) && isa(param, 'double') ...
+                    && isscalar(param) && isa(R, 'double') && isreal(R) && ~issparse(R) ...
+                    && numel(a) > 1 && numel(a{1}) == numel(insz) && all(a{1} == insz)
+                % lrp_native.relevance's common case (a rule name and a double parameter,
+                % a full real double R, the buffer of the last input size), inline: see
+                % forward.
+                [st, ~, ~, ~, R] = calllib('lrp', 'lrp_network_lrp', a{2}, R, uint64(numel(R)), ...
+                    a{3}, lrp_var, param, a{4}, a{5});
+                if st ~= 0
+                    lrp_native.fail(st);
+                end
+                return;
+            end
             if nargin < 3
                 lrp_var = [];
             end
             if nargin < 4
                 param = [];
             end
-            R = lrp_native.relevance(obj.net_, R, lrp_var, param, obj.in_size_);
+            R = lrp_native.relevance(h, R, lrp_var, param, insz);
         end
 
         function drop_softmax_output_layer(obj)

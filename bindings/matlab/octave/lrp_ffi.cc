@@ -1,7 +1,11 @@
 // lrp_ffi: the native half of the Octave emulation of MATLAB's loadlibrary/calllib
 // interface (the m-files beside this file are the other half; see README.md).
 //
-// Internal: only loadlibrary.m, calllib.m, unloadlibrary.m, libisloaded.m,
+// calllib itself is a function of this oct-file (PKG_ADD autoloads it): it reads and
+// updates lib.pointer arguments (their Address, DataType, Dims, Bytes), makes the
+// lib.pointer objects of returned pointers and gives the output list, with no m-code.
+//
+// lrp_ffi is internal: only loadlibrary.m, unloadlibrary.m, libisloaded.m,
 // libfunctions.m and +lib/pointer.m call it. Operations:
 //
 //   lrp_ffi ('load', alias, path, names, rets, argtypes) -> [notfound, skipped]
@@ -11,16 +15,8 @@
 //   lrp_ffi ('unload', alias)          dlclose and forget the library.
 //   lrp_ffi ('isloaded', alias)        -> logical
 //   lrp_ffi ('functions', alias)       -> [names, signatures]
-//   lrp_ffi ('call', alias, fname, args...) -> [outs, src]
-//       outs: the return value (if not void), then one output per pointer argument;
-//       src(k): 0 for the return value, else the argument the output belongs to.
-//       A lib.pointer argument arrives as struct('lrp_ffi_ptr', addr, 'type', T)
-//       and its output is left for calllib.m to fill in (except a pointer passed by
-//       reference to a TPtrPtr argument, whose new address comes back as such a
-//       struct); returned pointers come back as such structs too.
 //   lrp_ffi ('new', type, value)       -> [addr, count]  malloc'd copy (libpointer)
-//   lrp_ffi ('read', addr, type, dims) -> array of the type's class, or char for
-//                                          'cstring' (dims: max bytes, -1 unbounded)
+//   lrp_ffi ('value', p)               -> the Value of the lib.pointer p
 //   lrp_ffi ('free', addr)
 //
 // Safety: every Octave value is checked and converted before the C function runs; a
@@ -29,14 +25,18 @@
 // as in MATLAB.
 
 #include <octave/oct.h>
+#include <octave/cdef-object.h>
 #include <octave/interpreter.h>
+#include <octave/ov-classdef.h>
 #include <octave/oct-map.h>
 #include <octave/parse.h>
 
 #include <dlfcn.h>
 #include <ffi.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -236,29 +236,6 @@ namespace
     return octave_uint64 (static_cast<std::uint64_t> (reinterpret_cast<std::uintptr_t> (p)));
   }
 
-  // struct('lrp_ffi_ptr', addr, 'type', T): how a pointer crosses the m-file boundary.
-  octave_value
-  pointer_struct (const void *p, const std::string& type)
-  {
-    octave_scalar_map m;
-    m.setfield ("lrp_ffi_ptr", from_address (p));
-    m.setfield ("type", type);
-    return m;
-  }
-
-  bool
-  is_pointer_struct (const octave_value& v, void *& addr, std::string& type)
-  {
-    if (! v.isstruct () || v.numel () != 1)
-      return false;
-    octave_scalar_map m = v.scalar_map_value ();
-    if (! m.isfield ("lrp_ffi_ptr") || ! m.isfield ("type"))
-      return false;
-    addr = to_address (m.getfield ("lrp_ffi_ptr"));
-    type = string_arg (m.getfield ("type"), "a pointer type");
-    return true;
-  }
-
   bool
   is_plain_array (const octave_value& v)
   {
@@ -359,18 +336,19 @@ namespace
     return from_buffer (nullptr, e, dv);
   }
 
-  // The element type of a plain array, for raw copies into voidPtr arguments.
+  // The element type of an Octave class, for raw copies of arrays into voidPtr
+  // arguments and for the Value of a voidPtr lib.pointer made from such an array.
   Elem
-  own_elem (const octave_value& v)
+  class_elem (const std::string& cls)
   {
     static const std::map<std::string, Elem> m = {
       {"double", Elem::F64}, {"single", Elem::F32}, {"int8", Elem::I8},
       {"uint8", Elem::U8}, {"int16", Elem::I16}, {"uint16", Elem::U16},
       {"int32", Elem::I32}, {"uint32", Elem::U32}, {"int64", Elem::I64},
       {"uint64", Elem::U64}, {"logical", Elem::Bool}, {"char", Elem::Char}};
-    auto it = m.find (v.class_name ());
+    auto it = m.find (cls);
     if (it == m.end ())
-      error ("lrp_ffi: cannot pass a %s as voidPtr", v.class_name ().c_str ());
+      error ("lrp_ffi: cannot pass a %s as voidPtr", cls.c_str ());
     return it->second;
   }
 
@@ -384,6 +362,127 @@ namespace
                     : static_cast<const char *> (std::memchr (s, 0, max_bytes))
                       ? std::strlen (s) : max_bytes;
     return octave_value (std::string (s, n));
+  }
+
+  // ---- lib.pointer objects ---------------------------------------------------------
+  //
+  // +lib/pointer.m is a handle class whose state is its properties: Address (uint64),
+  // DataType, Dims (the shape of Value), Bytes (readable bytes; Inf when unknown: C's
+  // memory) and ValueClass (the class of a voidPtr made from data). calllib reads and
+  // updates them here, on the objects themselves, so that a call runs no m-code of the
+  // class (each property access from m-code costs microseconds).
+
+  // Whether v is one lib.pointer (arrays of them are no pointer argument).
+  bool
+  is_lib_pointer (const octave_value& v)
+  {
+    return v.is_classdef_object () && v.numel () == 1 && v.class_name () == "lib.pointer";
+  }
+
+  // The object behind a lib.pointer value: it shares the handle's state, so put()
+  // changes every reference to it.
+  octave::cdef_object
+  pointer_object (const octave_value& v)
+  {
+    return v.classdef_object_value ()->get_object ();
+  }
+
+  // Where p points.
+  void *
+  pointer_address (const octave::cdef_object& p)
+  {
+    return to_address (p.get ("Address"));
+  }
+
+  // p.DataType: 'doublePtr', 'cstring', 'voidPtr', 'LrpNetworkPtr', ...
+  std::string
+  pointer_type (const octave::cdef_object& p)
+  {
+    return p.get ("DataType").string_value ();
+  }
+
+  // A lib.pointer of type `type` at a C address that owns nothing (its size unknown:
+  // Value reads one element until reshape or setdatatype says more): what a function
+  // returning a pointer gives, and the Value of a FooPtrPtr.
+  octave_value
+  new_pointer (const void *addr, const std::string& type)
+  {
+    octave_value p = octave::feval ("lib.pointer", ovl (type), 1)(0);
+    pointer_object (p).put ("Address", from_address (addr));
+    return p;
+  }
+
+  // A shape (a Dims row) as a dim_vector of at least two dimensions.
+  dim_vector
+  shape_of (const octave_value& v)
+  {
+    Array<octave_idx_type> d = v.octave_idx_type_vector_value ();
+    dim_vector dv = dim_vector::alloc (std::max<octave_idx_type> (d.numel (), 2));
+    dv(0) = dv(1) = 1;
+    for (octave_idx_type i = 0; i < d.numel (); i++)
+      {
+        if (d(i) < 0)
+          error ("lrp_ffi: negative dimension");
+        dv(i) = d(i);
+      }
+    return dv;
+  }
+
+  // What reading p.Value needs from the object. calllib takes it before the call, as the
+  // pointer's state cannot change during it: after the call every lookup in the object
+  // would be a cache miss (the C function has just run).
+  struct ValueSpec
+  {
+    const void *addr = nullptr;
+    Type type;
+    dim_vector dims;          // NumPtr, VoidPtr: the shape of Value
+    double bytes = 0;         // CString: readable bytes (Inf: unknown)
+    std::string value_class;  // VoidPtr: the class Value has ('' until setdatatype)
+  };
+
+  ValueSpec
+  value_spec (const octave::cdef_object& p)
+  {
+    ValueSpec v;
+    v.addr = pointer_address (p);
+    v.type = type_or_error (pointer_type (p));
+    if (v.type.kind == Kind::NumPtr || v.type.kind == Kind::VoidPtr)
+      v.dims = shape_of (p.get ("Dims"));
+    if (v.type.kind == Kind::CString)
+      v.bytes = p.get ("Bytes").double_value ();
+    if (v.type.kind == Kind::VoidPtr)
+      v.value_class = p.get ("ValueClass").string_value ();
+    return v;
+  }
+
+  // p.Value: the memory read now (so C's writes show), as the pointer's type and shape.
+  octave_value
+  read_value (const ValueSpec& v)
+  {
+    if (! v.addr)
+      return Matrix ();
+    const std::string& type = v.type.name;
+    switch (v.type.kind)
+      {
+      case Kind::NumPtr:
+        return from_buffer (v.addr, v.type.elem, v.dims);
+      case Kind::CString:
+        // Up to the NUL, and never past memory libpointer allocated.
+        return string_out (static_cast<const char *> (v.addr),
+                           std::isfinite (v.bytes) ? static_cast<std::size_t> (v.bytes) : SIZE_MAX);
+      case Kind::VoidPtr:
+        if (v.value_class.empty ())
+          error ("lib.pointer: the datatype and size of the value must be defined before the value can be retrieved (setdatatype)");
+        return from_buffer (v.addr, class_elem (v.value_class), v.dims);
+      case Kind::PtrPtr:
+        {
+          void *q;
+          std::memcpy (&q, v.addr, sizeof q);
+          return new_pointer (q, type.substr (0, type.size () - 3));
+        }
+      default:
+        error ("lib.pointer: the value of an opaque pointer (%s) cannot be read", type.c_str ());
+      }
   }
 
   // ---- calllib -------------------------------------------------------------------
@@ -403,7 +502,8 @@ namespace
     NDArray doubles;                  // Doubles: the caller's array (unshared unless readonly)
     Elem elem = Elem::None;           // Temp: element type of the output
     dim_vector dims;                  // Temp, Null: shape of the output
-    std::string type;                 // ByRef: DataType of the lib.pointer
+    octave_value ptr;                 // LibPointer, ByRef: the lib.pointer passed
+    ValueSpec value;                  // LibPointer: how to read its Value
   };
 
   std::string
@@ -415,54 +515,89 @@ namespace
 
   // The same element type (int64Ptr and longPtr are one type on 64-bit Linux).
   bool
-  same_type (const std::string& a, const Type& t)
+  same_type (const Type& u, const Type& t)
   {
-    Type u;
-    if (! parse_type (a, u))
-      return false;
     if (u.kind == Kind::NumPtr && t.kind == Kind::NumPtr)
       return u.elem == t.elem;
     return u.name == t.name;
   }
 
+  // A scalar of exactly the class of the C type, as the bindings pass them (they cast),
+  // goes straight into its slot; false for anything else, which to_buffer converts.
+  // v is a real plain array of one element.
+  bool
+  exact_scalar (const octave_value& v, Elem e, Slot& slot)
+  {
+    switch (e)
+      {
+      case Elem::F64:
+        if (! v.is_double_type ())
+          return false;
+        slot.f64 = v.double_value ();
+        return true;
+      case Elem::I32:
+        if (! v.is_int32_type ())
+          return false;
+        slot.i32 = v.int32_scalar_value ().value ();
+        return true;
+      case Elem::I64:
+        if (! v.is_int64_type ())
+          return false;
+        slot.i64 = v.int64_scalar_value ().value ();
+        return true;
+      case Elem::U64:
+        if (! v.is_uint64_type ())
+          return false;
+        slot.u64 = v.uint64_scalar_value ().value ();
+        return true;
+      default:
+        return false;
+      }
+  }
+
+  // Checks and converts argument i of f (the Octave value v) into its slot for the
+  // call; a records what the output for it will be made from.
   void
   prepare_arg (const Func& f, std::size_t i, const octave_value& v, Slot& slot, Arg& a)
   {
     const Type& t = f.args[i];
-    const std::string what = arg_name (f, i);
-    void *addr = nullptr;
-    std::string ptype;
-    bool libptr = is_pointer_struct (v, addr, ptype);
 
     if (t.kind == Kind::Scalar)
       {
-        if (libptr || ! is_plain_array (v) || v.numel () != 1)
-          error ("lrp_ffi: %s must be a real scalar", what.c_str ());
-        std::vector<unsigned char> b = to_buffer (v, t.elem, what);
+        if (! is_plain_array (v) || v.numel () != 1)
+          error ("lrp_ffi: %s must be a real scalar", arg_name (f, i).c_str ());
+        if (! v.iscomplex () && exact_scalar (v, t.elem, slot))
+          return;
+        std::vector<unsigned char> b = to_buffer (v, t.elem, arg_name (f, i));
         // Every member of the union starts at its first byte.
         std::memcpy (&slot, b.data (), info (t.elem).size);
         return;
       }
 
-    if (libptr)
+    if (is_lib_pointer (v))
       {
         // MATLAB accepts a lib.pointer of the argument's own type or a voidPtr, and a
         // TPtr passed for a TPtrPtr argument by reference (C may set it).
+        octave::cdef_object p = pointer_object (v);
         a.how = Arg::LibPointer;
+        a.ptr = v;
+        a.value = value_spec (p);
+        void *addr = const_cast<void *> (a.value.addr);
+        const Type& pt = a.value.type;
+        const std::string& ptype = pt.name;
         if (t.kind == Kind::PtrPtr && ptype + "Ptr" == t.name)
           {
             a.how = Arg::ByRef;
-            a.type = ptype;
             a.buf.resize (sizeof (void *));
             std::memcpy (a.buf.data (), &addr, sizeof (void *));
             slot.p = a.buf.data ();
           }
-        else if (same_type (ptype, t) || ptype == "voidPtr" || t.kind == Kind::VoidPtr
+        else if (same_type (pt, t) || ptype == "voidPtr" || t.kind == Kind::VoidPtr
                  || (t.kind == Kind::CString && (ptype == "int8Ptr" || ptype == "uint8Ptr")))
           slot.p = addr;
         else
           error ("lrp_ffi: %s cannot take a lib.pointer of type %s",
-                 what.c_str (), ptype.c_str ());
+                 arg_name (f, i).c_str (), ptype.c_str ());
         return;
       }
 
@@ -498,48 +633,67 @@ namespace
         a.how = Arg::Temp;
         a.elem = t.elem;
         a.dims = v.dims ();
-        a.buf = to_buffer (v, t.elem, what);
+        a.buf = to_buffer (v, t.elem, arg_name (f, i));
         slot.p = a.buf.data ();
         return;
       case Kind::CString:
         {
           if (! v.is_string ())
-            error ("lrp_ffi: %s must be a char array or []", what.c_str ());
+            error ("lrp_ffi: %s must be a char array or []", arg_name (f, i).c_str ());
           a.how = Arg::Temp;
           a.elem = Elem::Char;
-          a.buf = to_buffer (v, Elem::Char, what, 1);   // NUL-terminated copy
+          a.buf = to_buffer (v, Elem::Char, arg_name (f, i), 1);   // NUL-terminated copy
           slot.p = a.buf.data ();
           return;
         }
       case Kind::VoidPtr:
         a.how = Arg::Temp;
-        a.elem = own_elem (v);
+        a.elem = class_elem (v.class_name ());
         a.dims = v.dims ();
-        a.buf = to_buffer (v, a.elem, what);
+        a.buf = to_buffer (v, a.elem, arg_name (f, i));
         slot.p = a.buf.data ();
         return;
       case Kind::Opaque:
       case Kind::PtrPtr:
-        error ("lrp_ffi: %s must be a lib.pointer of type %s or []", what.c_str (),
+        error ("lrp_ffi: %s must be a lib.pointer of type %s or []", arg_name (f, i).c_str (),
                t.name.c_str ());
       default:
         error ("lrp_ffi: internal error: argument kind");
       }
   }
 
+  // After the call: a lib.pointer passed by reference for a TPtrPtr takes the address C
+  // wrote there (if C changed it, its size is unknown again). Done whether or not its
+  // output is asked for.
+  void
+  update_by_ref (const Arg& a)
+  {
+    void *q;
+    std::memcpy (&q, a.buf.data (), sizeof q);
+    if (q != a.value.addr)
+      {
+        octave::cdef_object p = pointer_object (a.ptr);
+        p.put ("Address", from_address (q));
+        p.put ("Bytes", octave::numeric_limits<double>::Inf ());
+        p.put ("Dims", RowVector (2, 1.0));
+      }
+  }
+
+  // calllib's output for pointer argument of type t, after the call.
   octave_value
   arg_output (const Type& t, const Arg& a)
   {
     switch (a.how)
       {
       case Arg::LibPointer:
-        return Matrix ();   // calllib.m puts the lib.pointer's Value (or itself) here
-      case Arg::ByRef:
         {
-          void *p;
-          std::memcpy (&p, a.buf.data (), sizeof p);
-          return pointer_struct (p, a.type);
+          // MATLAB copies out what it knows the size of: the Value of a numeric or
+          // cstring lib.pointer (as C left it); other pointers come back as themselves.
+          Kind k = a.value.type.kind;
+          return k == Kind::NumPtr || k == Kind::CString ? read_value (a.value) : a.ptr;
         }
+      case Arg::ByRef:
+        return a.ptr;
       case Arg::Null:
         if (t.kind == Kind::NumPtr)
           return empty_of (t.elem, a.dims);
@@ -558,9 +712,43 @@ namespace
     error ("lrp_ffi: internal error: output of a scalar");
   }
 
+  // Where ffi_call puts the return value: libffi widens integral returns narrower than
+  // a register to ffi_arg.
+  union Ret
+  {
+    ffi_arg a; ffi_sarg s; double d; float f; void *p; std::int64_t i64; std::uint64_t u64;
+    unsigned char pad[16];
+  };
+
+  // The return value as calllib gives it.
+  octave_value
+  return_output (const Type& rt, const Ret& r)
+  {
+    if (rt.kind == Kind::CString)
+      return string_out (static_cast<const char *> (r.p), SIZE_MAX);
+    if (rt.kind != Kind::Scalar)
+      return new_pointer (r.p, rt.name);
+    // MATLAB returns every scalar as double (documented); 64-bit values above 2^53 lose
+    // precision there too.
+    switch (rt.elem)
+      {
+      case Elem::I8: case Elem::I16: case Elem::I32: return static_cast<double> (r.s);
+      case Elem::U8: case Elem::U16: case Elem::U32: return static_cast<double> (r.a);
+      case Elem::I64: return static_cast<double> (r.i64);
+      case Elem::U64: return static_cast<double> (r.u64);
+      case Elem::F32: return static_cast<double> (r.f);
+      case Elem::F64: return r.d;
+      case Elem::Bool: return static_cast<double> ((r.a & 0xff) != 0);
+      default: break;
+      }
+    error ("lrp_ffi: internal error: return type");
+  }
+
+  // calllib(alias, fname, args{first:end}) with nout outputs requested: the outputs to
+  // give (at least one, if the function has any).
   octave_value_list
-  call (const std::string& alias, const std::string& fname, const octave_value_list& args,
-        int first)
+  call (const std::string& alias, const std::string& fname, octave_idx_type nout,
+        const octave_value_list& args, int first)
   {
     Library& lib = library (alias);
     auto it = lib.funcs.find (fname);
@@ -573,6 +761,11 @@ namespace
     if (given != n)
       error ("No method with matching signature: %s takes %zu argument%s, %zu given",
              fname.c_str (), n, n == 1 ? "" : "s", given);
+    std::size_t total = (f.ret.kind == Kind::Void ? 0 : 1)
+                        + std::count_if (f.args.begin (), f.args.end (), is_pointer);
+    if (nout < 0 || static_cast<std::size_t> (nout) > total)
+      error ("calllib: %s gives %zu output(s), %ld requested", fname.c_str (), total,
+             static_cast<long> (nout));
 
     // Everything is converted before the call: an error leaves nothing half done.
     std::vector<Slot> slots (n);
@@ -585,62 +778,25 @@ namespace
         avalues[i] = &slots[i];
       }
 
-    // libffi widens integral returns narrower than a register to ffi_arg.
-    union { ffi_arg a; ffi_sarg s; double d; float f; void *p; std::int64_t i64;
-            std::uint64_t u64; unsigned char pad[16]; } r;
+    Ret r;
     std::memset (&r, 0, sizeof r);
     ffi_call (const_cast<ffi_cif *> (&f.cif), FFI_FN (f.addr), &r,
               n ? avalues.data () : nullptr);
 
-    Cell outs (1, 0);
-    RowVector src;
-    std::vector<octave_value> ov;
-    std::vector<double> from;
-    const Type& rt = f.ret;
-    if (rt.kind == Kind::Scalar)
-      {
-        // MATLAB returns every scalar as double (documented); 64-bit values above
-        // 2^53 lose precision there too.
-        double d = 0;
-        switch (rt.elem)
-          {
-          case Elem::I8: case Elem::I16: case Elem::I32: d = static_cast<double> (r.s); break;
-          case Elem::U8: case Elem::U16: case Elem::U32: d = static_cast<double> (r.a); break;
-          case Elem::I64: d = static_cast<double> (r.i64); break;
-          case Elem::U64: d = static_cast<double> (r.u64); break;
-          case Elem::F32: d = r.f; break;
-          case Elem::F64: d = r.d; break;
-          case Elem::Bool: d = (r.a & 0xff) != 0; break;
-          default: break;
-          }
-        ov.push_back (d);
-        from.push_back (0);
-      }
-    else if (rt.kind == Kind::CString)
-      {
-        ov.push_back (string_out (static_cast<const char *> (r.p), SIZE_MAX));
-        from.push_back (0);
-      }
-    else if (rt.kind != Kind::Void)
-      {
-        ov.push_back (pointer_struct (r.p, rt.name));
-        from.push_back (0);
-      }
-    for (std::size_t i = 0; i < n; i++)
-      if (is_pointer (f.args[i]))
-        {
-          ov.push_back (arg_output (f.args[i], state[i]));
-          from.push_back (i + 1);
-        }
+    for (const Arg& a : state)
+      if (a.how == Arg::ByRef)
+        update_by_ref (a);
 
-    outs.resize (dim_vector (1, ov.size ()));
-    src.resize (ov.size ());
-    for (std::size_t k = 0; k < ov.size (); k++)
-      {
-        outs(k) = ov[k];
-        src(k) = from[k];
-      }
-    return ovl (outs, src);
+    // Only the outputs asked for are made (a copy of a string or buffer each).
+    std::size_t give = std::min<std::size_t> (std::max<octave_idx_type> (nout, 1), total);
+    octave_value_list outs (give);
+    std::size_t k = 0;
+    if (f.ret.kind != Kind::Void && k < give)
+      outs(k++) = return_output (f.ret, r);
+    for (std::size_t i = 0; i < n && k < give; i++)
+      if (is_pointer (f.args[i]))
+        outs(k++) = arg_output (f.args[i], state[i]);
+    return outs;
   }
 
   // ---- Loading -------------------------------------------------------------------
@@ -807,34 +963,31 @@ namespace
     return ovl (from_address (p), static_cast<double> (count));
   }
 
-  octave_value
-  read_buffer (const octave_value_list& args)
-  {
-    if (args.length () != 4)
-      error ("lrp_ffi: read takes addr, type, dims");
-    const void *p = to_address (args (1));
-    Type t = type_or_error (string_arg (args (2), "the type"));
-    if (t.kind == Kind::CString)
-      {
-        double max = args (3).double_value ();
-        return string_out (static_cast<const char *> (p),
-                           max < 0 ? SIZE_MAX : static_cast<std::size_t> (max));
-      }
-    if (t.kind != Kind::NumPtr)
-      error ("lrp_ffi: cannot read a %s", t.name.c_str ());
-    Array<octave_idx_type> d = args (3).octave_idx_type_vector_value ();
-    dim_vector dv = dim_vector::alloc (std::max<octave_idx_type> (d.numel (), 2));
-    dv(0) = dv(1) = 1;
-    for (octave_idx_type i = 0; i < d.numel (); i++)
-      {
-        if (d(i) < 0)
-          error ("lrp_ffi: negative dimension");
-        dv(i) = d(i);
-      }
-    if (! p && dv.numel () > 0)
-      error ("lrp_ffi: cannot read through a NULL pointer");
-    return from_buffer (p, t.elem, dv);
-  }
+}
+
+DEFMETHOD_DLD (calllib, interp, args, nargout,
+               "-*- texinfo -*-\n"
+               "@deftypefn {} {[@var{ret}, @var{p1}, @dots{}] =} calllib (@var{lib}, @var{fname}, @var{arg1}, @dots{})\n"
+               "Octave emulation of MATLAB's calllib (see README.md): calls @var{fname} of a "
+               "library loaded with loadlibrary.\n\n"
+               "Outputs: the return value (none for void), then one per pointer argument in "
+               "order, const ones included; fewer may be asked for. A plain array for a TPtr "
+               "argument is copied (converted to the pointer's class) and its output has the "
+               "input's shape; a lib.pointer is passed as itself (C writes show in its Value, "
+               "and its output is that Value); [] is NULL; char arrays are passed as "
+               "NUL-terminated copies for cstring. Returned pointers are lib.pointer objects.\n"
+               "@end deftypefn")
+{
+  // This oct-file's function, not an m-file: the bindings call it for every forward and
+  // LRP pass, where an m-file's call and its varargin would cost more than the
+  // conversions. PKG_ADD autoloads it from lrp_ffi.oct (one registry of libraries).
+  // Locked like lrp_ffi, so that 'clear all' keeps the oct-file and its libraries.
+  if (! interp.mislocked ())
+    interp.mlock ();
+  if (args.length () < 2)
+    error ("calllib: needs a library name and a function name");
+  return call (string_arg (args (0), "the library name"),
+               string_arg (args (1), "the function name"), nargout, args, 2);
 }
 
 DEFMETHOD_DLD (lrp_ffi, interp, args, ,
@@ -852,19 +1005,16 @@ DEFMETHOD_DLD (lrp_ffi, interp, args, ,
     error ("lrp_ffi: the first argument must be an operation name");
   std::string op = args (0).string_value ();
 
-  if (op == "call")
-    {
-      if (args.length () < 3)
-        error ("calllib: needs a library name and a function name");
-      return call (string_arg (args (1), "the library name"),
-                   string_arg (args (2), "the function name"), args, 3);
-    }
   if (op == "load")
     return load (args);
   if (op == "new")
     return new_buffer (args);
-  if (op == "read")
-    return ovl (read_buffer (args));
+  if (op == "value")
+    {
+      if (args.length () != 2 || ! is_lib_pointer (args (1)))
+        error ("lrp_ffi: value takes a lib.pointer");
+      return ovl (read_value (value_spec (pointer_object (args (1)))));
+    }
   if (op == "free")
     {
       if (args.length () != 2)

@@ -218,6 +218,9 @@ function t_libpointer ()
   v = libpointer ('voidPtr', uint8 ([1 2 3]));
   check (calllib ('fx', 'fx_bytes_sum', v, 3) == 6 && isequal (v.Value, uint8 ([1 2 3])), ...
          'a voidPtr lib.pointer made from uint8 data');
+  check (isequal (libpointer ('voidPtr', [true false true]).Value, [true false true]) && ...
+         isequal (libpointer ('voidPtr', 'ab').Value, 'ab'), ...
+         'a voidPtr lib.pointer made from logical or char data gives it back in its class');
   e = calllib ('fx', 'fx_void_echo', v);
   check (isa (e, 'lib.pointer') && e.Address == v.Address, 'a returned voidPtr keeps the address');
   check (throws (@() e.Value, 'datatype'), 'Value of a returned voidPtr needs setdatatype first');
@@ -270,6 +273,11 @@ function t_opaque ()
   [~, ~, v] = calllib ('fx', 'fx_counter_get', h, 0);
   check (v == 7, 'the handle C wrote works');
   calllib ('fx', 'fx_counter_free', h);
+  h9 = libpointer ('FxCounterPtr');
+  calllib ('fx', 'fx_counter_create', 9, h9);
+  [~, ~, v] = calllib ('fx', 'fx_counter_get', h9, 0);
+  check (! isNull (h9) && v == 9, 'Foo**: the lib.pointer is set even when no output is asked for');
+  calllib ('fx', 'fx_counter_free', h9);
   [st, ~] = calllib ('fx', 'fx_counter_create', -1, h);
   check (st == -1 && isNull (h), 'C may set it to NULL');
   pp = libpointer ('FxCounterPtrPtr');
@@ -309,8 +317,8 @@ function t_bad_input ()
   check (throws (@() one_output ('fx', 'fx_sum', struct ('x', 1), 1, 0), 'numeric'), 'a struct for a double*');
   check (throws (@() one_output ('fx', 'fx_sum', sparse ([1 2]), 2, 0), 'sparse'), 'a sparse array for a double*');
   check (one_output ('fx', 'fx_sum', libpointer (), 1, 0) == -1, 'a NULL voidPtr lib.pointer for a double* passes NULL');
-  check (throws (@() one_output ('fx', 'fx_sum', struct ('lrp_ffi_ptr', 1, 'type', 'doublePtr'), 1, 0), 'uint64'), ...
-         'a hand-made pointer struct is refused');
+  check (throws (@() one_output ('fx', 'fx_sum', struct ('Address', uint64 (1), 'DataType', 'doublePtr'), 1, 0), 'numeric'), ...
+         'a struct with the fields of a lib.pointer is no pointer');
   check (throws (@() one_output ('fx', 'fx_not', NaN), 'NaN'), 'NaN for a bool');
   check (throws (@() calllib ('no_such_lib', 'f'), 'Library was not found'), 'an unknown library');
   check (throws (@() calllib ('fx'), ''), 'calllib without a function name');

@@ -13,6 +13,9 @@ classdef pointer < handle
     Value
   end
 
+  % The oct-file (lrp_ffi.cc) reads these, and sets Address, Bytes and Dims of a
+  % pointer passed by reference (TPtr for a TPtrPtr argument) and Address of the
+  % pointers it makes: calllib runs no m-code of this class.
   properties (Hidden, SetAccess = private)
     Address = uint64 (0);   % where it points
     Dims = [1, 1];          % shape Value has
@@ -62,34 +65,8 @@ classdef pointer < handle
     end
 
     function v = get.Value (p)
-      if p.Address == 0
-        v = [];
-        return;
-      end
-      [kind, cls] = lib.pointer.kind_ (p.DataType);
-      switch kind
-        case 'numeric'
-          v = lrp_ffi ('read', p.Address, p.DataType, p.Dims);
-        case 'cstring'
-          % Up to the NUL, and never past memory libpointer allocated.
-          limit = -1;
-          if isfinite (p.Bytes)
-            limit = p.Bytes;
-          end
-          v = lrp_ffi ('read', p.Address, 'cstring', limit);
-        case 'void'
-          if isempty (p.ValueClass)
-            error ('lib.pointer: the datatype and size of the value must be defined before the value can be retrieved (setdatatype)');
-          end
-          v = lrp_ffi ('read', p.Address, lib.pointer.class_ptr_ (p.ValueClass), p.Dims);
-          if strcmp (p.ValueClass, 'char')
-            v = char (v);
-          end
-        case 'ptrptr'
-          v = lib.pointer.fromC_ (lrp_ffi ('read', p.Address, 'uint64Ptr', [1, 1]), cls);
-        otherwise
-          error ('lib.pointer: the value of an opaque pointer (%s) cannot be read', p.DataType);
-      end
+      % Read now, so C's writes show; the oct-file reads it as calllib's outputs do.
+      v = lrp_ffi ('value', p);
     end
 
     function set.Value (p, v) %#ok<INUSD>
@@ -172,15 +149,6 @@ classdef pointer < handle
   end
 
   methods (Hidden)
-    function setAddress_ (p, addr)
-      % C wrote a new address (this pointer was passed for a TPtrPtr argument).
-      if addr != p.Address
-        p.Address = addr;
-        p.Bytes = Inf;
-        p.Dims = [1, 1];
-      end
-    end
-
     function alloc_ (p, type, value, dims, es)
       [p.Address, n] = lrp_ffi ('new', type, value);
       p.Base = p.Address;
@@ -203,13 +171,6 @@ classdef pointer < handle
   end
 
   methods (Static, Hidden)
-    function p = fromC_ (addr, type)
-      % A pointer C returned: its size is unknown (Value reads one element until
-      % reshape or setdatatype says more), and it owns nothing.
-      p = lib.pointer (type);
-      p.Address = addr;
-    end
-
     function type = normalize_ (type)
       if ! ischar (type) || isempty (type) || size (type, 1) != 1
         error ('libpointer: the type must be a char vector such as ''doublePtr''');
