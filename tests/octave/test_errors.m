@@ -58,6 +58,7 @@ Y = mlp.forward(ones(1, 4));
 assert_error(@() mlp.lrp(Y, 'epsilon', -1), 'lrp:invalidArgument', 'epsilon');
 assert_error(@() mlp.lrp(Y, 'alphabeta', -0.5), 'lrp:invalidArgument', 'alpha');
 assert_error(@() mlp.lrp(Y, 'epsilon', [1 2]), 'lrp:invalidArgument', 'numeric scalar');
+assert_error(@() mlp.lrp(Y, 'epsilon', 0.1 + 1i), 'lrp:invalidArgument', 'real numeric scalar');
 end
 
 function missing_file()

@@ -6,7 +6,7 @@ function Rx = relevance(h, R, lrp_var, param, insz)
 if ~isa(R, 'double') || issparse(R) || ~isreal(R)
     R = lrp_native.as_double(R, 'the relevance R');
 end
-if ischar(lrp_var) && isa(param, 'double') && isscalar(param) && ~isempty(lrp_var)
+if ischar(lrp_var) && isa(param, 'double') && isscalar(param) && isreal(param) && ~isempty(lrp_var)
     rule = lrp_var;   % the common case, checked by the library
 else
     [rule, param] = lrp_native.rule_args(lrp_var, param, true);

@@ -22,8 +22,8 @@ else
 end
 if isempty(param)
     param = NaN;
-elseif ~(isnumeric(param) || islogical(param)) || ~isscalar(param)
-    error('lrp:invalidArgument', 'lrp: the LRP parameter must be a numeric scalar, given a %s of size %s', ...
+elseif ~(isnumeric(param) || islogical(param)) || ~isscalar(param) || ~isreal(param)
+    error('lrp:invalidArgument', 'lrp: the LRP parameter must be a real numeric scalar, given a %s of size %s', ...
         class(param), mat2str(size(param)));
 else
     param = double(param);
