@@ -19,7 +19,14 @@
 /* zennit stabilises with 1e-6: the manifest's tolerance is looser than the toolbox's. */
 #define ZENNIT_RTOL 1e-4
 #define ZENNIT_ATOL 1e-9
-#define ZENNIT(name) "../golden-zennit/" name
+
+/* A model of zennit's reference data. */
+static LrpNetwork *read_zennit_model(const char *name)
+{
+    char path[TEST_PATH_LEN];
+    zennit_path(path, name);
+    return lrp_network_read(path);
+}
 
 /* Forward of the npy input `x` (batch first) through `net`, row-major; 1 on success. */
 static int forward_npy(LrpNetwork *net, const NpyArray *x, double *y, size_t y_len)
@@ -65,17 +72,16 @@ static void check_zennit_composite(const char *model, const char *prefix, const 
     NpyArray x = {0}, r = {0}, want = {0};
     LrpNetwork *net;
     double *y, *got;
-    snprintf(file, sizeof file, ZENNIT("%s"), model);
-    net = read_golden_model(file);
-    snprintf(file, sizeof file, ZENNIT("z_%s_input.npy"), prefix);
-    if (!CHECK(net != NULL) || !load_golden(file, &x)) {
+    net = read_zennit_model(model);
+    snprintf(file, sizeof file, "z_%s_input.npy", prefix);
+    if (!CHECK(net != NULL) || !load_zennit(file, &x)) {
         lrp_network_free(net);
         return;
     }
-    snprintf(file, sizeof file, ZENNIT("z_%s_R0.npy"), prefix);
-    load_golden(file, &r);
-    snprintf(file, sizeof file, ZENNIT("z_%s_lrp_%s.npy"), prefix, composite);
-    load_golden(file, &want);
+    snprintf(file, sizeof file, "z_%s_R0.npy", prefix);
+    load_zennit(file, &r);
+    snprintf(file, sizeof file, "z_%s_lrp_%s.npy", prefix, composite);
+    load_zennit(file, &want);
     y = alloc_doubles(r.len);
     got = alloc_doubles(x.len);
     CHECK_OK(lrp_network_set_convention(net, LRP_CONVENTION_ZENNIT));
@@ -123,7 +129,7 @@ static void check_preset(const LrpNetwork *net, size_t index, const char *name, 
 
 static void test_composite_errors_change_nothing(void)
 {
-    LrpNetwork *net = read_golden_model(ZENNIT("convnet.txt"));
+    LrpNetwork *net = read_zennit_model("convnet.txt");
     if (!CHECK(net != NULL)) {
         return;
     }
@@ -196,10 +202,10 @@ static void test_zbox_bounds_per_channel(void)
     const double low2[3] = {-1.0, -2.0, -0.5}, high2[3] = {1.0, 0.5, 2.0};
     const double crossed[3] = {-1.0, 3.0, -1.0};
     NpyArray x = {0}, r = {0};
-    LrpNetwork *net = read_golden_model(ZENNIT("convnet.txt"));
+    LrpNetwork *net = read_zennit_model("convnet.txt");
     double *y, *scalar, *per_channel, *other;
-    if (!CHECK(net != NULL) || !load_golden(ZENNIT("z_convnet_input.npy"), &x) ||
-        !load_golden(ZENNIT("z_convnet_R0.npy"), &r)) {
+    if (!CHECK(net != NULL) || !load_zennit("z_convnet_input.npy", &x) ||
+        !load_zennit("z_convnet_R0.npy", &r)) {
         lrp_network_free(net);
         npy_free(&x);
         return;

@@ -151,24 +151,6 @@ static void test_gradient_matches_finite_differences(void)
     lrp_network_free(net);
 }
 
-static void zennit_path(char *buf, const char *name)
-{
-    /* ../shared/golden-zennit beside the toolbox's golden directory. */
-    char dir[TEST_PATH_LEN];
-    snprintf(dir, sizeof dir, "%s-zennit", test_golden_dir);
-    join_path(buf, dir, name);
-}
-
-static int load_zennit(const char *name, NpyArray *out)
-{
-    char path[TEST_PATH_LEN], err[512];
-    zennit_path(path, name);
-    if (npy_read(path, out, err, sizeof err) != 0) {
-        return CHECK_MSG(0, "%s", err);
-    }
-    return 1;
-}
-
 static void test_zennit_reference_results(void)
 {
     static const char *const METHODS[][2] = {

@@ -42,6 +42,26 @@ int load_golden(const char *name, NpyArray *out)
     return 1;
 }
 
+void zennit_path(char *buf, const char *name)
+{
+    /* ../shared/golden-zennit beside the toolbox's golden directory. */
+    char dir[TEST_PATH_LEN];
+    snprintf(dir, sizeof dir, "%s-zennit", test_golden_dir);
+    join_path(buf, dir, name);
+}
+
+int load_zennit(const char *name, NpyArray *out)
+{
+    char path[TEST_PATH_LEN];
+    char err[TEST_PATH_LEN + 256];
+    zennit_path(path, name);
+    if (npy_read(path, out, err, sizeof err) != 0) {
+        CHECK_MSG(0, "reading zennit's reference data: %s", err);
+        return 0;
+    }
+    return 1;
+}
+
 int write_text_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");

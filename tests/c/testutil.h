@@ -35,6 +35,13 @@ void tmp_path(char *buf, const char *name);
 /* Reads a golden .npy; on failure counts a failed check naming the file and returns 0. */
 int load_golden(const char *name, NpyArray *out);
 
+/* `name` in zennit's reference data (GOLDEN_DIR-zennit, i.e. ../shared/golden-zennit) into
+ * `buf` (TEST_PATH_LEN bytes). */
+void zennit_path(char *buf, const char *name);
+
+/* load_golden for zennit's reference data. */
+int load_zennit(const char *name, NpyArray *out);
+
 /* Writes `text` to `path`; on failure counts a failed check and returns 0. */
 int write_text_file(const char *path, const char *text);
 
