@@ -103,6 +103,11 @@ scalar = nn.lrp(R0);
 nn.set_composite('epsilon_gamma_box', [], [], [-1 -1 -1], [1 1 1]);
 assert_close(nn.lrp(R0), scalar, 0, 0, 'equal bounds per channel');
 assert_true(isequal(nn.modules{1}.lrp_param, [-1 -1 -1; 1 1 1]), 'bounds kept on the layer');
+% A network whose first layer is Linear: epsilon_gamma_box gives it epsilon, bounds or not.
+mlp = quiet(@model_io.read, zennit_file('mlp_rect_nosoftmax.txt'));
+mlp.set_composite('epsilon_gamma_box', 0.5, [], -ones(1, 784), ones(1, 784));
+assert_true(strcmp(mlp.modules{1}.lrp_var, 'epsilon') && mlp.modules{1}.lrp_param == 0.5, ...
+    'a Linear first layer keeps epsilon, got %s', mlp.modules{1}.lrp_var);
 nn.modules{1}.set_lrp_parameters('zbox', [-1 -2 -0.5; 1 0.5 2]);
 other = nn.lrp(R0);
 assert_true(max(abs(other(:) - scalar(:))) > 1e-6, 'other bounds change the map');

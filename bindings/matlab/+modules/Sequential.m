@@ -499,7 +499,9 @@ classdef Sequential < modules.Module
             for h = {trial, obj.net_}
                 lrp_native.call('lrp_network_set_composite', h{1}.get(), name, scalars(1), ...
                     scalars(2), scalars(3), scalars(4));
-                if per_channel && ~isempty(first)
+                % Only where the composite put zbox (epsilon_gamma_box's first layer, if it
+                % is a Convolution) do the bounds per channel replace the scalar ones.
+                if per_channel && ~isempty(first) && strcmp(lrp_native.get_preset(h{1}, first - 1), 'zbox')
                     lrp_native.set_preset(h{1}, first - 1, 'zbox', [low(:)'; high(:)']);
                 end
             end
