@@ -10,6 +10,18 @@ use rand::Rng;
 
 const STAB: f64 = ZENNIT_STABILIZER;
 
+/// A 2 x 2 Convolution from c_in to c_out channels with zero weights (for preset checks).
+fn zero_conv(c_in: usize, c_out: usize) -> Layer {
+    Layer::Convolution(
+        Convolution::new(
+            Array4::zeros((2, 2, c_in, c_out)),
+            Array1::zeros(c_out),
+            (1, 1),
+        )
+        .unwrap(),
+    )
+}
+
 fn linear_net(w: Array2<f64>) -> Network {
     let b = Array1::zeros(w.ncols());
     Network::from_layers([Layer::Linear(Linear::new(w, b).unwrap())])
@@ -338,23 +350,13 @@ fn new_rule_names_and_parameters() {
 
 #[test]
 fn composites_map_layers_by_type_and_position() {
-    let conv = |c_in, c_out| {
-        Layer::Convolution(
-            Convolution::new(
-                Array4::zeros((2, 2, c_in, c_out)),
-                Array1::zeros(c_out),
-                (1, 1),
-            )
-            .unwrap(),
-        )
-    };
     let pool = Layer::MaxPool(Pool::new((2, 2), (2, 2)).unwrap());
     let lin = Layer::Linear(Linear::new(Array2::zeros((4, 3)), Array1::zeros(3)).unwrap());
     let mut net = Network::from_layers([
-        conv(1, 2),
+        zero_conv(1, 2),
         Layer::Rect,
         pool,
-        conv(2, 4),
+        zero_conv(2, 4),
         Layer::Flatten,
         lin,
     ]);
@@ -473,23 +475,13 @@ fn maxpool_ties_follow_the_convention() {
 
 #[test]
 fn caffe_formula_types_switch_rules_at_the_layer_index() {
-    let conv = |c_in, c_out| {
-        Layer::Convolution(
-            Convolution::new(
-                Array4::zeros((2, 2, c_in, c_out)),
-                Array1::zeros(c_out),
-                (1, 1),
-            )
-            .unwrap(),
-        )
-    };
     let lin = Layer::Linear(Linear::new(Array2::zeros((4, 3)), Array1::zeros(3)).unwrap());
     // Layers 0..5: conv, Rect, SumPool, conv, Flatten, Linear.
     let mut net = Network::from_layers([
-        conv(1, 2),
+        zero_conv(1, 2),
         Layer::Rect,
         Layer::SumPool(Pool::new((2, 2), (2, 2)).unwrap()),
-        conv(2, 4),
+        zero_conv(2, 4),
         Layer::Flatten,
         lin,
     ]);

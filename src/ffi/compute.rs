@@ -256,26 +256,15 @@ pub unsafe extern "C" fn lrp_network_explain_classes(
     out: *mut f64,
     out_len: usize,
 ) -> i32 {
-    status("lrp_network_explain_classes", || {
-        let layout = args::layout(layout)?;
-        let net = handle(net)?.read();
-        let rule = optional_rule(rule, param)?;
-        let x = input_batch(&net, x, x_len, rank, [d0, d1, d2, d3], layout, "x")?;
-        let classes = class_indices(classes, classes_len)?;
-        let per_map = x.len();
-        let mut all_shape = vec![classes.len()];
-        all_shape.extend_from_slice(x.shape());
-        let needed = per_map
-            .checked_mul(classes.len())
-            .ok_or_else(|| Failure::invalid("K maps of x overflow the address space"))?;
-        args::check_output(out, out_len, needed, &all_shape, "out")?;
-        let maps = net.explain_classes(x, &classes, rule)?;
-        for (k, map) in maps.outer_iter().enumerate() {
-            let map = map.to_owned();
-            args::write(out.add(k * per_map), per_map, &map, layout, "out")?;
-        }
-        Ok(())
-    })
+    explain_several(
+        "lrp_network_explain_classes",
+        net,
+        (x, x_len, rank, [d0, d1, d2, d3], layout),
+        (classes, classes_len),
+        (rule, param),
+        (out, out_len),
+        false,
+    )
 }
 
 /// The Caffe toolbox's composite map of a set of classes, without touching the handle's
@@ -304,15 +293,71 @@ pub unsafe extern "C" fn lrp_network_explain_class_set(
     out: *mut f64,
     out_len: usize,
 ) -> i32 {
-    status("lrp_network_explain_class_set", || {
+    explain_several(
+        "lrp_network_explain_class_set",
+        net,
+        (x, x_len, rank, [d0, d1, d2, d3], layout),
+        (classes, classes_len),
+        (rule, param),
+        (out, out_len),
+        true,
+    )
+}
+
+/// The body of `lrp_network_explain_classes` (`one_map` false: K maps one after the
+/// other) and `lrp_network_explain_class_set` (`one_map` true: the map of the set), whose
+/// arguments are the same.
+///
+/// # Safety
+/// As for those two functions.
+unsafe fn explain_several(
+    function: &str,
+    net: *const LrpNetwork,
+    (x, x_len, rank, dims, layout): (*const f64, usize, i32, [usize; 4], i32),
+    (classes, classes_len): (*const i32, usize),
+    (rule, param): (*const c_char, f64),
+    (out, out_len): (*mut f64, usize),
+    one_map: bool,
+) -> i32 {
+    status(function, || {
         let layout = args::layout(layout)?;
         let net = handle(net)?.read();
         let rule = optional_rule(rule, param)?;
-        let x = input_batch(&net, x, x_len, rank, [d0, d1, d2, d3], layout, "x")?;
+        let x = input_batch(&net, x, x_len, rank, dims, layout, "x")?;
         let classes = class_indices(classes, classes_len)?;
-        args::check_output(out, out_len, x.len(), x.shape(), "out")?;
-        let result = net.explain_class_set(x, &classes, rule)?;
-        args::write(out, out_len, &result, layout, "out")
+        let per_map = x.len();
+        let maps = if one_map { 1 } else { classes.len() };
+        let mut all_shape = vec![maps];
+        all_shape.extend_from_slice(x.shape());
+        let needed = per_map
+            .checked_mul(maps)
+            .ok_or_else(|| Failure::invalid("K maps of x overflow the address space"))?;
+        args::check_output(
+            out,
+            out_len,
+            needed,
+            &all_shape[usize::from(one_map)..],
+            "out",
+        )?;
+        if one_map {
+            let map = net.explain_class_set(x, &classes, rule)?;
+            return args::write(out, out_len, &map, layout, "out");
+        }
+        // Map k goes to its own block of the caller's buffer, in the caller's layout.
+        for (k, map) in net
+            .explain_classes(x, &classes, rule)?
+            .outer_iter()
+            .enumerate()
+        {
+            args::write(
+                out.add(k * per_map),
+                per_map,
+                &map.to_owned(),
+                layout,
+                "out",
+            )?;
+        }
+        Ok(())
     })
 }
 

@@ -93,10 +93,9 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
-        let trace = self.trace(x)?;
-        let (n, c) = output_classes(trace.output())?;
-        check_classes(classes, c)?;
+        let trace = self.trace_for_classes(x, classes)?;
         let y = trace.output();
+        let (n, c) = (y.shape()[0], y.shape()[1]);
         let mut rs = ArrayD::zeros(IxDyn(&[classes.len(), n, c]));
         for (k, &class) in classes.iter().enumerate() {
             for s in 0..n {
@@ -116,9 +115,7 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
-        let trace = self.trace(x)?;
-        let (_, c) = output_classes(trace.output())?;
-        check_classes(classes, c)?;
+        let trace = self.trace_for_classes(x, classes)?;
         let y = trace.output();
         let mut r = ArrayD::zeros(y.raw_dim());
         for &class in classes {
@@ -127,16 +124,28 @@ impl Network {
         }
         self.lrp_trace(&trace, r.view(), rule)
     }
-}
 
-/// The (N, C) of an N x C network output, or an error naming the call's need.
-pub(super) fn output_classes(y: &ArrayD<f64>) -> Result<(usize, usize)> {
-    match *y.shape() {
-        [n, c] => Ok((n, c)),
-        ref other => Err(LrpError::param(
-            "classes",
-            format!("explaining classes needs an N x C output, the network gives {other:?}"),
-        )),
+    /// The forward pass of `x` for explaining `classes`: the output must be N x C and the
+    /// classes a non-empty list of distinct indices below C.
+    fn trace_for_classes<'a>(
+        &self,
+        x: impl Into<CowArray<'a, f64, IxDyn>>,
+        classes: &[usize],
+    ) -> Result<Trace> {
+        let trace = self.trace(x)?;
+        let c = match *trace.output().shape() {
+            [_, c] => c,
+            ref other => {
+                return Err(LrpError::param(
+                    "classes",
+                    format!(
+                        "explaining classes needs an N x C output, the network gives {other:?}"
+                    ),
+                ))
+            }
+        };
+        check_classes(classes, c)?;
+        Ok(trace)
     }
 }
 
