@@ -722,6 +722,27 @@ impl Driver {
         self.output_shape(s.len() as i32, d, 0)
     }
 
+    /// `count` class indices from the selectors: valid ones wrapped into the network's C
+    /// outputs (3 when the output is not N x C), raw ones as drawn.
+    fn class_values(
+        &self,
+        rank: i32,
+        d: [usize; 4],
+        sel: &[ClassSel; 4],
+        count: usize,
+    ) -> Vec<i32> {
+        let c = match self.output_shape(rank, d, 0).as_deref() {
+            Some(&[_, c]) => c,
+            _ => 3,
+        };
+        (0..count)
+            .map(|i| match sel[i % 4] {
+                ClassSel::Valid(k) => (k as usize % c.max(1)) as i32,
+                ClassSel::Raw(k) => k,
+            })
+            .collect()
+    }
+
     /// lrp_network_output_shape with every output checked; `null_out` bit i makes output i
     /// NULL (bit 4: out_rank).
     fn output_shape(&self, rank: i32, d: [usize; 4], null_out: u8) -> Option<Vec<usize>> {
@@ -1026,18 +1047,8 @@ impl Driver {
                 let (rank, d) = shape.resolve(&self.initial);
                 let n_in = elements(rank, d);
                 let x = In::new(x_len.resolve(n_in), values);
-                let out_shape = self.output_shape(rank, d, 0);
-                let c = match out_shape.as_deref() {
-                    Some(&[_, c]) => c,
-                    _ => 3,
-                };
                 let (cl, cnull) = classes_len.resolve(Some(d[0]).filter(|&b| b <= 64));
-                let class_values: Vec<i32> = (0..if cnull { 0 } else { cl })
-                    .map(|i| match classes[i % 4] {
-                        ClassSel::Valid(k) => (k as usize % c.max(1)) as i32,
-                        ClassSel::Raw(k) => k,
-                    })
-                    .collect();
+                let class_values = self.class_values(rank, d, &classes, if cnull { 0 } else { cl });
                 let mut out = Out::new(out_len.resolve(n_in));
                 let rule_c = rule.cstring();
                 let rule_ptr = rule_c.as_ref().map_or(null(), |c| c.as_ptr());
@@ -1233,16 +1244,8 @@ impl Driver {
                 let (rank, d) = shape.resolve(&self.initial);
                 let n_in = elements(rank, d);
                 let x = In::new(x_len.resolve(n_in), values);
-                let c = match self.output_shape(rank, d, 0).as_deref() {
-                    Some(&[_, c]) => c,
-                    _ => 3,
-                };
-                let class_values: Vec<i32> = (0..usize::from(classes_len % 6))
-                    .map(|i| match classes[i % 4] {
-                        ClassSel::Valid(k) => (k as usize % c.max(1)) as i32,
-                        ClassSel::Raw(k) => k,
-                    })
-                    .collect();
+                let class_values =
+                    self.class_values(rank, d, &classes, usize::from(classes_len % 6));
                 let k = if set { 1 } else { class_values.len() };
                 let mut out = Out::new(out_len.resolve(n_in.and_then(|n| n.checked_mul(k))));
                 let rule_c = rule.cstring();
@@ -1387,7 +1390,16 @@ impl Driver {
                         .expect("NUL-terminated name");
                     let text = std::str::from_utf8(&name[..end]).expect("UTF-8 name");
                     assert!(
-                        ["simple", "epsilon", "alphabeta", "flat", "ww", "gamma", "zbox"].contains(&text),
+                        [
+                            "simple",
+                            "epsilon",
+                            "alphabeta",
+                            "flat",
+                            "ww",
+                            "gamma",
+                            "zbox"
+                        ]
+                        .contains(&text),
                         "preset name {text:?}"
                     );
                     assert!(
