@@ -204,9 +204,11 @@ pub(crate) fn epsilon_of(rule: &Rule) -> Option<f64> {
 /// R ./ (Y + eps sign(Y)), in place: the shares that `simple` and `epsilon` send through
 /// W^T.
 pub(crate) fn divide_by_stabilised(y: &[f64], r: &mut [f64], eps: f64) {
+    // Times the reciprocal rather than a division, so that the many-class path, which
+    // prepares the reciprocals once (`stabilised_reciprocals`), gives the same bits.
     r.iter_mut()
         .zip(y)
-        .for_each(|(r, &y)| *r /= stabilize(y, eps));
+        .for_each(|(r, &y)| *r *= 1.0 / stabilize(y, eps));
 }
 
 /// 1 / (t + eps sign(t)) for every t: what `simple` and `epsilon` divide by, prepared once
@@ -222,9 +224,10 @@ fn epsilon_terms(
     w: ArrayView2<f64>,
     eps: f64,
 ) -> Vec<Term> {
+    // Times the reciprocal: see `divide_by_stabilised`.
     Zip::from(&mut r)
         .and(&y)
-        .for_each(|r, &y| *r /= stabilize(y, eps));
+        .for_each(|r, &y| *r *= 1.0 / stabilize(y, eps));
     vec![Term {
         factor: times_wt(r.view(), w),
         weight: InputWeight::X,

@@ -268,7 +268,7 @@ impl Layer {
     }
 
     /// `lrp` with the part [`Layer::lrp_shared_part`] prepared for the same x, y and rule;
-    /// equal to `lrp` up to rounding (a product with a reciprocal instead of a division).
+    /// equal to `lrp` bit for bit (both multiply by the same reciprocals).
     pub(crate) fn lrp_with_shared_part(
         &self,
         x: &ArrayD<f64>,

@@ -395,7 +395,7 @@ impl Pool {
                     factor
                         .iter_mut()
                         .zip(&r[o..o + g.d])
-                        .for_each(|(f, &r)| *f = r / stabilize(*f, eps));
+                        .for_each(|(f, &r)| *f = r * (1.0 / stabilize(*f, eps)));
                     for &i in win {
                         let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
                         for c in 0..g.d {
