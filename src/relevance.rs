@@ -96,6 +96,46 @@ pub(crate) fn dense_terms(
     }
 }
 
+/// x+ or x- of a block's input rows: a copy, or the rows themselves when they hold only
+/// that sign.
+type SignPart<'a> = CowArray<'a, f64, Ix2>;
+
+/// The positive and negative parts x+ and x- of the input rows, each `None` when that
+/// sign does not occur in the block (after a Rect there is no x-). When only one sign
+/// occurs, its part is the rows themselves, borrowed rather than copied.
+fn split_signs<'a>(cols: ArrayView2<'a, f64>) -> (Option<SignPart<'a>>, Option<SignPart<'a>>) {
+    let has_pos = cols.iter().any(|&v| v > 0.0);
+    let has_neg = cols.iter().any(|&v| v < 0.0);
+    let part = |keep: fn(f64) -> f64, other_sign_present: bool| -> SignPart {
+        if other_sign_present {
+            cols.mapv(keep).into()
+        } else {
+            cols.into()
+        }
+    };
+    (
+        has_pos.then(|| part(|v| v.max(0.0), has_neg)),
+        has_neg.then(|| part(|v| v.min(0.0), has_pos)),
+    )
+}
+
+/// x+ w_a + x- w_b (rows x F) for the parts of [`split_signs`], skipping an absent part.
+fn signed_product(
+    xp: &Option<SignPart>,
+    xn: &Option<SignPart>,
+    w_a: &Array2<f64>,
+    w_b: &Array2<f64>,
+    dim: (usize, usize),
+) -> Array2<f64> {
+    let mut z = Array2::zeros(dim);
+    for (x, w) in [(xp, w_a), (xn, w_b)] {
+        if let Some(x) = x {
+            gemm(1.0, x.view(), w.view(), 1.0, z.view_mut());
+        }
+    }
+    z
+}
+
 /// The gamma rule. With u = w + g w+ and v = w + g w-, outputs with y_j > 0 divide R_j by
 /// stab(x+ u + x- v + b_j + g b+_j) into s+, outputs with y_j < 0 by
 /// stab(x+ v + x- u + b_j + g b-_j) into s-; then x+ meets s+ u^T + s- v^T and x- meets
@@ -108,22 +148,14 @@ fn gamma_terms(
     b: ArrayView1<f64>,
     g: f64,
 ) -> Vec<Term> {
-    let has_pos = cols.iter().any(|&v| v > 0.0);
-    let has_neg = cols.iter().any(|&v| v < 0.0);
-    let xp = has_pos.then(|| cols.mapv(|v| v.max(0.0)));
-    let xn = has_neg.then(|| cols.mapv(|v| v.min(0.0)));
+    let (xp, xn) = split_signs(cols);
+    let (has_pos, has_neg) = (xp.is_some(), xn.is_some());
     let u = w.mapv(|v| v + g * v.max(0.0));
     let v = w.mapv(|v| v + g * v.min(0.0));
     // R ./ stab(x+ w_a + x- w_b + offset) where `keep(y_j)`, 0 elsewhere.
     let share =
         |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, keep: fn(f64) -> bool| {
-            let mut z = Array2::zeros(r.raw_dim());
-            if let Some(xp) = &xp {
-                gemm(1.0, xp.view(), w_a.view(), 1.0, z.view_mut());
-            }
-            if let Some(xn) = &xn {
-                gemm(1.0, xn.view(), w_b.view(), 1.0, z.view_mut());
-            }
+            let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim());
             Zip::from(&mut z)
                 .and(&r)
                 .and(&y)
@@ -248,29 +280,14 @@ fn alphabeta_terms(
     stab: f64,
 ) -> Vec<Term> {
     let beta = 1.0 - alpha;
-    let has_pos = cols.iter().any(|&v| v > 0.0);
-    let has_neg = cols.iter().any(|&v| v < 0.0);
-    let split = |keep: fn(f64) -> f64, other_sign_present: bool| -> CowArray<f64, Ix2> {
-        if other_sign_present {
-            cols.mapv(keep).into()
-        } else {
-            cols.into()
-        }
-    };
-    let xp = has_pos.then(|| split(|v| v.max(0.0), has_neg));
-    let xn = has_neg.then(|| split(|v| v.min(0.0), has_pos));
+    let (xp, xn) = split_signs(cols);
+    let (has_pos, has_neg) = (xp.is_some(), xn.is_some());
     let wp = w.mapv(|v| v.max(0.0));
     let wn = w.mapv(|v| v.min(0.0));
     // coef * R ./ (x+ w_a + x- w_b + offset), the share of one sign; `offset` holds the
     // bias part and the stabiliser per output.
     let share = |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, coef: f64| {
-        let mut z = Array2::zeros(r.raw_dim());
-        if let Some(xp) = &xp {
-            gemm(1.0, xp.view(), w_a.view(), 1.0, z.view_mut());
-        }
-        if let Some(xn) = &xn {
-            gemm(1.0, xn.view(), w_b.view(), 1.0, z.view_mut());
-        }
+        let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim());
         Zip::from(&mut z)
             .and(&r)
             .and_broadcast(&offset)
