@@ -3,7 +3,7 @@
 
 use super::status::{Failure, FfiResult, LRP_ERR_SHAPE_MISMATCH};
 use crate::network::Network;
-use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, CowArray, IxDyn, ShapeBuilder};
+use ndarray::{ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, CowArray, IxDyn, ShapeBuilder};
 use std::ffi::{c_char, CStr};
 
 /// Arrays in C order: the last index varies fastest.
@@ -178,10 +178,10 @@ pub(crate) fn check_output(
 ///
 /// # Safety
 /// `ptr` must be NULL or valid for writes of `len` doubles.
-pub(crate) unsafe fn write(
+pub(crate) unsafe fn write<S: ndarray::Data<Elem = f64>>(
     ptr: *mut f64,
     len: usize,
-    result: &ArrayD<f64>,
+    result: &ArrayBase<S, IxDyn>,
     layout: Layout,
     what: &str,
 ) -> FfiResult<()> {

@@ -349,13 +349,7 @@ unsafe fn explain_several(
             .outer_iter()
             .enumerate()
         {
-            args::write(
-                out.add(k * per_map),
-                per_map,
-                &map.to_owned(),
-                layout,
-                "out",
-            )?;
+            args::write(out.add(k * per_map), per_map, &map, layout, "out")?;
         }
         Ok(())
     })
