@@ -348,15 +348,7 @@ fn synthetic_demo(args: &Args) -> DemoResult<()> {
     );
 
     let r0 = top_class_relevance(&scores, &predicted);
-    let rules = [Rule::Epsilon(EPSILON), Rule::AlphaBeta(ALPHA)];
-    let mut heatmaps = Vec::new();
-    let mut lrp_times = Vec::new();
-    for rule in &rules {
-        let t = Instant::now();
-        let r = context("LRP", net.lrp_trace(&trace, r0.view(), Some(rule.clone())))?;
-        lrp_times.push(t.elapsed());
-        heatmaps.push(r);
-    }
+    let (rules, heatmaps, lrp_times) = explain_with_both_rules(&net, &trace, &r0)?;
     let n = correct.len();
     println!(
         "timings: training {:.2} s, forward {:.1} ms, LRP {} {:.1} ms, LRP {} {:.1} ms \
@@ -468,15 +460,7 @@ fn files_demo(args: &Args, model: &std::path::Path, data: &std::path::Path) -> D
         .map(|row| train::argmax(row.iter()))
         .collect();
     let r0 = top_class_relevance(&scores, &predicted);
-    let rules = [Rule::Epsilon(EPSILON), Rule::AlphaBeta(ALPHA)];
-    let mut heatmaps = Vec::new();
-    let mut lrp_times = Vec::new();
-    for rule in &rules {
-        let t = Instant::now();
-        let r = context("LRP", net.lrp_trace(&trace, r0.view(), Some(rule.clone())))?;
-        lrp_times.push(t.elapsed());
-        heatmaps.push(r);
-    }
+    let (rules, heatmaps, lrp_times) = explain_with_both_rules(&net, &trace, &r0)?;
     let mut rows = Vec::with_capacity(k);
     for (i, &p) in predicted.iter().enumerate() {
         let row = scores.index_axis(Axis(0), i);
@@ -582,6 +566,29 @@ fn fit_input(net: &Network, x: ArrayD<f64>) -> DemoResult<(ArrayD<f64>, String)>
 // ---------------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------------
+
+/// The demo's rules (epsilon, alphabeta), the heatmaps of every sample with each, and the
+/// time each LRP pass took.
+type RulesMapsTimes = ([Rule; 2], Vec<ArrayD<f64>>, Vec<Duration>);
+
+/// The demo's two heatmaps of every sample (epsilon and alphabeta, in that order), with the
+/// time each LRP pass took.
+fn explain_with_both_rules(
+    net: &Network,
+    trace: &lrp::Trace,
+    r0: &ArrayD<f64>,
+) -> DemoResult<RulesMapsTimes> {
+    let rules = [Rule::Epsilon(EPSILON), Rule::AlphaBeta(ALPHA)];
+    let mut heatmaps = Vec::new();
+    let mut lrp_times = Vec::new();
+    for rule in &rules {
+        let t = Instant::now();
+        let r = context("LRP", net.lrp_trace(trace, r0.view(), Some(rule.clone())))?;
+        lrp_times.push(t.elapsed());
+        heatmaps.push(r);
+    }
+    Ok((rules, heatmaps, lrp_times))
+}
 
 /// The relevance LRP starts from: each sample's score of its top class, zero elsewhere.
 fn top_class_relevance(scores: &ArrayD<f64>, classes: &[usize]) -> ArrayD<f64> {
