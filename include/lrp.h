@@ -42,7 +42,8 @@
 
 /*
  zennit's (PyTorch's) conventions: `alphabeta` stabilised with 1e-6, a MaxPool window
- sends relevance and gradient to its first maximum. Composites then match zennit.
+ sends its relevance to its first maximum. Composites then match zennit. (The gradient
+ methods of `lrp_network_attribute` follow neither: they compute the exact gradient.)
  */
 #define LRP_CONVENTION_ZENNIT 1
 
@@ -252,9 +253,9 @@ int32_t lrp_layer_set_zbox(LrpNetwork *net,
                            size_t channels);
 
 /*
- Chooses whose numerical conventions LRP and the gradient methods follow where the
- toolbox and zennit differ: LRP_CONVENTION_TOOLBOX (the default) or
- LRP_CONVENTION_ZENNIT. Takes the handle exclusively.
+ Chooses whose numerical conventions LRP follows where the toolbox and zennit differ:
+ LRP_CONVENTION_TOOLBOX (the default) or LRP_CONVENTION_ZENNIT. The gradient methods
+ compute the exact gradient under either. Takes the handle exclusively.
 
  # Safety
  `net` must be NULL or a live handle.
@@ -539,7 +540,10 @@ int32_t lrp_txt_write(const char *path,
    classifier; see `lrp_network_output_shape`), in `layout`: the output gradient the
    method starts from, usually the one-hot of each sample's class to explain.
  - `method` (case-insensitive; `_`, `-` and spaces ignored), with g = the gradient of
-   sum(dy .* output) with respect to the input:
+   sum(dy .* output) with respect to the input (where a MaxPool window holds its
+   maximum several times, the first takes the gradient, as in PyTorch and Caffe; unlike
+   `lrp_network_backward`, which gives every tied maximum the full gradient, as the
+   toolbox trains):
    "gradient": g; "input_x_gradient": x .* g; "sensitivity": the 2-norm of g over the
    channels (the last axis) of an N x H x W x D input, giving N x H x W x 1, and |g| for
    inputs of another rank; "guided_backprop": g with every Rect passing

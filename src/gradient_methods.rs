@@ -160,8 +160,8 @@ impl Network {
     /// output for `x`, selects what is explained (usually the one-hot of each sample's
     /// class). The result is shaped like `x` (see [`GradientMethod::output_shape`] for
     /// sensitivity). Integrated gradients start from a zero baseline. Stateless: leaves
-    /// the cached forward pass alone, so threads may share the network. MaxPool ties
-    /// follow the network's [`crate::Convention`], as in [`Network::input_gradient`].
+    /// the cached forward pass alone, so threads may share the network. A MaxPool
+    /// window's gradient goes to its first maximum, as in [`Network::input_gradient`].
     pub fn attribute<'a>(
         &self,
         x: impl Into<CowArray<'a, f64, IxDyn>>,

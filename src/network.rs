@@ -172,14 +172,13 @@ impl Network {
         assign_checked(target, b.view(), what)
     }
 
-    /// The numerical convention of `lrp` and `input_gradient` (default
-    /// [`Convention::Toolbox`]).
+    /// The numerical convention of `lrp` (default [`Convention::Toolbox`]).
     pub fn convention(&self) -> Convention {
         self.convention
     }
 
-    /// Sets the numerical convention of `lrp` and `input_gradient`: [`Convention::Zennit`]
-    /// makes composites, `zplus` and the gradient methods match zennit.
+    /// Sets the numerical convention of `lrp`: [`Convention::Zennit`] makes composites
+    /// and `zplus` match zennit. The gradient methods do not depend on it.
     pub fn set_convention(&mut self, convention: Convention) {
         self.convention = convention;
     }
@@ -355,8 +354,12 @@ impl Network {
     /// The gradient of the network output with respect to its input for `dy` (shaped like
     /// the output) on the last `forward`, with Rect layers treated as `mode` says. SoftMax
     /// passes `dy` through, as in [`Network::backward`]. Where a MaxPool window holds its
-    /// maximum more than once, [`Convention::Toolbox`] gives every one the gradient (as
-    /// `backward` does), [`Convention::Zennit`] only the first (row-major), as PyTorch does.
+    /// maximum more than once, only the first (row-major) receives the gradient, as in
+    /// PyTorch and Caffe, in either convention: that is the gradient of the network along
+    /// any path on which the tie persists, which integrated gradients rely on. (The
+    /// toolbox's `backward`, used in training, gives every tied maximum the full gradient;
+    /// on an image with a flat background that multiplies the gradient of each tied window,
+    /// and integrated gradients of a MaxPool network then missed f(x) - f(0) by 200 %.)
     /// Keeps no parameter gradients.
     pub fn input_gradient(&self, dy: ArrayViewD<f64>, mode: GradientMode) -> Result<ArrayD<f64>> {
         self.input_gradient_trace(self.cached_or("input_gradient")?, dy, mode)
@@ -392,9 +395,7 @@ impl Network {
                     g.mapv_inplace(|d| d.max(0.0));
                     g
                 }
-                (Layer::MaxPool(p), _) if self.convention == Convention::Zennit => {
-                    p.route_to_first_max(x, y, g.view())
-                }
+                (Layer::MaxPool(p), _) => p.route_to_first_max(x, y, g.view()),
                 _ => m
                     .layer
                     .backward(x, y, g, wants)

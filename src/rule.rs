@@ -19,19 +19,18 @@ pub const DEFAULT_GAMMA: f64 = 0.25;
 /// Stabiliser of the `gamma` and `zbox` rules (zennit's): stab(t) = t + 1e-6 sign(t).
 pub const ZENNIT_STABILIZER: f64 = 1e-6;
 
-/// Whose numerical conventions LRP and input gradients follow where the toolbox and zennit
-/// (PyTorch) differ; a network setting ([`crate::Network::set_convention`]).
+/// Whose numerical conventions LRP follows where the toolbox and zennit (PyTorch) differ; a
+/// network setting ([`crate::Network::set_convention`]). The gradient methods compute the
+/// exact gradient in both (a tied MaxPool maximum: the first takes the gradient).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Convention {
     /// The numpy toolbox's: `alphabeta` stabilised with 1e-16 (`SIMPLE_STABILIZER`); a MaxPool
-    /// window that holds its maximum several times splits the relevance equally among them
-    /// (and gives each the full gradient).
+    /// window that holds its maximum several times splits the relevance equally among them.
     #[default]
     Toolbox,
     /// zennit's: `alphabeta` (and so `zplus`) stabilised with [`ZENNIT_STABILIZER`]; a
-    /// MaxPool window sends relevance and gradient to its first maximum (row-major), as
-    /// PyTorch's max-pooling gradient does. Results of composites and gradient methods then
-    /// match zennit's.
+    /// MaxPool window sends its relevance to its first maximum (row-major), as PyTorch's
+    /// max-pooling gradient does. Results of composites then match zennit's.
     Zennit,
 }
 

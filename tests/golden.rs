@@ -52,7 +52,7 @@ fn manifest() -> Option<Manifest> {
 
 /// The zennit manifest (rules, composites and gradient methods beyond the toolbox).
 fn zennit_manifest() -> Option<Manifest> {
-    manifest_at(common::repo_root().join("../shared/golden-zennit/manifest.json"))
+    manifest_at(common::zennit_dir().join("manifest.json"))
 }
 
 fn manifest_at(path: PathBuf) -> Option<Manifest> {

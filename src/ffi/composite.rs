@@ -11,7 +11,8 @@ use std::ffi::c_char;
 /// MaxPool window's tied maxima share its relevance.
 pub const LRP_CONVENTION_TOOLBOX: i32 = 0;
 /// zennit's (PyTorch's) conventions: `alphabeta` stabilised with 1e-6, a MaxPool window
-/// sends relevance and gradient to its first maximum. Composites then match zennit.
+/// sends its relevance to its first maximum. Composites then match zennit. (The gradient
+/// methods of `lrp_network_attribute` follow neither: they compute the exact gradient.)
 pub const LRP_CONVENTION_ZENNIT: i32 = 1;
 
 /// NaN stands for "not given" in the scalar parameters of these calls.
@@ -128,9 +129,9 @@ unsafe fn bound(ptr: *const f64, channels: usize, what: &str) -> FfiResult<Bound
     })
 }
 
-/// Chooses whose numerical conventions LRP and the gradient methods follow where the
-/// toolbox and zennit differ: LRP_CONVENTION_TOOLBOX (the default) or
-/// LRP_CONVENTION_ZENNIT. Takes the handle exclusively.
+/// Chooses whose numerical conventions LRP follows where the toolbox and zennit differ:
+/// LRP_CONVENTION_TOOLBOX (the default) or LRP_CONVENTION_ZENNIT. The gradient methods
+/// compute the exact gradient under either. Takes the handle exclusively.
 ///
 /// # Safety
 /// `net` must be NULL or a live handle.

@@ -33,7 +33,10 @@ fn whole(name: &str, v: f64) -> FfiResult<Option<usize>> {
 ///   classifier; see `lrp_network_output_shape`), in `layout`: the output gradient the
 ///   method starts from, usually the one-hot of each sample's class to explain.
 /// - `method` (case-insensitive; `_`, `-` and spaces ignored), with g = the gradient of
-///   sum(dy .* output) with respect to the input:
+///   sum(dy .* output) with respect to the input (where a MaxPool window holds its
+///   maximum several times, the first takes the gradient, as in PyTorch and Caffe; unlike
+///   `lrp_network_backward`, which gives every tied maximum the full gradient, as the
+///   toolbox trains):
 ///   "gradient": g; "input_x_gradient": x .* g; "sensitivity": the 2-norm of g over the
 ///   channels (the last axis) of an N x H x W x D input, giving N x H x W x 1, and |g| for
 ///   inputs of another rank; "guided_backprop": g with every Rect passing

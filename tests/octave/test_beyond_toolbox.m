@@ -14,10 +14,6 @@ tests = {
 };
 end
 
-function p = zennit_file(name)
-p = fullfile(lrp_test_paths('golden'), '..', 'golden-zennit', name);
-end
-
 function zennit_manifest_through_the_classes()
 % Every lrp case of the zennit manifest: model_io.read, data_io.read, the convention
 % zennit's references follow, then nn.lrp(R, rule, param) or nn.set_composite(...).

@@ -407,7 +407,9 @@ classdef Sequential < modules.Module
     % stateless library call on the input batch X: the cached forward pass (for backward
     % and lrp) is left alone. DY, of the size of the network output, is what is explained,
     % usually the one-hot of each sample's class; g below is the gradient of
-    % sum(DY .* forward(X)) with respect to X.
+    % sum(DY .* forward(X)) with respect to X. Where a MaxPool window holds its maximum
+    % several times, the first takes g (as PyTorch and Caffe); backward, as the toolbox
+    % trains, gives each the full DY.
     methods
         function G = gradient(obj, X, DY)
             %G = gradient(X, DY)  g, of the size of X.
@@ -533,8 +535,8 @@ classdef Sequential < modules.Module
         function set_convention(obj, convention)
             %set_convention(convention)  'toolbox' (the default: alphabeta stabilised
             %   with 1e-16, tied MaxPool maxima share relevance) or 'zennit' (1e-6, the
-            %   first maximum takes it, as PyTorch): whose numerics lrp and the gradient
-            %   methods follow where the two differ.
+            %   first maximum takes it, as PyTorch): whose numerics lrp follows where
+            %   the two differ. The gradient methods compute the exact gradient in both.
             if ~ischar(convention) || ~any(strcmpi(convention, {'toolbox', 'zennit'}))
                 error('lrp:invalidArgument', ...
                     'modules.Sequential.set_convention: the convention must be ''toolbox'' or ''zennit''');
