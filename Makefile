@@ -16,9 +16,10 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --release -- -D warnings
 
-## Unit, golden-parity, property, error, header and training tests.
+## Unit, golden-parity, property, error, header and training tests, including the ones
+## marked slow (#[ignore], ~6 s in release: left out of a plain debug `cargo test`).
 rust-tests:
-	$(CARGO) test --release
+	$(CARGO) test --release -- --include-ignored
 
 ## liblrp.so, liblrp.a and include/lrp.h.
 lib:

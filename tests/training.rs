@@ -142,7 +142,7 @@ fn training_with_another_batch_seed_gives_other_weights() {
 
 /// The MNIST MLP of `examples/train_mnist.rs` in fewer iterations: 784-300-10 trained on
 /// the first 8000 images must reach 95 % on the last 2000. Slow in debug builds; run with
-/// `cargo test --release --test training -- --ignored`.
+/// `cargo test --release --test training -- --ignored`; `make test` (CI) includes it.
 #[test]
 #[ignore = "slow: trains an MNIST MLP (run with --release -- --ignored)"]
 fn mnist_mlp_reaches_95_percent_on_held_out_images() {
