@@ -253,6 +253,26 @@ int32_t lrp_layer_set_zbox(LrpNetwork *net,
                            size_t channels);
 
 /*
+ Reads the zbox bounds of layer `index` (0-based), whose preset must be zbox: the number
+ of values of each bound goes to `*count` (1 for bounds that apply to every input, else
+ one per input channel), and with `low` and `high` given, the values to `low[0..count]`
+ and `high[0..count]`. Pass `low` = `high` = NULL (and `capacity` 0) to ask for the count
+ alone. A preset other than zbox is LRP_ERR_INVALID_ARGUMENT (naming it), `capacity`
+ below the count LRP_ERR_SHAPE_MISMATCH; nothing is written on error. Reads the handle
+ (shared; safe alongside other readers).
+
+ # Safety
+ `net` NULL or live; `low` and `high` NULL or writable for `capacity` doubles each;
+ `count` NULL or writable.
+ */
+int32_t lrp_layer_get_zbox(const LrpNetwork *net,
+                           size_t index,
+                           double *low,
+                           double *high,
+                           size_t capacity,
+                           size_t *count);
+
+/*
  Chooses whose numerical conventions LRP follows where the toolbox and zennit differ:
  LRP_CONVENTION_TOOLBOX (the default) or LRP_CONVENTION_ZENNIT. The gradient methods
  compute the exact gradient under either. Takes the handle exclusively.
@@ -844,7 +864,8 @@ int32_t lrp_network_set_lrp_parameters(LrpNetwork *net, const char *rule, double
 
 /*
  Reads the LRP preset of layer `index`: its canonical name into `name` (NUL-terminated;
- `name_len` must be at least 16) and its parameter into `*param` (NaN if it has none).
+ `name_len` must be at least 16) and its parameter into `*param` (NaN if it has none;
+ zbox's bounds come from `lrp_layer_get_zbox`).
 
  # Safety
  `net` NULL or live; `name` NULL or writable for `name_len` bytes; `param` NULL or

@@ -383,6 +383,16 @@ public:
                                          low.size()));
     }
 
+    /* The zbox bounds of layer `index` (its preset must be zbox): low and high, one value
+     * each for bounds on every input, else one per input channel. */
+    std::pair<std::vector<double>, std::vector<double>> get_zbox(std::size_t index) const {
+        std::size_t count = 0;
+        detail::check(lrp_layer_get_zbox(net_, index, NULL, NULL, 0, &count));
+        std::vector<double> low(count), high(count);
+        detail::check(lrp_layer_get_zbox(net_, index, low.data(), high.data(), count, &count));
+        return std::make_pair(low, high);
+    }
+
     /* LRP_CONVENTION_TOOLBOX (the default) or LRP_CONVENTION_ZENNIT. */
     void set_convention(std::int32_t convention) {
         detail::check(lrp_network_set_convention(net_, convention));

@@ -76,7 +76,8 @@ impl Bound {
         self.per_channel.then_some(self.values.len())
     }
 
-    fn values(&self) -> &[f64] {
+    /// The bound's values: one for a scalar, one per input channel otherwise.
+    pub fn values(&self) -> &[f64] {
         &self.values
     }
 }

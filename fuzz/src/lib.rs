@@ -523,6 +523,13 @@ enum Call {
         null_low: bool,
     },
     SetConvention(i8),
+    GetZbox {
+        index: u8,
+        capacity: u8,
+        null_low: bool,
+        null_high: bool,
+        null_count: bool,
+    },
     ExplainClasses {
         shape: ShapeSel,
         x_len: LenSel,
@@ -1221,6 +1228,53 @@ impl Driver {
                     },
                     "lrp_layer_set_zbox",
                 );
+            }
+            Call::GetZbox {
+                index,
+                capacity,
+                null_low,
+                null_high,
+                null_count,
+            } => {
+                let cap = usize::from(capacity % 12);
+                let (mut low, mut high) = (vec![-123.5f64; cap], vec![-123.5f64; cap]);
+                let mut count = 4321usize;
+                // SAFETY: low and high hold `cap` values or are NULL; count a local or NULL.
+                let s = unsafe {
+                    lrp_layer_get_zbox(
+                        net,
+                        usize::from(index % 8),
+                        if null_low {
+                            null_mut()
+                        } else {
+                            low.as_mut_ptr()
+                        },
+                        if null_high {
+                            null_mut()
+                        } else {
+                            high.as_mut_ptr()
+                        },
+                        cap,
+                        if null_count { null_mut() } else { &mut count },
+                    )
+                };
+                let untouched = |v: &[f64]| v.iter().all(|x| x.to_bits() == (-123.5f64).to_bits());
+                if ok(s, "lrp_layer_get_zbox") {
+                    assert!(count >= 1, "zbox bounds count {count}");
+                    if !null_low {
+                        assert!(count <= cap, "count {count} beyond capacity {cap}");
+                        for k in 0..count {
+                            assert!(low[k] <= high[k], "bounds crossed at {k}");
+                        }
+                        assert!(untouched(&low[count..]) && untouched(&high[count..]));
+                    }
+                } else {
+                    assert!(count == 4321, "failed but wrote count");
+                    assert!(
+                        untouched(&low) && untouched(&high),
+                        "failed but wrote bounds"
+                    );
+                }
             }
             Call::SetConvention(c) => {
                 // SAFETY: net is live.

@@ -112,6 +112,68 @@ pub unsafe extern "C" fn lrp_layer_set_zbox(
     })
 }
 
+/// Reads the zbox bounds of layer `index` (0-based), whose preset must be zbox: the number
+/// of values of each bound goes to `*count` (1 for bounds that apply to every input, else
+/// one per input channel), and with `low` and `high` given, the values to `low[0..count]`
+/// and `high[0..count]`. Pass `low` = `high` = NULL (and `capacity` 0) to ask for the count
+/// alone. A preset other than zbox is LRP_ERR_INVALID_ARGUMENT (naming it), `capacity`
+/// below the count LRP_ERR_SHAPE_MISMATCH; nothing is written on error. Reads the handle
+/// (shared; safe alongside other readers).
+///
+/// # Safety
+/// `net` NULL or live; `low` and `high` NULL or writable for `capacity` doubles each;
+/// `count` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_layer_get_zbox(
+    net: *const LrpNetwork,
+    index: usize,
+    low: *mut f64,
+    high: *mut f64,
+    capacity: usize,
+    count: *mut usize,
+) -> i32 {
+    status("lrp_layer_get_zbox", || {
+        let net = handle(net)?.read();
+        super::network::layer_at(&net, index)?;
+        let Rule::ZBox { low: lo, high: hi } = net.preset(index).expect("index checked") else {
+            return Err(Failure::invalid(format!(
+                "layer {index}'s preset is {}, not zbox",
+                net.preset(index).expect("index checked").name()
+            )));
+        };
+        let n = lo.values().len();
+        debug_assert_eq!(n, hi.values().len(), "set_preset checks the bounds");
+        if count.is_null() {
+            return Err(Failure::null("count"));
+        }
+        match (low.is_null(), high.is_null()) {
+            (true, true) => {}
+            (false, false) if capacity < n => {
+                return Err(Failure::new(
+                    super::status::LRP_ERR_SHAPE_MISMATCH,
+                    format!("capacity is {capacity}, expected at least {n} (the bounds' count)"),
+                ))
+            }
+            (false, false) => {
+                std::slice::from_raw_parts_mut(low, n).copy_from_slice(lo.values());
+                std::slice::from_raw_parts_mut(high, n).copy_from_slice(hi.values());
+            }
+            (true, false) => return Err(one_of_two_null("low", "high")),
+            (false, true) => return Err(one_of_two_null("high", "low")),
+        }
+        *count = n;
+        Ok(())
+    })
+}
+
+/// `missing` is NULL while `given` is not.
+fn one_of_two_null(missing: &str, given: &str) -> Failure {
+    Failure::new(
+        super::status::LRP_ERR_NULL_ARGUMENT,
+        format!("{missing} is NULL while {given} is not: give both or neither"),
+    )
+}
+
 /// `channels` bounds from the caller: one is a scalar bound, more are per channel.
 unsafe fn bound(ptr: *const f64, channels: usize, what: &str) -> FfiResult<Bound> {
     if ptr.is_null() {

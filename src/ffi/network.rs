@@ -616,7 +616,8 @@ pub unsafe extern "C" fn lrp_network_set_lrp_parameters(
 }
 
 /// Reads the LRP preset of layer `index`: its canonical name into `name` (NUL-terminated;
-/// `name_len` must be at least 16) and its parameter into `*param` (NaN if it has none).
+/// `name_len` must be at least 16) and its parameter into `*param` (NaN if it has none;
+/// zbox's bounds come from `lrp_layer_get_zbox`).
 ///
 /// # Safety
 /// `net` NULL or live; `name` NULL or writable for `name_len` bytes; `param` NULL or

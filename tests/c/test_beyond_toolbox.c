@@ -238,6 +238,58 @@ static void test_zbox_bounds_per_channel(void)
     lrp_network_free(net);
 }
 
+/* lrp_layer_get_zbox reads back what was set: the composite's scalar bounds, then bounds
+ * per channel (count first, then values); errors write nothing. */
+static void test_zbox_bounds_read_back(void)
+{
+    const double low[3] = {-1.0, -2.0, -0.5}, high[3] = {1.0, 0.5, 2.0};
+    double got_low[3], got_high[3];
+    size_t count = 77, k;
+    LrpNetwork *net = read_zennit_model("convnet.txt");
+    if (!CHECK(net != NULL)) {
+        return;
+    }
+    CHECK_OK(lrp_network_set_composite(net, "epsilon_gamma_box", NAN, NAN, -1.5, 2.5));
+    CHECK_OK(lrp_layer_get_zbox(net, 0, got_low, got_high, 3, &count));
+    CHECK_MSG(count == 1 && got_low[0] == -1.5 && got_high[0] == 2.5, "scalar: %zu, %g, %g",
+              count, got_low[0], got_high[0]);
+    CHECK_OK(lrp_layer_set_zbox(net, 0, low, high, 3));
+    count = 77;
+    CHECK_OK(lrp_layer_get_zbox(net, 0, NULL, NULL, 0, &count));
+    CHECK_MSG(count == 3, "count alone: %zu", count);
+    fill(got_low, 3, SENTINEL);
+    fill(got_high, 3, SENTINEL);
+    CHECK_OK(lrp_layer_get_zbox(net, 0, got_low, got_high, 3, &count));
+    for (k = 0; k < 3; k++) {
+        CHECK_MSG(got_low[k] == low[k] && got_high[k] == high[k], "channel %zu: %g, %g", k,
+                  got_low[k], got_high[k]);
+    }
+    /* Errors: too little room, one of two NULL, no count, a layer without zbox, a bad
+     * index; nothing written. */
+    fill(got_low, 3, SENTINEL);
+    fill(got_high, 3, SENTINEL);
+    count = 77;
+    CHECK_FAILS(lrp_layer_get_zbox(net, 0, got_low, got_high, 2, &count), LRP_ERR_SHAPE_MISMATCH,
+                "lrp_layer_get_zbox", "capacity is 2", "at least 3");
+    CHECK_FAILS(lrp_layer_get_zbox(net, 0, NULL, got_high, 3, &count), LRP_ERR_NULL_ARGUMENT,
+                "low is NULL while high is not");
+    CHECK_FAILS(lrp_layer_get_zbox(net, 0, got_low, NULL, 3, &count), LRP_ERR_NULL_ARGUMENT,
+                "high is NULL while low is not");
+    CHECK_FAILS(lrp_layer_get_zbox(net, 0, got_low, got_high, 3, NULL), LRP_ERR_NULL_ARGUMENT,
+                "count");
+    CHECK_FAILS(lrp_layer_get_zbox(net, 3, got_low, got_high, 3, &count),
+                LRP_ERR_INVALID_ARGUMENT, "layer 3's preset is gamma, not zbox");
+    CHECK_FAILS(lrp_layer_get_zbox(net, 99, got_low, got_high, 3, &count),
+                LRP_ERR_INVALID_ARGUMENT, "layer index", "given 99");
+    CHECK_FAILS(lrp_layer_get_zbox(NULL, 0, got_low, got_high, 3, &count), LRP_ERR_NULL_ARGUMENT,
+                "net");
+    CHECK(count == 77);
+    for (k = 0; k < 3; k++) {
+        CHECK(got_low[k] == SENTINEL && got_high[k] == SENTINEL);
+    }
+    lrp_network_free(net);
+}
+
 /* LeNet-5 on the golden batch: K maps at once equal K single-class explain calls, in both
  * layouts; the class-set map is the sum of its classes' maps. */
 static void test_many_classes_from_one_forward_pass(void)
@@ -342,5 +394,6 @@ void suite_beyond_toolbox(void)
     RUN_TEST(test_composite_errors_change_nothing);
     RUN_TEST(test_caffe_formula_types);
     RUN_TEST(test_zbox_bounds_per_channel);
+    RUN_TEST(test_zbox_bounds_read_back);
     RUN_TEST(test_many_classes_from_one_forward_pass);
 }

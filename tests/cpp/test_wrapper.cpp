@@ -461,7 +461,12 @@ void test_beyond_toolbox(const std::string& model) {
     net.set_composite("epsilon_gamma_box", 1e-6, 0.25, -1.0, 1.0);
     CHECK(net.get_lrp_parameters(0).first == "zbox");
     CHECK(net.get_lrp_parameters(3).first == "gamma");
-    net.set_zbox(0, {-1.0}, {1.0});
+    CHECK(net.get_zbox(0).first == std::vector<double>{-1.0});
+    CHECK(net.get_zbox(0).second == std::vector<double>{1.0});
+    net.set_zbox(0, {-2.0}, {3.0});
+    CHECK(net.get_zbox(0).first == std::vector<double>{-2.0});
+    CHECK(net.get_zbox(0).second == std::vector<double>{3.0});
+    CHECK_THROWS(net.get_zbox(3), LRP_ERR_INVALID_ARGUMENT, "lrp_layer_get_zbox");
     net.set_convention(LRP_CONVENTION_ZENNIT);
     net.set_convention(LRP_CONVENTION_TOOLBOX);
     // Two classes at once: each block equals explain() for that class, bit for bit.
