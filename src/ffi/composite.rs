@@ -135,10 +135,11 @@ pub unsafe extern "C" fn lrp_layer_get_zbox(
     status("lrp_layer_get_zbox", || {
         let net = handle(net)?.read();
         super::network::layer_at(&net, index)?;
-        let Rule::ZBox { low: lo, high: hi } = net.preset(index).expect("index checked") else {
+        let preset = net.preset(index).expect("index checked");
+        let Rule::ZBox { low: lo, high: hi } = &preset else {
             return Err(Failure::invalid(format!(
                 "layer {index}'s preset is {}, not zbox",
-                net.preset(index).expect("index checked").name()
+                preset.name()
             )));
         };
         let n = lo.values().len();
