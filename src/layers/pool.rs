@@ -147,6 +147,34 @@ impl Pool {
         out
     }
 
+    /// [`Pool::per_sample`] back to the input for the max-pooling routines, which also read
+    /// the pooled output `y`: `f(geometry, x, y, v, out)` on one sample's slices, `v` shaped
+    /// like `y` (the gradient or relevance coming back).
+    fn per_sample_to_input(
+        &self,
+        x: &ArrayD<f64>,
+        y: &ArrayD<f64>,
+        v: ArrayViewD<f64>,
+        f: impl Fn(&Geometry, &[f64], &[f64], &[f64], &mut [f64]) + Sync,
+    ) -> ArrayD<f64> {
+        let ys = y.as_slice().expect("standard layout");
+        let v = v.as_standard_layout();
+        self.per_sample(
+            x,
+            v.as_slice().expect("standard layout"),
+            true,
+            |g, s, x, v, out| {
+                f(
+                    g,
+                    x,
+                    &ys[s * g.output_len()..(s + 1) * g.output_len()],
+                    v,
+                    out,
+                )
+            },
+        )
+    }
+
     pub(crate) fn forward_max(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
         self.per_sample(x, &[], false, |g, _, x, _, y| {
             g.for_each_position(|o, win| {
@@ -188,54 +216,38 @@ impl Pool {
         y: &ArrayD<f64>,
         dy: ArrayViewD<f64>,
     ) -> ArrayD<f64> {
-        let ys = y.as_slice().expect("standard layout");
-        let dy = dy.as_standard_layout();
-        self.per_sample(
-            x,
-            dy.as_slice().expect("standard layout"),
-            true,
-            |g, s, x, dy, dx| {
-                let y = &ys[s * g.output_len()..(s + 1) * g.output_len()];
-                g.for_each_position(|o, win| {
-                    let (y, dy) = (&y[o..o + g.d], &dy[o..o + g.d]);
-                    for &i in win {
-                        let (x, dx) = (&x[i..i + g.d], &mut dx[i..i + g.d]);
-                        for c in 0..g.d {
-                            dx[c] += is_max(x[c], y[c]) * dy[c];
-                        }
+        self.per_sample_to_input(x, y, dy, |g, x, y, dy, dx| {
+            g.for_each_position(|o, win| {
+                let (y, dy) = (&y[o..o + g.d], &dy[o..o + g.d]);
+                for &i in win {
+                    let (x, dx) = (&x[i..i + g.d], &mut dx[i..i + g.d]);
+                    for c in 0..g.d {
+                        dx[c] += is_max(x[c], y[c]) * dy[c];
                     }
-                })
-            },
-        )
+                }
+            })
+        })
     }
 
     /// Each window's value of `v` (shaped like `y`) goes wholly to the first position of the
-    /// window (row-major) that holds its maximum: PyTorch's max-pooling gradient, which
-    /// zennit's gradients and relevances follow.
+    /// window (row-major) that holds its maximum: PyTorch's max-pooling gradient. The
+    /// gradient methods use it in either convention, LRP under zennit's.
     pub(crate) fn route_to_first_max(
         &self,
         x: &ArrayD<f64>,
         y: &ArrayD<f64>,
         v: ArrayViewD<f64>,
     ) -> ArrayD<f64> {
-        let ys = y.as_slice().expect("standard layout");
-        let v = v.as_standard_layout();
-        self.per_sample(
-            x,
-            v.as_slice().expect("standard layout"),
-            true,
-            |g, s, x, v, dx| {
-                let y = &ys[s * g.output_len()..(s + 1) * g.output_len()];
-                g.for_each_position(|o, win| {
-                    let (y, v) = (&y[o..o + g.d], &v[o..o + g.d]);
-                    for c in 0..g.d {
-                        if let Some(&i) = win.iter().find(|&&i| x[i + c] == y[c]) {
-                            dx[i + c] += v[c];
-                        }
+        self.per_sample_to_input(x, y, v, |g, x, y, v, dx| {
+            g.for_each_position(|o, win| {
+                let (y, v) = (&y[o..o + g.d], &v[o..o + g.d]);
+                for c in 0..g.d {
+                    if let Some(&i) = win.iter().find(|&&i| x[i + c] == y[c]) {
+                        dx[i + c] += v[c];
                     }
-                })
-            },
-        )
+                }
+            })
+        })
     }
 
     pub(crate) fn backward_sum(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
@@ -260,8 +272,7 @@ impl Pool {
 
     /// MaxPool: R_j split equally among the window's maxima (simple, epsilon, alphabeta;
     /// gamma and zbox act as simple; under [`Convention::Zennit`] R_j goes to the first
-    /// maximum),
-    /// or uniformly over the window (flat, ww).
+    /// maximum), or uniformly over the window (flat, ww).
     pub(crate) fn lrp_max(
         &self,
         x: &ArrayD<f64>,
@@ -276,43 +287,34 @@ impl Pool {
         if convention == Convention::Zennit {
             return self.route_to_first_max(x, y, r);
         }
-        let ys = y.as_slice().expect("standard layout");
-        let r = r.as_standard_layout();
-        self.per_sample(
-            x,
-            r.as_slice().expect("standard layout"),
-            true,
-            |g, s, x, r, rx| {
-                let y = &ys[s * g.output_len()..(s + 1) * g.output_len()];
-                let mut share = vec![0.0; g.d];
-                g.for_each_position(|o, win| {
-                    let y = &y[o..o + g.d];
-                    share.fill(0.0);
-                    for &i in win {
-                        let x = &x[i..i + g.d];
-                        for c in 0..g.d {
-                            share[c] += is_max(x[c], y[c]);
-                        }
+        self.per_sample_to_input(x, y, r, |g, x, y, r, rx| {
+            let mut share = vec![0.0; g.d];
+            g.for_each_position(|o, win| {
+                let y = &y[o..o + g.d];
+                share.fill(0.0);
+                for &i in win {
+                    let x = &x[i..i + g.d];
+                    for c in 0..g.d {
+                        share[c] += is_max(x[c], y[c]);
                     }
-                    // Every window holds its maximum at least once, so the count is >= 1.
-                    share
-                        .iter_mut()
-                        .zip(&r[o..o + g.d])
-                        .for_each(|(s, &r)| *s = r / *s);
-                    for &i in win {
-                        let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
-                        for c in 0..g.d {
-                            rx[c] += is_max(x[c], y[c]) * share[c];
-                        }
+                }
+                // Every window holds its maximum at least once, so the count is >= 1.
+                share
+                    .iter_mut()
+                    .zip(&r[o..o + g.d])
+                    .for_each(|(s, &r)| *s = r / *s);
+                for &i in win {
+                    let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
+                    for c in 0..g.d {
+                        rx[c] += is_max(x[c], y[c]) * share[c];
                     }
-                })
-            },
-        )
+                }
+            })
+        })
     }
 
     /// SumPool: x_i / S_j R_j with the rule's stabiliser (S_j the plain window sum; gamma and
-    /// zbox act as simple), the
-    /// alphabeta split by the sign of x_i, or uniform (flat, ww).
+    /// zbox act as simple), the alphabeta split by the sign of x_i, or uniform (flat, ww).
     pub(crate) fn lrp_sum(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: &Rule) -> ArrayD<f64> {
         match *rule {
             Rule::Flat | Rule::WSquare => self.lrp_uniform(x, r),
