@@ -249,6 +249,32 @@ fn selected_output(net: &Network, x: &ArrayD<f64>, dy: &ArrayD<f64>) -> Vec<f64>
     (&y * dy).sum_axis(Axis(1)).iter().copied().collect()
 }
 
+/// f(x) - f(0) per sample, f as in [`selected_output`]: what integrated gradients from a
+/// zero baseline should sum to.
+fn differences_from_zero(net: &Network, x: &ArrayD<f64>, dy: &ArrayD<f64>) -> Vec<f64> {
+    let fx = selected_output(net, x, dy);
+    let f0 = selected_output(net, &ArrayD::zeros(x.raw_dim()), dy);
+    fx.iter().zip(&f0).map(|(a, b)| a - b).collect()
+}
+
+/// Integrated gradients from zeros at `steps` and, for each of `samples`, the relative
+/// completeness error |sum of its attributions - diffs[n]| / |diffs[n]|.
+fn completeness_errors(
+    net: &Network,
+    x: &ArrayD<f64>,
+    dy: &ArrayD<f64>,
+    steps: usize,
+    diffs: &[f64],
+    samples: &[usize],
+) -> (ArrayD<f64>, Vec<f64>) {
+    let ig = run(net, x, dy, GradientMethod::IntegratedGradients { steps });
+    let errors = samples
+        .iter()
+        .map(|&n| (ig.index_axis(Axis(0), n).sum() - diffs[n]).abs() / diffs[n].abs())
+        .collect();
+    (ig, errors)
+}
+
 #[test]
 fn integrated_gradients_by_hand_in_one_dimension() {
     // f(x) = relu(x - 1), x = 3, baseline 0, 4 steps: points 0.75, 1.5, 2.25, 3 have
@@ -348,26 +374,15 @@ fn integrated_gradients_completeness_on_the_zennit_relu_cnn() {
     let mut net = model_io::read(model).unwrap();
     let x = data_io::read_npy(input).unwrap();
     let dy = data_io::read_npy(onehot).unwrap();
-    let (fx, f0) = (
-        selected_output(&net, &x, &dy),
-        selected_output(&net, &ArrayD::zeros(x.raw_dim()), &dy),
-    );
-    let ig = run(
-        &net,
-        &x,
-        &dy,
-        GradientMethod::IntegratedGradients { steps: 64 },
-    );
-    let errors: Vec<f64> = (0..x.shape()[0])
-        .map(|n| {
-            let d = fx[n] - f0[n];
-            assert!(
-                d.abs() > 0.1,
-                "sample {n}: f(x) - f(0) = {d} is too small to judge"
-            );
-            (ig.index_axis(Axis(0), n).sum() - d).abs() / d.abs()
-        })
-        .collect();
+    let diffs = differences_from_zero(&net, &x, &dy);
+    for (n, d) in diffs.iter().enumerate() {
+        assert!(
+            d.abs() > 0.1,
+            "sample {n}: f(x) - f(0) = {d} is too small to judge"
+        );
+    }
+    let samples: Vec<usize> = (0..diffs.len()).collect();
+    let (ig, errors) = completeness_errors(&net, &x, &dy, 64, &diffs, &samples);
     println!(
         "integrated gradients, 64 steps, cnn_relu: relative completeness errors {:?}",
         errors
@@ -415,22 +430,12 @@ fn integrated_gradients_completeness_on_a_small_relu_network() {
     ]);
     let x = random_array(&[16, 6], 13);
     let dy = one_hot(16, 3);
-    let (fx, f0) = (
-        selected_output(&net, &x, &dy),
-        selected_output(&net, &ArrayD::zeros(x.raw_dim()), &dy),
-    );
-    let diffs: Vec<f64> = fx.iter().zip(&f0).map(|(a, b)| a - b).collect();
+    let diffs = differences_from_zero(&net, &x, &dy);
     let typical = diffs.iter().map(|d| d.abs()).sum::<f64>() / diffs.len() as f64;
     let used: Vec<usize> = (0..16)
         .filter(|&n| diffs[n].abs() >= 0.1 * typical)
         .collect();
     assert!(used.len() >= 12, "only {} samples are usable", used.len());
-    let errors = |steps| {
-        let ig = run(&net, &x, &dy, GradientMethod::IntegratedGradients { steps });
-        used.iter()
-            .map(|&n| (ig.index_axis(Axis(0), n).sum() - diffs[n]).abs() / diffs[n].abs())
-            .collect::<Vec<f64>>()
-    };
     let worst = |e: &[f64]| e.iter().cloned().fold(0.0, f64::max);
     let median = |e: &[f64]| {
         let mut e = e.to_vec();
@@ -439,7 +444,7 @@ fn integrated_gradients_completeness_on_a_small_relu_network() {
     };
     let mut report = Vec::new();
     for steps in [64, 128, 256, 1024] {
-        let e = errors(steps);
+        let (_, e) = completeness_errors(&net, &x, &dy, steps, &diffs, &used);
         report.push((steps, worst(&e), median(&e)));
         println!(
             "integrated gradients, {steps} steps, {} samples: relative completeness error worst {:.2e}, median {:.2e}",

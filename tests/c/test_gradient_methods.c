@@ -331,6 +331,23 @@ static void test_smoothgrad_seeds_and_defaults(void)
     lrp_network_free(affine);
 }
 
+/* Completeness of sample n: `*sum`, the sum of its `per` attributions, and `*diff`,
+ * sum(dy .* (y - y0)) over its `classes` outputs (f(x) - f(x0) for what dy selects). */
+static void completeness_terms(const double *attr, size_t per, const double *dy, const double *y,
+                               const double *y0, size_t classes, size_t n, double *sum,
+                               double *diff)
+{
+    size_t i;
+    *sum = 0.0;
+    *diff = 0.0;
+    for (i = 0; i < per; i++) {
+        *sum += attr[n * per + i];
+    }
+    for (i = 0; i < classes; i++) {
+        *diff += dy[n * classes + i] * (y[n * classes + i] - y0[n * classes + i]);
+    }
+}
+
 static void test_integrated_gradients_where_they_are_exact(void)
 {
     static const double W[1] = {1.0}, B[1] = {-1.0}, X[1] = {3.0}, DY[1] = {1.0}, X0[1] = {2.0};
@@ -373,13 +390,8 @@ static void test_integrated_gradients_where_they_are_exact(void)
     CHECK_OK(lrp_network_forward(affine, x0, IMG_LEN, 4, IMG_N, IMG_H, IMG_W, IMG_D,
                                  LRP_LAYOUT_ROW_MAJOR, 0, y0, IMG_N * IMG_CLASSES));
     for (n = 0; n < IMG_N; n++) {
-        double sum = 0.0, diff = 0.0;
-        for (i = 0; i < IMG_LEN / IMG_N; i++) {
-            sum += ig[n * (IMG_LEN / IMG_N) + i];
-        }
-        for (i = 0; i < IMG_CLASSES; i++) {
-            diff += dy[n * IMG_CLASSES + i] * (y[n * IMG_CLASSES + i] - y0[n * IMG_CLASSES + i]);
-        }
+        double sum, diff;
+        completeness_terms(ig, IMG_LEN / IMG_N, dy, y, y0, IMG_CLASSES, n, &sum, &diff);
         CHECK_MSG(fabs(sum - diff) <= 1e-12 * (1.0 + fabs(diff)), "sample %lu: %.17g vs %.17g",
                   (unsigned long)n, sum, diff);
     }
@@ -395,7 +407,7 @@ static void test_integrated_gradients_complete_on_the_zennit_relu_cnn(void)
     char path[TEST_PATH_LEN];
     NpyArray x = {0}, dy = {0};
     LrpNetwork *net;
-    size_t n, i;
+    size_t n;
     zennit_path(path, "cnn_relu.txt");
     net = lrp_network_read(path);
     if (!CHECK_MSG(net != NULL, "%s: %s", path, lrp_last_error())) {
@@ -418,13 +430,8 @@ static void test_integrated_gradients_complete_on_the_zennit_relu_cnn(void)
                                            dy.len, "integrated_gradients", 64, NAN, NAN, NULL, 0,
                                            ig, x.len))) {
             for (n = 0; n < x.shape[0]; n++) {
-                double sum = 0.0, diff = 0.0;
-                for (i = 0; i < per; i++) {
-                    sum += ig[n * per + i];
-                }
-                for (i = 0; i < classes; i++) {
-                    diff += dy.data[n * classes + i] * (y[n * classes + i] - y0[n * classes + i]);
-                }
+                double sum, diff;
+                completeness_terms(ig, per, dy.data, y, y0, classes, n, &sum, &diff);
                 CHECK_MSG(fabs(diff) > 0.1 && fabs(sum - diff) <= 0.01 * fabs(diff),
                           "sample %lu: sum %.17g, f(x) - f(0) = %.17g", (unsigned long)n, sum,
                           diff);
