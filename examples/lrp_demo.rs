@@ -403,15 +403,7 @@ fn synthetic_demo(args: &Args) -> DemoResult<()> {
             heatmaps.iter().map(|r| r.index_axis(Axis(0), i)),
         )?);
     }
-    write_figure(&rows, &args.out)?;
-    println!(
-        "wrote {} ({k} rows: input, {} heatmap, {} heatmap); total {:.2} s",
-        args.out.display(),
-        rule_label(&rules[0]),
-        rule_label(&rules[1]),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    write_figure(&rows, &args.out, &rules, started)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -478,15 +470,7 @@ fn files_demo(args: &Args, model: &std::path::Path, data: &std::path::Path) -> D
         rule_label(&rules[1]),
         ms(lrp_times[1]),
     );
-    write_figure(&rows, &args.out)?;
-    println!(
-        "wrote {} ({k} rows: input, {} heatmap, {} heatmap); total {:.2} s",
-        args.out.display(),
-        rule_label(&rules[0]),
-        rule_label(&rules[1]),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    write_figure(&rows, &args.out, &rules, started)
 }
 
 /// Data of whole numbers in [0, 255] with values above 1 (8-bit images such as
@@ -716,8 +700,23 @@ fn figure_row<'a>(
     context("placing the panels", render::hstack(&views, GAP))
 }
 
-fn write_figure(rows: &[RgbImage], out: &std::path::Path) -> DemoResult<()> {
+/// Stacks the figure's rows into `out` and says so, with the time since `started`.
+fn write_figure(
+    rows: &[RgbImage],
+    out: &std::path::Path,
+    rules: &[Rule],
+    started: Instant,
+) -> DemoResult<()> {
     let views: Vec<ArrayView3<f64>> = rows.iter().map(|r| r.view()).collect();
     let figure = context("stacking the rows", render::vstack(&views, GAP))?;
-    context("writing the picture", render::write_png(figure.view(), out))
+    context("writing the picture", render::write_png(figure.view(), out))?;
+    println!(
+        "wrote {} ({} rows: input, {} heatmap, {} heatmap); total {:.2} s",
+        out.display(),
+        rows.len(),
+        rule_label(&rules[0]),
+        rule_label(&rules[1]),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
