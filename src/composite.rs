@@ -6,7 +6,7 @@
 
 use crate::error::{LrpError, Result};
 use crate::layers::{Layer, LayerKind};
-use crate::rule::{Bound, Rule};
+use crate::rule::{Bound, Rule, ZENNIT_STABILIZER};
 
 /// Epsilon of the composites when none is given (zennit's).
 pub const DEFAULT_COMPOSITE_EPSILON: f64 = 1e-6;
@@ -166,6 +166,13 @@ impl Composite {
             } => return caffe_rule(formula, kind, index <= layer, epsilon, alpha),
         };
         match (kind, self) {
+            // zennit's `layer_map_base`: averages and its canonized sums take `Norm`
+            // (epsilon with the stabiliser 1e-6), BatchNorm `Pass`; a plain Add is no module
+            // in PyTorch, so its gradient passes the relevance to each summand.
+            (LayerKind::AvgPool | LayerKind::GlobalAvgPool | LayerKind::Sum, _) => {
+                Rule::Epsilon(ZENNIT_STABILIZER)
+            }
+            (LayerKind::BatchNorm | LayerKind::Add, _) => Rule::Pass,
             (LayerKind::Linear | LayerKind::Convolution, Composite::EpsilonPlusFlat { .. })
                 if first =>
             {

@@ -55,10 +55,10 @@ pub use gradient_methods::{
     GradientMethod, DEFAULT_IG_STEPS, DEFAULT_SMOOTHGRAD_SAMPLES, DEFAULT_SMOOTHGRAD_SIGMA,
 };
 pub use layers::{
-    Convolution, Layer, LayerKind, Linear, ParamGrad, Pool, DEFAULT_CONV_FILTER,
-    DEFAULT_CONV_STRIDE,
+    BatchNorm, Convolution, Layer, LayerKind, Linear, ParamGrad, Pool, Reshape,
+    DEFAULT_CONV_FILTER, DEFAULT_CONV_STRIDE,
 };
-pub use network::{GradientMode, Network, Trace};
+pub use network::{GradientMode, Layout, Network, Trace};
 pub use rule::{
     Bound, Convention, Rule, DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_GAMMA, ZENNIT_STABILIZER,
 };

@@ -35,34 +35,31 @@ pub fn write(net: &Network, path: impl AsRef<Path>) -> Result<()> {
     })
 }
 
-/// The model as text in the format `parse` reads.
+/// The model as text in the format `parse` reads: per layer a header line (its name and
+/// the sizes that define it), then one line per stored vector (W and B of Linear and
+/// Convolution, ...). A network whose nodes are not a sequence writes each node's input
+/// values after a `<` on its header line; a channels-first network starts with `Layout
+/// NCHW`.
 pub fn to_text(net: &Network) -> String {
     let mut out = String::new();
-    for layer in net.layers() {
-        let name = layer.kind().name();
-        match layer {
-            Layer::Linear(l) => {
-                let _ = writeln!(out, "{name} {} {}", l.inputs(), l.outputs());
-                write_numbers(&mut out, l.w.iter());
-                write_numbers(&mut out, l.b.iter());
+    if net.layout() == crate::network::Layout::ChannelsFirst {
+        out.push_str("Layout NCHW\n");
+    }
+    let sequential = net.is_sequential();
+    for (i, layer) in net.layers().enumerate() {
+        out.push_str(layer.kind().name());
+        for size in layer.sizes() {
+            let _ = write!(out, " {size}");
+        }
+        if !sequential {
+            out.push_str(" <");
+            for v in net.node_inputs(i).expect("a node of the network") {
+                let _ = write!(out, " {v}");
             }
-            Layer::Convolution(c) => {
-                let [hf, wf, df, nf] = c.filter_size();
-                let (sh, sw) = c.stride;
-                let _ = writeln!(out, "{name} {hf} {wf} {df} {nf} {sh} {sw}");
-                write_numbers(&mut out, c.w.iter());
-                write_numbers(&mut out, c.b.iter());
-            }
-            Layer::MaxPool(p) | Layer::SumPool(p) => {
-                let _ = writeln!(
-                    out,
-                    "{name} {} {} {} {}",
-                    p.pool.0, p.pool.1, p.stride.0, p.stride.1
-                );
-            }
-            Layer::Flatten | Layer::Rect | Layer::Tanh | Layer::SoftMax => {
-                let _ = writeln!(out, "{name}");
-            }
+        }
+        out.push('\n');
+        for line in layer.number_lines() {
+            write_numbers(&mut out, line.iter());
         }
     }
     out

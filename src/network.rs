@@ -1,13 +1,73 @@
-//! The network (the toolbox's `Sequential`): layers applied in order, with the toolbox's
+//! The network: a graph of layers, each node a layer applied to the outputs of earlier nodes
+//! (a sequence, the toolbox's `Sequential`, is the simple case), with the toolbox's
 //! stateful calls (forward, then backward/update or lrp) on top of stateless ones
 //! ([`Network::trace`], [`Network::lrp_trace`], [`Network::explain`]) that several threads
 //! may run at once on one shared network.
+//!
+//! Values are numbered: value 0 is the network input, value i + 1 the output of node i.
+//! A node's inputs are earlier values, so the nodes' order is a topological order; the
+//! network's output is the last node's output. Going back (backward, LRP, the gradient
+//! methods), the node's contributions to each of its inputs add up where one value feeds
+//! several nodes.
 
 use crate::composite::Composite;
 use crate::error::{LrpError, Result};
 use crate::layers::{BackwardWants, Layer, LayerKind, ParamGrad};
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, ArrayViewD, CowArray, Dimension, IxDyn};
+
+/// The axis order of the image batches a network takes and gives back (2-D batches are
+/// N x features either way). Inside, the core keeps images as N x H x W x D.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// N x H x W x D: the toolbox's order (the default).
+    #[default]
+    ChannelsLast,
+    /// N x C x H x W: PyTorch's and ONNX's order (networks read from ONNX files).
+    ChannelsFirst,
+}
+
+impl Layout {
+    /// A shape in this layout as the core keeps it.
+    pub(crate) fn internal_shape(self, s: &[usize]) -> Vec<usize> {
+        match (self, s) {
+            (Layout::ChannelsFirst, &[n, c, h, w]) => vec![n, h, w, c],
+            _ => s.to_vec(),
+        }
+    }
+
+    /// A shape of the core as the caller sees it in this layout.
+    pub(crate) fn external_shape(self, s: &[usize]) -> Vec<usize> {
+        match (self, s) {
+            (Layout::ChannelsFirst, &[n, h, w, c]) => vec![n, c, h, w],
+            _ => s.to_vec(),
+        }
+    }
+
+    /// A caller's array as the core keeps it (a view where no permutation is needed).
+    pub(crate) fn to_internal<'a>(self, a: CowArray<'a, f64, IxDyn>) -> CowArray<'a, f64, IxDyn> {
+        if self == Layout::ChannelsFirst && a.ndim() == 4 {
+            let permuted = a
+                .view()
+                .permuted_axes(IxDyn(&[0, 2, 3, 1]))
+                .as_standard_layout()
+                .into_owned();
+            return permuted.into();
+        }
+        a
+    }
+
+    /// A core array as the caller sees it in this layout.
+    pub(crate) fn to_external(self, a: ArrayD<f64>) -> ArrayD<f64> {
+        if self == Layout::ChannelsFirst && a.ndim() == 4 {
+            return a
+                .permuted_axes(IxDyn(&[0, 3, 1, 2]))
+                .as_standard_layout()
+                .into_owned();
+        }
+        a
+    }
+}
 
 mod multiclass;
 
@@ -50,15 +110,17 @@ impl Trace {
     }
 }
 
-/// One layer with its LRP preset and the gradients of its last backward pass.
+/// One node: a layer, the values it takes, its LRP preset and the gradients of its last
+/// backward pass.
 #[derive(Clone, Debug, PartialEq)]
-struct Module {
+pub(crate) struct Module {
     layer: Layer,
+    inputs: Vec<usize>,
     preset: Rule,
     grad: Option<ParamGrad>,
 }
 
-/// A feed-forward network of layers, with per-layer LRP presets.
+/// A feed-forward network: a graph of layers, with per-layer LRP presets.
 ///
 /// `Network` is `Send + Sync`: `&self` methods (`trace`, `lrp_trace`, `explain`,
 /// `output_shape`, ...) may run on several threads at once; the toolbox-style calls that
@@ -68,8 +130,11 @@ pub struct Network {
     modules: Vec<Module>,
     /// The last `forward`'s activations, for `backward` and `lrp`.
     cached: Option<Trace>,
-    /// Whose conventions `lrp` and `input_gradient` follow.
+    /// Whose conventions `lrp` follows where the toolbox and zennit differ (only: the
+    /// stabiliser of `alphabeta`, and a tied MaxPool maximum).
     convention: Convention,
+    /// The axis order of the image batches the caller passes and gets back.
+    layout: Layout,
 }
 
 impl Network {
@@ -85,17 +150,89 @@ impl Network {
         net
     }
 
-    /// Appends a layer (preset `simple`). Drops the cached forward pass.
+    /// Appends a layer that takes the last value (the previous layer's output, or the
+    /// network input), with preset `simple`. Drops the cached forward pass. A layer that
+    /// takes several inputs (Add, Concat) needs [`Network::add_node`].
     pub fn push(&mut self, layer: Layer) {
+        let last = self.modules.len();
         self.modules.push(Module {
             layer,
+            inputs: vec![last],
             preset: Rule::Simple,
             grad: None,
         });
         self.cached = None;
     }
 
-    /// Removes and returns the last layer. Drops the cached forward pass.
+    /// Adds a node: `layer` applied to the values `inputs` (0 the network input, i + 1
+    /// the output of node i), preset `simple`. Returns the value of its output. The new
+    /// node's output becomes the network's output. Drops the cached forward pass.
+    pub fn add_node(&mut self, layer: Layer, inputs: &[usize]) -> Result<usize> {
+        let values = self.modules.len() + 1;
+        let node = self.modules.len() + 1;
+        if let Some(&v) = inputs.iter().find(|&&v| v >= values) {
+            return Err(LrpError::param(
+                "node inputs",
+                format!("node {node} ({}) may take values 0 to {} (the input and earlier nodes), given {v}", layer.kind().name(), values - 1),
+            ));
+        }
+        let arity_fits = if layer.takes_many_inputs() {
+            inputs.len() >= 2
+        } else {
+            inputs.len() == 1
+        };
+        if !arity_fits {
+            let wanted = if layer.takes_many_inputs() {
+                "at least 2"
+            } else {
+                "exactly 1"
+            };
+            return Err(LrpError::param(
+                "node inputs",
+                format!(
+                    "node {node} ({}) takes {wanted} inputs, given {}",
+                    layer.kind().name(),
+                    inputs.len()
+                ),
+            ));
+        }
+        self.modules.push(Module {
+            layer,
+            inputs: inputs.to_vec(),
+            preset: Rule::Simple,
+            grad: None,
+        });
+        self.cached = None;
+        Ok(node)
+    }
+
+    /// The values node `i` takes (0 the network input, j + 1 the output of node j).
+    pub fn node_inputs(&self, i: usize) -> Option<&[usize]> {
+        self.modules.get(i).map(|m| m.inputs.as_slice())
+    }
+
+    /// Whether every node takes the output of the node before it (or the input, for the
+    /// first): the toolbox's `Sequential`.
+    pub fn is_sequential(&self) -> bool {
+        self.modules
+            .iter()
+            .enumerate()
+            .all(|(i, m)| m.inputs == [i])
+    }
+
+    /// The axis order of the image batches the network takes and gives back.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// Sets the axis order of the image batches the network takes and gives back.
+    pub fn set_layout(&mut self, layout: Layout) {
+        self.layout = layout;
+        self.cached = None;
+    }
+
+    /// Removes and returns the last layer. Drops the cached forward pass. (In a graph the
+    /// new output is the node before it, whatever fed the removed node.)
     pub fn pop(&mut self) -> Option<Layer> {
         self.cached = None;
         self.modules.pop().map(|m| m.layer)
@@ -147,10 +284,9 @@ impl Network {
     pub fn set_weights(&mut self, i: usize, w: ArrayViewD<f64>) -> Result<()> {
         let module = self.module_mut(i)?;
         let what = format!("W of layer {} ({})", i + 1, module.layer.kind().name());
-        let target = match &mut module.layer {
-            Layer::Linear(l) => l.w.view_mut().into_dyn(),
-            Layer::Convolution(c) => c.w.view_mut().into_dyn(),
-            other => return Err(no_parameters(i, other)),
+        let kind = module.layer.kind();
+        let Some((target, _)) = module.layer.parameters_mut() else {
+            return Err(no_parameters(i, kind));
         };
         assign_checked(target, w, what)
     }
@@ -159,10 +295,9 @@ impl Network {
     pub fn set_biases(&mut self, i: usize, b: ArrayViewD<f64>) -> Result<()> {
         let module = self.module_mut(i)?;
         let what = format!("B of layer {} ({})", i + 1, module.layer.kind().name());
-        let target = match &mut module.layer {
-            Layer::Linear(l) => l.b.view_mut().into_dyn(),
-            Layer::Convolution(c) => c.b.view_mut().into_dyn(),
-            other => return Err(no_parameters(i, other)),
+        let kind = module.layer.kind();
+        let Some((_, target)) = module.layer.parameters_mut() else {
+            return Err(no_parameters(i, kind));
         };
         // B is a vector; accept it as 1 x n or n x 1 too, as MATLAB users hold it.
         let b = b
@@ -188,16 +323,20 @@ impl Network {
         self.modules.get(i).map(|m| m.preset.clone())
     }
 
-    /// Sets the LRP preset of layer `i` (the toolbox's per-layer `set_lrp_parameters`).
+    /// Sets the LRP preset of layer `i` (the toolbox's per-layer `set_lrp_parameters`). A
+    /// rule the layer does not accept ([`Layer::accepts`], e.g. `pass` on a Linear layer,
+    /// `alphabeta` on an Add) is an error naming layer and rule.
     pub fn set_preset(&mut self, i: usize, rule: Rule) -> Result<()> {
         rule.validate()?;
         let m = self.module_mut(i)?;
+        check_accepts(i, &m.layer, &rule)?;
         check_bounds_fit(i, &m.layer, &rule)?;
         m.preset = rule;
         Ok(())
     }
 
-    /// Sets the LRP preset of every layer (the toolbox's `Sequential.set_lrp_parameters`).
+    /// Sets the LRP preset of every layer that accepts `rule` (the toolbox's
+    /// `Sequential.set_lrp_parameters`); the others keep theirs.
     pub fn set_lrp_parameters(&mut self, rule: Rule) -> Result<()> {
         rule.validate()?;
         for (i, m) in self.modules.iter().enumerate() {
@@ -205,6 +344,7 @@ impl Network {
         }
         self.modules
             .iter_mut()
+            .filter(|m| m.layer.accepts(&rule))
             .for_each(|m| m.preset = rule.clone());
         Ok(())
     }
@@ -218,14 +358,19 @@ impl Network {
         for (i, (m, rule)) in self.modules.iter().zip(&rules).enumerate() {
             check_bounds_fit(i, &m.layer, rule)?;
         }
+        // A layer the composite's rule does not apply to (alphabeta of a Caffe type on an
+        // Add, say) keeps its preset.
         for (m, rule) in self.modules.iter_mut().zip(rules) {
-            m.preset = rule;
+            if m.layer.accepts(&rule) {
+                m.preset = rule;
+            }
         }
         Ok(())
     }
 
-    /// The shapes of every activation for an input of shape `input`: the input shape, then
-    /// each layer's output shape. Fails with the first layer that does not fit.
+    /// The shapes of every value for an input of shape `input` (in the network's layout):
+    /// the input shape, then each node's output shape, as the core keeps them (images
+    /// N x H x W x D). Fails with the first node that does not fit.
     pub fn shapes(&self, input: &[usize]) -> Result<Vec<Vec<usize>>> {
         if input.len() < 2 || input.contains(&0) {
             return Err(LrpError::param(
@@ -235,36 +380,48 @@ impl Network {
         }
         // An input that fits in memory keeps every later shape's element count in range.
         crate::buffer::element_count("input shape", input)?;
-        let mut shapes = vec![input.to_vec()];
+        let mut shapes = vec![self.layout.internal_shape(input)];
         for (i, m) in self.modules.iter().enumerate() {
-            let last = shapes.last().expect("non-empty");
-            let next = m
-                .layer
-                .output_shape(last)
-                .map_err(|expected| LrpError::ShapeMismatch {
+            let ins: Vec<&[usize]> = m.inputs.iter().map(|&v| shapes[v].as_slice()).collect();
+            let next = m.layer.ops().output_shape(&ins).map_err(|expected| {
+                // Name the input that does not fit (the first, unless a later one differs).
+                let given = ins
+                    .iter()
+                    .find(|s| {
+                        s.len() != expected.len()
+                            || s.iter()
+                                .zip(&expected)
+                                .any(|(g, e)| e.is_some_and(|e| e != *g))
+                    })
+                    .unwrap_or(&ins[0]);
+                LrpError::ShapeMismatch {
                     what: format!("input of layer {} ({})", i + 1, m.layer.kind().name()),
                     expected,
-                    given: last.clone(),
-                })?;
+                    given: given.to_vec(),
+                }
+            })?;
+            crate::buffer::element_count("activation shape", &next)?;
             shapes.push(next);
         }
         Ok(shapes)
     }
 
-    /// The output shape for an input of shape `input`.
+    /// The output shape for an input of shape `input` (both in the network's layout).
     pub fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>> {
-        Ok(self.shapes(input)?.pop().expect("non-empty"))
+        let out = self.shapes(input)?.pop().expect("non-empty");
+        Ok(self.layout.external_shape(&out))
     }
 
-    /// Runs the network on `x` (batch first) and returns all activations, leaving the
-    /// network untouched. Thread-safe.
+    /// Runs the network on `x` (batch first, in the network's layout) and returns all
+    /// activations, leaving the network untouched. Thread-safe.
     ///
     /// `x` may be a view (copied into the trace) or an owned array (moved into it, which
-    /// spares a copy of the batch).
+    /// spares a copy of the batch). The trace keeps images as N x H x W x D.
     pub fn trace<'a>(&self, x: impl Into<CowArray<'a, f64, IxDyn>>) -> Result<Trace> {
         let x = x.into();
         self.shapes(x.shape())?;
         check_finite("input", &x.view())?;
+        let x = self.layout.to_internal(x);
         let mut activations = Vec::with_capacity(self.modules.len() + 1);
         activations.push(if x.is_standard_layout() {
             x.into_owned()
@@ -272,15 +429,16 @@ impl Network {
             x.as_standard_layout().into_owned()
         });
         for m in &self.modules {
-            let next = m.layer.forward(activations.last().expect("non-empty"));
+            let ins: Vec<&ArrayD<f64>> = m.inputs.iter().map(|&v| &activations[v]).collect();
+            let next = m.layer.ops().forward(&ins);
             activations.push(next);
         }
         Ok(Trace { activations })
     }
 
     /// The toolbox's `forward(X, lrp_aware)`: runs the network, caches the activations for
-    /// `backward` and `lrp`, and returns the output. `lrp_aware` is accepted for
-    /// compatibility; results are identical either way.
+    /// `backward` and `lrp`, and returns the output (in the network's layout). `lrp_aware`
+    /// is accepted for compatibility; results are identical either way.
     pub fn forward<'a>(
         &mut self,
         x: impl Into<CowArray<'a, f64, IxDyn>>,
@@ -288,7 +446,7 @@ impl Network {
     ) -> Result<ArrayD<f64>> {
         let _ = lrp_aware;
         let trace = self.trace(x)?;
-        let y = trace.output().clone();
+        let y = self.layout.to_external(trace.output().clone());
         self.cached = Some(trace);
         self.modules.iter_mut().for_each(|m| m.grad = None);
         Ok(y)
@@ -312,6 +470,61 @@ impl Network {
         })
     }
 
+    /// `v` (given in the network's layout, shaped like the trace's output) as the core
+    /// keeps it, checked for shape and finiteness; `what` names it in errors.
+    fn output_side<'a>(
+        &self,
+        trace: &Trace,
+        what: &str,
+        v: ArrayViewD<'a, f64>,
+    ) -> Result<ArrayD<f64>> {
+        let expected = self.layout.external_shape(trace.output().shape());
+        check_same_shape(what, &expected, v.shape())?;
+        check_finite(what, &v)?;
+        Ok(self
+            .layout
+            .to_internal(v.into())
+            .as_standard_layout()
+            .into_owned())
+    }
+
+    /// Sends `top` (shaped like the trace's output) back through the graph: `step(node,
+    /// inputs, output, incoming)` gives a node's contributions to each of its inputs, which
+    /// add up where a value feeds several nodes. Nodes that nothing reaches are skipped.
+    /// Returns what reaches the network input (zeros if nothing does).
+    pub(crate) fn walk_back(
+        &self,
+        trace: &Trace,
+        top: ArrayD<f64>,
+        mut step: impl FnMut(
+            usize,
+            &Module,
+            &[&ArrayD<f64>],
+            &ArrayD<f64>,
+            ArrayD<f64>,
+        ) -> Vec<ArrayD<f64>>,
+    ) -> ArrayD<f64> {
+        let n = self.modules.len();
+        let mut incoming: Vec<Option<ArrayD<f64>>> = vec![None; n + 1];
+        incoming[n] = Some(top);
+        for (i, m) in self.modules.iter().enumerate().rev() {
+            let Some(r) = incoming[i + 1].take() else {
+                continue;
+            };
+            let ins: Vec<&ArrayD<f64>> = m.inputs.iter().map(|&v| &trace.activations[v]).collect();
+            let parts = step(i, m, &ins, &trace.activations[i + 1], r);
+            for (&v, part) in m.inputs.iter().zip(parts) {
+                match &mut incoming[v] {
+                    Some(sum) => *sum += &part,
+                    slot => *slot = Some(part),
+                }
+            }
+        }
+        incoming[0]
+            .take()
+            .unwrap_or_else(|| ArrayD::zeros(trace.input().raw_dim()))
+    }
+
     /// The gradient of the network output with respect to its input, given `dy` (shaped
     /// like the output) after `forward`; also keeps every layer's parameter gradients for
     /// `update`. SoftMax passes `dy` through (the toolbox trains with dy = Y - T).
@@ -320,35 +533,29 @@ impl Network {
             .map(|dx| dx.expect("input gradient requested"))
     }
 
-    /// `backward`, optionally skipping the first layer's input gradient (training does not
-    /// need it).
+    /// `backward`, optionally skipping the input gradient of the nodes that take only the
+    /// network input (training does not need it).
     pub(crate) fn backward_with(
         &mut self,
         dy: ArrayViewD<f64>,
         want_input_grad: bool,
     ) -> Result<Option<ArrayD<f64>>> {
         let trace = self.cached_or("backward")?;
-        check_same_shape("gradient dy", trace.output().shape(), dy.shape())?;
-        check_finite("gradient dy", &dy)?;
-        let mut grads = Vec::with_capacity(self.modules.len());
-        let mut g = Some(dy.as_standard_layout().into_owned());
-        for (i, m) in self.modules.iter().enumerate().rev() {
+        let dy = self.output_side(trace, "gradient dy", dy)?;
+        let mut grads = vec![None; self.modules.len()];
+        let dx = self.walk_back(trace, dy, |i, m, ins, y, dy| {
             let wants = BackwardWants {
-                dx: i > 0 || want_input_grad,
+                dx: want_input_grad || m.inputs.iter().any(|&v| v > 0),
                 params: m.layer.kind().has_parameters(),
             };
-            let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
-            let dy = g
-                .take()
-                .expect("every layer but the first passes a gradient on");
-            let (dx, grad) = m.layer.backward(x, y, dy, wants);
-            grads.push(grad);
-            g = dx;
-        }
-        for (m, grad) in self.modules.iter_mut().rev().zip(grads) {
+            let (dx, grad) = m.layer.ops().backward(ins, y, dy, wants);
+            grads[i] = grad;
+            dx
+        });
+        for (m, grad) in self.modules.iter_mut().zip(grads) {
             m.grad = grad;
         }
-        Ok(g)
+        Ok(want_input_grad.then(|| self.layout.to_external(dx)))
     }
 
     /// The gradient of the network output with respect to its input for `dy` (shaped like
@@ -373,37 +580,11 @@ impl Network {
         mode: GradientMode,
     ) -> Result<ArrayD<f64>> {
         self.check_trace(trace)?;
-        check_same_shape("gradient dy", trace.output().shape(), dy.shape())?;
-        check_finite("gradient dy", &dy)?;
-        let mut g = dy.as_standard_layout().into_owned();
-        let wants = BackwardWants {
-            dx: true,
-            params: false,
-        };
-        for (i, m) in self.modules.iter().enumerate().rev() {
-            let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
-            g = match (&m.layer, mode) {
-                (Layer::Rect, GradientMode::GuidedBackprop) => {
-                    ndarray::Zip::from(&mut g).and(x).for_each(|d, &x| {
-                        if !(x > 0.0 && *d > 0.0) {
-                            *d = 0.0;
-                        }
-                    });
-                    g
-                }
-                (Layer::Rect, GradientMode::Deconvnet) => {
-                    g.mapv_inplace(|d| d.max(0.0));
-                    g
-                }
-                (Layer::MaxPool(p), _) => p.route_to_first_max(x, y, g.view()),
-                _ => m
-                    .layer
-                    .backward(x, y, g, wants)
-                    .0
-                    .expect("input gradient requested"),
-            };
-        }
-        Ok(g)
+        let dy = self.output_side(trace, "gradient dy", dy)?;
+        let g = self.walk_back(trace, dy, |_, m, ins, y, dy| {
+            m.layer.ops().input_gradient(ins, y, dy, mode)
+        });
+        Ok(self.layout.to_external(g))
     }
 
     /// The toolbox's `update(lrate)`: W -= lrate dW, B -= lrate dB with the gradients of
@@ -451,8 +632,9 @@ impl Network {
     }
 
     /// The toolbox's `lrp(R, rule, param)` on the last `forward`: relevance `r` (shaped
-    /// like the output) sent back to the input, with `rule` for every layer or, when
-    /// `None`, each layer's preset.
+    /// like the output) sent back to the input, with `rule` for every layer that accepts it
+    /// or, when `None`, each layer's preset (a layer that does not accept `rule` keeps its
+    /// preset).
     pub fn lrp(&self, r: ArrayViewD<f64>, rule: Option<Rule>) -> Result<ArrayD<f64>> {
         self.lrp_trace(self.cached_or("lrp")?, r, rule)
     }
@@ -465,9 +647,17 @@ impl Network {
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
         self.check_lrp_inputs(trace, &rule)?;
-        check_same_shape("relevance R", trace.output().shape(), r.shape())?;
-        check_finite("relevance R", &r)?;
-        Ok(self.lrp_layers(trace, r.as_standard_layout().into_owned(), &rule))
+        let r = self.output_side(trace, "relevance R", r)?;
+        Ok(self.layout.to_external(self.lrp_layers(trace, r, &rule)))
+    }
+
+    /// The rule node `i` applies: `rule` where given and accepted, else its preset.
+    pub(crate) fn rule_of<'a>(&'a self, i: usize, rule: &'a Option<Rule>) -> &'a Rule {
+        let m = &self.modules[i];
+        match rule {
+            Some(rule) if m.layer.accepts(rule) => rule,
+            _ => &m.preset,
+        }
     }
 
     /// The checks every LRP entry point makes before touching any data: the trace fits
@@ -478,31 +668,31 @@ impl Network {
             rule.validate()?;
         }
         for (i, m) in self.modules.iter().enumerate() {
-            let rule = rule.as_ref().unwrap_or(&m.preset);
-            check_bounds_fit(i, &m.layer, rule)?;
+            check_bounds_fit(i, &m.layer, self.rule_of(i, rule))?;
         }
         Ok(())
     }
 
-    /// Sends `rel` (shaped like the trace's output, standard layout) back through every
-    /// layer with `rule` or the presets; inputs already checked.
+    /// Sends `rel` (shaped like the trace's output, standard layout, as the core keeps it)
+    /// back through every node with `rule` or the presets; inputs already checked. The
+    /// result is as the core keeps the input.
     pub(crate) fn lrp_layers(
         &self,
         trace: &Trace,
-        mut rel: ArrayD<f64>,
+        rel: ArrayD<f64>,
         rule: &Option<Rule>,
     ) -> ArrayD<f64> {
-        for (i, m) in self.modules.iter().enumerate().rev() {
-            let rule = rule.as_ref().unwrap_or(&m.preset);
-            let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
-            rel = m.layer.lrp(x, y, rel, rule, self.convention);
-        }
-        rel
+        self.walk_back(trace, rel, |i, m, ins, y, r| {
+            m.layer
+                .ops()
+                .lrp(ins, y, r, self.rule_of(i, rule), self.convention)
+        })
     }
 
     /// Fails unless `trace` has the activation shapes this network makes from its input.
     fn check_trace(&self, trace: &Trace) -> Result<()> {
-        let shapes = self.shapes(trace.input().shape())?;
+        let input = self.layout.external_shape(trace.input().shape());
+        let shapes = self.shapes(&input)?;
         let fits = trace.activations.len() == shapes.len()
             && trace
                 .activations
@@ -574,22 +764,19 @@ impl PartialEq for Network {
     /// Networks are equal when their layers and presets are; cached state is ignored.
     fn eq(&self, other: &Self) -> bool {
         self.modules.len() == other.modules.len()
+            && self.layout == other.layout
             && self
                 .modules
                 .iter()
                 .zip(&other.modules)
-                .all(|(a, b)| a.layer == b.layer && a.preset == b.preset)
+                .all(|(a, b)| a.layer == b.layer && a.inputs == b.inputs && a.preset == b.preset)
     }
 }
 
-fn no_parameters(i: usize, layer: &Layer) -> LrpError {
+fn no_parameters(i: usize, kind: LayerKind) -> LrpError {
     LrpError::param(
         "layer index",
-        format!(
-            "layer {} is a {} and has no W or B",
-            i + 1,
-            layer.kind().name()
-        ),
+        format!("layer {} is a {} and has no W or B", i + 1, kind.name()),
     )
 }
 
@@ -606,6 +793,22 @@ fn assign_checked(
     Ok(())
 }
 
+/// A rule set on one layer must be one the layer accepts.
+fn check_accepts(i: usize, layer: &Layer, rule: &Rule) -> Result<()> {
+    if layer.accepts(rule) {
+        return Ok(());
+    }
+    Err(LrpError::param(
+        "rule",
+        format!(
+            "{} does not apply to layer {} ({})",
+            rule.name(),
+            i + 1,
+            layer.kind().name()
+        ),
+    ))
+}
+
 /// Per-channel zbox bounds must have one value per input channel of the layer (the third
 /// axis of a Convolution's W, the rows of a Linear layer's W); layers without parameters
 /// treat zbox as `simple` and ignore bounds.
@@ -613,10 +816,9 @@ fn check_bounds_fit(i: usize, layer: &Layer, rule: &Rule) -> Result<()> {
     let Rule::ZBox { low, high } = rule else {
         return Ok(());
     };
-    let Some(w) = layer.weights() else {
+    let Some(channels) = layer.ops().input_channels() else {
         return Ok(());
     };
-    let channels = w.shape()[w.ndim() - 2];
     for (what, bound) in [("low", low), ("high", high)] {
         if let Some(given) = bound.channels() {
             if given != channels {

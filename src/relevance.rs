@@ -58,19 +58,37 @@ pub(crate) fn needs_input_rows(rule: &Rule) -> bool {
     )
 }
 
-/// The terms of `rule` for one block of rows. `cols` must be `Some` when
-/// [`needs_input_rows`] says so. `r` is scratch: the rules that divide it by their
-/// denominators do so in place instead of allocating a copy. `convention` picks the
+/// What a rule may need of a block's inputs besides y and r.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Rows<'a> {
+    /// The input rows (rows x K); must be `Some` when [`needs_input_rows`] says so.
+    pub cols: Option<ArrayView2<'a, f64>>,
+    /// 1 where a column of a row is a real input, 0 where it is padding (rows x K); `None`
+    /// when every column is real. The rules that weigh every input alike (flat, ww, zbox's
+    /// bounds) count only real inputs, as zennit's do (its modified layers pad with zeros).
+    pub inside: Option<ArrayView2<'a, f64>>,
+}
+
+impl<'a> Rows<'a> {
+    /// Rows without padding.
+    pub(crate) fn plain(cols: Option<ArrayView2<'a, f64>>) -> Rows<'a> {
+        Rows { cols, inside: None }
+    }
+}
+
+/// The terms of `rule` for one block of rows. `r` is scratch: the rules that divide it by
+/// their denominators do so in place instead of allocating a copy. `convention` picks the
 /// stabiliser of `alphabeta`. Runs on the calling thread.
 pub(crate) fn dense_terms(
     rule: &Rule,
     convention: Convention,
-    cols: Option<ArrayView2<f64>>,
+    rows: Rows,
     y: ArrayView2<f64>,
     r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
     b: ArrayView1<f64>,
 ) -> Vec<Term> {
+    let Rows { cols, inside } = rows;
     match *rule {
         Rule::Simple => epsilon_terms(y, r, w, SIMPLE_STABILIZER),
         Rule::Epsilon(eps) => epsilon_terms(y, r, w, eps),
@@ -82,8 +100,9 @@ pub(crate) fn dense_terms(
             };
             alphabeta_terms(cols, r.view(), w, b, alpha, stab)
         }
-        Rule::Flat => vec![flat_term(r.view(), w.nrows())],
-        Rule::WSquare => vec![wsquare_term(r, w)],
+        Rule::Flat => vec![flat_term(r, w, inside)],
+        Rule::WSquare => vec![wsquare_term(r, w, inside)],
+        Rule::Pass => unreachable!("layers with weights do not accept pass"),
         Rule::Gamma(g) => {
             let cols = cols.expect("gamma needs the input rows");
             gamma_terms(cols, y, r.view(), w, b, g)
@@ -91,7 +110,7 @@ pub(crate) fn dense_terms(
         Rule::ZBox { ref low, ref high } => {
             let cols = cols.expect("zbox needs the input rows");
             let k = w.nrows();
-            zbox_terms(cols, r, w, &low.per_column(k), &high.per_column(k))
+            zbox_terms(cols, inside, r, w, &low.per_column(k), &high.per_column(k))
         }
     }
 }
@@ -188,11 +207,12 @@ fn gamma_terms(
     positive.into_iter().chain(negative).collect()
 }
 
-/// The z^B rule with scalar bounds: s = R ./ stab(X W - low colsum(W+) - high colsum(W-)),
-/// then x meets s W^T and the bounds give the constant factor -s (low W+ + high W-)^T.
+/// The z^B rule: s = R ./ stab(X W - L W+ - H W-), L and H the bounds of the real inputs
+/// (0 on padding), then x meets s W^T and the bounds give the factor -s (low W+ + high W-)^T.
 /// R is divided in place.
 fn zbox_terms(
     cols: ArrayView2<f64>,
+    inside: Option<ArrayView2<f64>>,
     mut r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
     low: &[f64],
@@ -203,12 +223,18 @@ fn zbox_terms(
     for ((mut row, &l), &h) in bounded.rows_mut().into_iter().zip(low).zip(high) {
         row.mapv_inplace(|v| l * v.max(0.0) + h * v.min(0.0));
     }
-    let offset = bounded.sum_axis(ndarray::Axis(0));
-    let z = gemm_new(cols, w);
+    let mut z = gemm_new(cols, w);
+    match inside {
+        // Each row's real inputs: the bounds of padding cells are 0.
+        Some(inside) => gemm(-1.0, inside, bounded.view(), 1.0, z.view_mut()),
+        None => {
+            let offset = bounded.sum_axis(ndarray::Axis(0));
+            z -= &offset;
+        }
+    }
     Zip::from(&mut r)
         .and(&z)
-        .and_broadcast(&offset)
-        .for_each(|r, &z, &offset| *r /= stabilize(z - offset, ZENNIT_STABILIZER));
+        .for_each(|r, &z| *r /= stabilize(z, ZENNIT_STABILIZER));
     let mut bound_factor = times_wt(r.view(), bounded.view());
     bound_factor.mapv_inplace(|v| -v);
     vec![
@@ -327,28 +353,40 @@ fn alphabeta_terms(
     positive.into_iter().chain(negative).collect()
 }
 
-/// Every input of a row receives sum_j R_j / fan_in.
-fn flat_term(r: ArrayView2<f64>, fan_in: usize) -> Term {
-    let mut c = Array2::zeros((r.nrows(), fan_in));
-    for (mut row, r_row) in c.rows_mut().into_iter().zip(r.rows()) {
-        row.fill(r_row.sum() / fan_in as f64);
-    }
-    Term {
-        factor: c,
-        weight: InputWeight::One,
-    }
+/// Every real input of a row receives R_j / (its row's number of real inputs): the ww rule
+/// with all weights 1.
+fn flat_term(r: ArrayViewMut2<f64>, w: ArrayView2<f64>, inside: Option<ArrayView2<f64>>) -> Term {
+    wsquare_term(r, Array2::ones(w.raw_dim()).view(), inside)
 }
 
-/// C = (R ./ colsum(W.^2)) (W.^2)^T, R divided in place. A filter whose weights are all
-/// zero passes nothing.
-fn wsquare_term(mut r: ArrayViewMut2<f64>, w: ArrayView2<f64>) -> Term {
+/// C = (R ./ (I (W.^2))) (W.^2)^T with I the rows' real inputs (all ones without padding),
+/// R divided in place; the factors of padding inputs are dropped by the caller. A filter
+/// whose weights are all zero passes nothing.
+fn wsquare_term(
+    mut r: ArrayViewMut2<f64>,
+    w: ArrayView2<f64>,
+    inside: Option<ArrayView2<f64>>,
+) -> Term {
     let v = w.mapv(|v| v * v);
-    let colsum = v.sum_axis(ndarray::Axis(0));
-    Zip::from(&mut r)
-        .and_broadcast(&colsum)
-        .for_each(|r, &z| *r = if z == 0.0 { 0.0 } else { *r / z });
+    let divide = |r: &mut f64, z: f64| *r = if z == 0.0 { 0.0 } else { *r / z };
+    match inside {
+        Some(inside) => {
+            let z = gemm_new(inside, v.view());
+            Zip::from(&mut r).and(&z).for_each(|r, &z| divide(r, z));
+        }
+        None => {
+            let colsum = v.sum_axis(ndarray::Axis(0));
+            Zip::from(&mut r)
+                .and_broadcast(&colsum)
+                .for_each(|r, &z| divide(r, z));
+        }
+    }
+    let mut factor = times_wt(r.view(), v.view());
+    if let Some(inside) = inside {
+        factor *= &inside;
+    }
     Term {
-        factor: times_wt(r.view(), v.view()),
+        factor,
         weight: InputWeight::One,
     }
 }

@@ -138,6 +138,10 @@ pub enum Rule {
         /// Upper bound of the inputs (scalar or per channel).
         high: Bound,
     },
+    /// The relevance passes unchanged to every input (zennit's `Pass`, and what zennit does
+    /// where a composite names no rule for a summation): BatchNorm, Add and the layers that
+    /// pass relevance anyway. Layers with weights do not accept it.
+    Pass,
 }
 
 impl Rule {
@@ -158,6 +162,7 @@ impl Rule {
             "ww" | "w^2" | "wsquare" => Rule::WSquare,
             "zplus" | "z+" => Rule::AlphaBeta(1.0),
             "gamma" => Rule::Gamma(param.unwrap_or(DEFAULT_GAMMA)),
+            "pass" => Rule::Pass,
             "zbox" | "z^b" => match param {
                 Some(p) => Rule::ZBox {
                     low: Bound::scalar(-p),
@@ -212,6 +217,7 @@ impl Rule {
             Rule::WSquare => "ww",
             Rule::Gamma(_) => "gamma",
             Rule::ZBox { .. } => "zbox",
+            Rule::Pass => "pass",
         }
     }
 

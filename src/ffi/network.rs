@@ -411,15 +411,7 @@ pub unsafe extern "C" fn lrp_layer_kind(
 
 /// The sizes that define a layer, in the order of the text format's header line.
 fn sizes(layer: &Layer) -> Vec<usize> {
-    match layer {
-        Layer::Linear(l) => vec![l.inputs(), l.outputs()],
-        Layer::Convolution(c) => {
-            let [hf, wf, df, nf] = c.filter_size();
-            vec![hf, wf, df, nf, c.stride.0, c.stride.1]
-        }
-        Layer::MaxPool(p) | Layer::SumPool(p) => vec![p.pool.0, p.pool.1, p.stride.0, p.stride.1],
-        Layer::Flatten | Layer::Rect | Layer::Tanh | Layer::SoftMax => vec![],
-    }
+    layer.sizes()
 }
 
 /// Writes how many sizes define layer `index`: 2 for Linear (m, n), 6 for Convolution

@@ -1,10 +1,12 @@
-//! Rect, Tanh and SoftMax: elementwise or per-sample activations without parameters.
-//! For LRP all three pass relevance through unchanged (see `Layer::lrp`).
+//! Rect, Tanh, SoftMax and Identity: elementwise or per-sample activations without
+//! parameters. For LRP all of them pass relevance through unchanged, whatever the rule.
 //!
 //! Activations of convolutional layers run to tens of megabytes: the elementwise passes
 //! are spread over rayon's threads and reuse the incoming gradient's memory.
 
-use super::ExpectedShape;
+use super::{passed, BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::network::GradientMode;
+use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, Axis, Zip};
 
 /// max(0, x).
@@ -55,4 +57,148 @@ pub(crate) fn softmax(x: &ArrayD<f64>) -> ArrayD<f64> {
         row.mapv_inplace(|v| v / sum);
     }
     y
+}
+
+/// The elementwise layers' common parts: one input, rules accepted and ignored, relevance
+/// passed through.
+macro_rules! passes_relevance {
+    () => {
+        fn accepts(&self, _rule: &Rule) -> bool {
+            true
+        }
+
+        fn lrp(
+            &self,
+            _xs: Inputs,
+            _y: &ArrayD<f64>,
+            r: ArrayD<f64>,
+            _rule: &Rule,
+            _convention: Convention,
+        ) -> Vec<ArrayD<f64>> {
+            passed(r)
+        }
+    };
+}
+
+/// max(0, x).
+pub(crate) struct Rect;
+/// tanh(x).
+pub(crate) struct Tanh;
+/// Softmax over the features of each sample.
+pub(crate) struct SoftMax;
+/// The identity (ONNX Identity, Dropout at inference).
+pub(crate) struct Identity;
+
+impl LayerOps for Rect {
+    fn kind(&self) -> LayerKind {
+        LayerKind::Rect
+    }
+    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        Ok(inputs[0].to_vec())
+    }
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        rect(xs[0])
+    }
+    fn backward(
+        &self,
+        _xs: Inputs,
+        y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        let dx = wants.dx.then(|| rect_backward(y, dy));
+        (dx.into_iter().collect(), None)
+    }
+    fn input_gradient(
+        &self,
+        xs: Inputs,
+        y: &ArrayD<f64>,
+        mut dy: ArrayD<f64>,
+        mode: GradientMode,
+    ) -> Vec<ArrayD<f64>> {
+        match mode {
+            GradientMode::Gradient => vec![rect_backward(y, dy)],
+            GradientMode::GuidedBackprop => {
+                Zip::from(&mut dy).and(xs[0]).for_each(|d, &x| {
+                    if !(x > 0.0 && *d > 0.0) {
+                        *d = 0.0;
+                    }
+                });
+                vec![dy]
+            }
+            GradientMode::Deconvnet => {
+                dy.mapv_inplace(|d| d.max(0.0));
+                vec![dy]
+            }
+        }
+    }
+    passes_relevance!();
+}
+
+impl LayerOps for Tanh {
+    fn kind(&self) -> LayerKind {
+        LayerKind::Tanh
+    }
+    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        Ok(inputs[0].to_vec())
+    }
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        tanh(xs[0])
+    }
+    fn backward(
+        &self,
+        _xs: Inputs,
+        y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        let dx = wants.dx.then(|| tanh_backward(y, dy));
+        (dx.into_iter().collect(), None)
+    }
+    passes_relevance!();
+}
+
+impl LayerOps for SoftMax {
+    fn kind(&self) -> LayerKind {
+        LayerKind::SoftMax
+    }
+    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        softmax_output_shape(inputs[0])
+    }
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        softmax(xs[0])
+    }
+    /// The toolbox trains with dy = prediction - target: SoftMax passes dy through.
+    fn backward(
+        &self,
+        _xs: Inputs,
+        _y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        (if wants.dx { vec![dy] } else { vec![] }, None)
+    }
+    passes_relevance!();
+}
+
+impl LayerOps for Identity {
+    fn kind(&self) -> LayerKind {
+        LayerKind::Identity
+    }
+    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        Ok(inputs[0].to_vec())
+    }
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        xs[0].clone()
+    }
+    fn backward(
+        &self,
+        _xs: Inputs,
+        _y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        (if wants.dx { vec![dy] } else { vec![] }, None)
+    }
+    passes_relevance!();
 }

@@ -1,19 +1,20 @@
-//! The convolution layer: valid (unpadded), strided cross-correlation of N x H x W x D
-//! batches with nf filters of size hf x wf x D.
+//! The convolution layer: strided cross-correlation of N x H x W x D batches with nf
+//! filters of size hf x wf x D/groups, with zero padding, dilation and groups.
 //!
 //! Every pass works on blocks of samples in parallel. A block is unrolled into its im2col
 //! matrix (one row per output position, one column per filter tap, rows x K with
 //! K = hf*wf*D), so forward is one product with W viewed as K x nf, and backward and LRP
 //! are products with W^T followed by col2im (the scatter-add back onto the image).
 
-use super::{BackwardWants, ExpectedShape, ParamGrad};
+use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new};
 use crate::relevance::{
-    dense_terms, divide_by_stabilised, epsilon_of, needs_input_rows, InputWeight, Term,
+    dense_terms, divide_by_stabilised, epsilon_of, needs_input_rows, stabilised_reciprocals,
+    InputWeight, Rows, Term,
 };
 use crate::rule::{Convention, Rule};
-use ndarray::{Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
+use ndarray::{s, Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
 use rand::Rng;
 use rayon::prelude::*;
 
@@ -26,15 +27,25 @@ pub const DEFAULT_CONV_FILTER: [usize; 4] = [5, 5, 3, 32];
 /// The toolbox's default stride of a Convolution layer.
 pub const DEFAULT_CONV_STRIDE: (usize, usize) = (2, 2);
 
-/// A convolution layer with filters W (hf x wf x df x nf), biases B (nf) and a stride.
+/// A convolution layer with filters W (hf x wf x df x nf), biases B (nf), a stride, zero
+/// padding, dilation and groups. With `groups` g the D input channels and the nf filters
+/// fall into g equal groups and filter f sees only the channels of its group: df = D / g
+/// (g = D and nf = D is a depthwise convolution).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Convolution {
-    /// Filters, hf x wf x df x nf (height, width, input channels, filters).
+    /// Filters, hf x wf x df x nf (height, width, input channels per group, filters).
     pub w: Array4<f64>,
     /// Biases, one per filter.
     pub b: Array1<f64>,
     /// Stride (vertical, horizontal), both at least 1.
     pub stride: (usize, usize),
+    /// Zero padding (top, left, bottom, right) in input cells. Relevance and gradients
+    /// never land on padding cells.
+    pub padding: [usize; 4],
+    /// Spacing of the filter taps (vertical, horizontal), both at least 1.
+    pub dilation: (usize, usize),
+    /// Number of groups, at least 1, dividing the input channels and the filters.
+    pub groups: usize,
 }
 
 /// Sizes of one convolution applied to one input shape.
@@ -42,20 +53,33 @@ pub struct Convolution {
 struct Geometry {
     h: usize,
     w: usize,
+    /// Input channels (all groups).
     d: usize,
     hf: usize,
     wf: usize,
+    /// Input channels per group.
+    dg: usize,
+    /// Filters (all groups).
     nf: usize,
+    groups: usize,
     sh: usize,
     sw: usize,
+    dh: usize,
+    dw: usize,
+    pt: usize,
+    pl: usize,
     ho: usize,
     wo: usize,
 }
 
 impl Geometry {
-    /// Filter taps per output position (the fan-in).
+    /// Filter taps per output position and group (the fan-in).
     fn k(&self) -> usize {
-        self.hf * self.wf * self.d
+        self.hf * self.wf * self.dg
+    }
+    /// Filters per group.
+    fn nfg(&self) -> usize {
+        self.nf / self.groups
     }
     /// Output positions per sample.
     fn positions(&self) -> usize {
@@ -67,6 +91,17 @@ impl Geometry {
     fn output_len(&self) -> usize {
         self.positions() * self.nf
     }
+    /// No padding, no dilation, one group: every window lies inside the image as runs of
+    /// wf*D contiguous values, which the fast paths copy whole.
+    fn is_plain(&self) -> bool {
+        self.groups == 1
+            && self.dh == 1
+            && self.dw == 1
+            && self.pt == 0
+            && self.pl == 0
+            && (self.ho - 1) * self.sh + self.hf <= self.h
+            && (self.wo - 1) * self.sw + self.wf <= self.w
+    }
     /// Samples per parallel task.
     fn samples_per_task(&self, n: usize) -> usize {
         let by_size = (COLS_PER_TASK / (self.positions() * self.k()).max(1)).max(1);
@@ -74,18 +109,52 @@ impl Geometry {
         by_size.min(n.div_ceil(threads)).max(1)
     }
 
-    /// Unrolls `x` (samples x H x W x D, C order) into `cols` (samples*positions x K).
-    fn im2col(&self, x: &[f64], cols: &mut [f64]) {
+    /// The offset in one sample of input cell (row ih, column iw) for output position
+    /// (oh, ow) and tap (fh, fw), or `None` when the tap falls on padding.
+    #[inline]
+    fn tap_offset(&self, oh: usize, ow: usize, fh: usize, fw: usize) -> Option<usize> {
+        let ih = (oh * self.sh + fh * self.dh).checked_sub(self.pt)?;
+        let iw = (ow * self.sw + fw * self.dw).checked_sub(self.pl)?;
+        (ih < self.h && iw < self.w).then_some((ih * self.w + iw) * self.d)
+    }
+
+    /// Unrolls the channels of group `g` of `x` (samples x H x W x D, C order) into `cols`
+    /// (samples*positions x K); padding cells become 0.
+    fn im2col(&self, x: &[f64], g: usize, cols: &mut [f64]) {
         let k = self.k();
-        let run = self.wf * self.d;
+        if self.is_plain() {
+            let run = self.wf * self.d;
+            let mut row = 0;
+            for sample in x.chunks_exact(self.input_len()) {
+                for oh in 0..self.ho {
+                    for ow in 0..self.wo {
+                        let dst = &mut cols[row * k..(row + 1) * k];
+                        for fh in 0..self.hf {
+                            let src = ((oh * self.sh + fh) * self.w + ow * self.sw) * self.d;
+                            dst[fh * run..(fh + 1) * run].copy_from_slice(&sample[src..src + run]);
+                        }
+                        row += 1;
+                    }
+                }
+            }
+            return;
+        }
+        let (dg, c0) = (self.dg, g * self.dg);
         let mut row = 0;
         for sample in x.chunks_exact(self.input_len()) {
             for oh in 0..self.ho {
                 for ow in 0..self.wo {
                     let dst = &mut cols[row * k..(row + 1) * k];
                     for fh in 0..self.hf {
-                        let src = ((oh * self.sh + fh) * self.w + ow * self.sw) * self.d;
-                        dst[fh * run..(fh + 1) * run].copy_from_slice(&sample[src..src + run]);
+                        for fw in 0..self.wf {
+                            let t = (fh * self.wf + fw) * dg;
+                            match self.tap_offset(oh, ow, fh, fw) {
+                                Some(src) => {
+                                    dst[t..t + dg].copy_from_slice(&sample[src + c0..src + c0 + dg])
+                                }
+                                None => dst[t..t + dg].fill(0.0),
+                            }
+                        }
                     }
                     row += 1;
                 }
@@ -93,23 +162,87 @@ impl Geometry {
         }
     }
 
-    /// Adds each row of `cols` (samples*positions x K) back onto the window it came from in
-    /// `x` (samples x H x W x D): the adjoint of [`Geometry::im2col`].
-    fn col2im_add(&self, cols: &[f64], x: &mut [f64]) {
+    /// 1 where a column of the im2col rows of one sample lies inside the image, 0 on
+    /// padding (positions x K): what the rules that treat every tap alike (flat, ww, zbox's
+    /// bounds) weigh their taps with. `None` when no tap falls on padding.
+    fn inside_mask(&self, samples: usize) -> Option<Array2<f64>> {
+        if self.is_plain() {
+            return None;
+        }
         let k = self.k();
-        let run = self.wf * self.d;
+        let mut one = Array2::zeros((self.positions(), k));
+        let mut any_outside = false;
+        for oh in 0..self.ho {
+            for ow in 0..self.wo {
+                let mut row = one.row_mut(oh * self.wo + ow);
+                for fh in 0..self.hf {
+                    for fw in 0..self.wf {
+                        let inside = self.tap_offset(oh, ow, fh, fw).is_some();
+                        any_outside |= !inside;
+                        let t = (fh * self.wf + fw) * self.dg;
+                        for c in 0..self.dg {
+                            row[t + c] = f64::from(u8::from(inside));
+                        }
+                    }
+                }
+            }
+        }
+        if !any_outside {
+            return None;
+        }
+        let mut mask = Array2::zeros((samples * self.positions(), k));
+        for (i, mut rows) in mask
+            .axis_chunks_iter_mut(Axis(0), self.positions())
+            .enumerate()
+        {
+            let _ = i;
+            rows.assign(&one);
+        }
+        Some(mask)
+    }
+
+    /// Adds each row of `cols` (samples*positions x K) back onto the cells of group `g` it
+    /// came from in `x` (samples x H x W x D): the adjoint of [`Geometry::im2col`]. Values
+    /// of padding cells are dropped.
+    fn col2im_add(&self, cols: &[f64], g: usize, x: &mut [f64]) {
+        let k = self.k();
+        if self.is_plain() {
+            let run = self.wf * self.d;
+            let mut row = 0;
+            for sample in x.chunks_exact_mut(self.input_len()) {
+                for oh in 0..self.ho {
+                    for ow in 0..self.wo {
+                        let src = &cols[row * k..(row + 1) * k];
+                        for fh in 0..self.hf {
+                            let dst = ((oh * self.sh + fh) * self.w + ow * self.sw) * self.d;
+                            for (d, s) in sample[dst..dst + run]
+                                .iter_mut()
+                                .zip(&src[fh * run..(fh + 1) * run])
+                            {
+                                *d += s;
+                            }
+                        }
+                        row += 1;
+                    }
+                }
+            }
+            return;
+        }
+        let (dg, c0) = (self.dg, g * self.dg);
         let mut row = 0;
         for sample in x.chunks_exact_mut(self.input_len()) {
             for oh in 0..self.ho {
                 for ow in 0..self.wo {
                     let src = &cols[row * k..(row + 1) * k];
                     for fh in 0..self.hf {
-                        let dst = ((oh * self.sh + fh) * self.w + ow * self.sw) * self.d;
-                        for (d, s) in sample[dst..dst + run]
-                            .iter_mut()
-                            .zip(&src[fh * run..(fh + 1) * run])
-                        {
-                            *d += s;
+                        for fw in 0..self.wf {
+                            if let Some(dst) = self.tap_offset(oh, ow, fh, fw) {
+                                let t = (fh * self.wf + fw) * dg;
+                                sample[dst + c0..dst + c0 + dg]
+                                    .iter_mut()
+                                    .zip(&src[t..t + dg])
+                                    .for_each(|(d, s)| *d += s);
+                            }
                         }
                     }
                     row += 1;
@@ -127,10 +260,17 @@ impl Geometry {
     /// only wf values (the usual first layer of a grayscale network).
     fn scatter_shares_times_x(&self, wm: ArrayView2<f64>, s: &[f64], x: &[f64], rx: &mut [f64]) {
         let shares = matrix(s, s.len() / self.nf, self.nf);
-        if self.d == 1 && self.sw == 1 {
+        if self.d == 1 && self.sw == 1 && self.is_plain() {
             self.tap_rows_add(gemm_new(wm, shares.t()).view(), rx);
         } else {
-            self.col2im_add(gemm_new(shares, wm.t()).as_slice().expect("owned"), rx);
+            let nfg = self.nfg();
+            for g in 0..self.groups {
+                let cols = gemm_new(
+                    shares.slice(s![.., g * nfg..(g + 1) * nfg]),
+                    wm.slice(s![.., g * nfg..(g + 1) * nfg]).t(),
+                );
+                self.col2im_add(cols.as_slice().expect("owned"), g, rx);
+            }
         }
         rx.iter_mut().zip(x).for_each(|(r, &x)| *r *= x);
     }
@@ -140,7 +280,7 @@ impl Geometry {
     /// at every output position) onto the image, output row i of tap (a, b) landing on image
     /// row i*sh + a from column b. The same sums as col2im of the transposed matrix.
     fn tap_rows_add(&self, by_tap: ArrayView2<f64>, rx: &mut [f64]) {
-        debug_assert!(self.d == 1 && self.sw == 1);
+        debug_assert!(self.d == 1 && self.sw == 1 && self.is_plain());
         let positions = self.positions();
         for (t, tap) in by_tap.outer_iter().enumerate() {
             let (a, b) = (t / self.wf, t % self.wf);
@@ -164,7 +304,8 @@ impl Geometry {
 }
 
 impl Convolution {
-    /// A layer with the given filters, biases and stride (both at least 1).
+    /// A layer with the given filters, biases and stride (both at least 1), no padding,
+    /// no dilation, one group: the toolbox's valid convolution.
     pub fn new(w: Array4<f64>, b: Array1<f64>, stride: (usize, usize)) -> Result<Convolution> {
         let nf = w.dim().3;
         if b.len() != nf {
@@ -173,7 +314,41 @@ impl Convolution {
         check_positive("Convolution stride", &[stride.0, stride.1])?;
         check_positive("Convolution filter size", w.shape())?;
         super::check_finite_parameters("Convolution", &w.view().into_dyn(), &b.view().into_dyn())?;
-        Ok(Convolution { w, b, stride })
+        Ok(Convolution {
+            w,
+            b,
+            stride,
+            padding: [0; 4],
+            dilation: (1, 1),
+            groups: 1,
+        })
+    }
+
+    /// The same layer with zero padding (top, left, bottom, right).
+    pub fn with_padding(mut self, padding: [usize; 4]) -> Convolution {
+        self.padding = padding;
+        self
+    }
+
+    /// The same layer with dilation (vertical, horizontal), both at least 1.
+    pub fn with_dilation(mut self, dilation: (usize, usize)) -> Result<Convolution> {
+        check_positive("Convolution dilation", &[dilation.0, dilation.1])?;
+        self.dilation = dilation;
+        Ok(self)
+    }
+
+    /// The same layer with `groups` groups: nf must be a multiple of `groups`, and the
+    /// input then has df * groups channels.
+    pub fn with_groups(mut self, groups: usize) -> Result<Convolution> {
+        let nf = self.w.dim().3;
+        if groups == 0 || nf % groups != 0 {
+            return Err(LrpError::param(
+                "Convolution groups",
+                format!("must be at least 1 and divide the {nf} filters, given {groups}"),
+            ));
+        }
+        self.groups = groups;
+        Ok(self)
     }
 
     /// The toolbox's initialisation: W ~ Normal(0, 1/sqrt(hf*wf*df)) (standard deviation),
@@ -194,46 +369,86 @@ impl Convolution {
         )
     }
 
-    /// Filter size [hf, wf, df, nf].
+    /// Filter size [hf, wf, df, nf] (df: input channels per group).
     pub fn filter_size(&self) -> [usize; 4] {
         let (hf, wf, df, nf) = self.w.dim();
         [hf, wf, df, nf]
     }
 
+    /// Whether the layer is the toolbox's plain convolution (no padding, dilation 1, one
+    /// group): the only kind the text model format writes with the toolbox's header.
+    pub fn is_plain(&self) -> bool {
+        self.padding == [0; 4] && self.dilation == (1, 1) && self.groups == 1
+    }
+
+    /// The input channels the layer takes: df times the groups.
+    pub fn input_channels(&self) -> usize {
+        self.w.dim().2 * self.groups
+    }
+
     fn geometry(&self, input: &[usize]) -> Option<Geometry> {
-        let [hf, wf, df, nf] = self.filter_size();
+        let [hf, wf, dg, nf] = self.filter_size();
         let (sh, sw) = self.stride;
-        match *input {
-            [_, h, w, d] if d == df && h >= hf && w >= wf => Some(Geometry {
-                h,
-                w,
-                d,
-                hf,
-                wf,
-                nf,
-                sh,
-                sw,
-                ho: (h - hf) / sh + 1,
-                wo: (w - wf) / sw + 1,
-            }),
-            _ => None,
+        let (dh, dw) = self.dilation;
+        let [pt, pl, pb, pr] = self.padding;
+        let [_, h, w, d] = *input else { return None };
+        if d != dg * self.groups {
+            return None;
         }
+        // The extent of a dilated filter; the padded image must hold it.
+        let eh = dh.checked_mul(hf - 1)?.checked_add(1)?;
+        let ew = dw.checked_mul(wf - 1)?.checked_add(1)?;
+        let ph = h.checked_add(pt)?.checked_add(pb)?;
+        let pw = w.checked_add(pl)?.checked_add(pr)?;
+        if ph < eh || pw < ew {
+            return None;
+        }
+        Some(Geometry {
+            h,
+            w,
+            d,
+            hf,
+            wf,
+            dg,
+            nf,
+            groups: self.groups,
+            sh,
+            sw,
+            dh,
+            dw,
+            pt,
+            pl,
+            ho: (ph - eh) / sh + 1,
+            wo: (pw - ew) / sw + 1,
+        })
     }
 
     pub(crate) fn output_shape(
         &self,
         input: &[usize],
     ) -> std::result::Result<Vec<usize>, ExpectedShape> {
-        let [hf, wf, df, _] = self.filter_size();
+        let [hf, wf, _, _] = self.filter_size();
         match self.geometry(input) {
             Some(g) => Ok(vec![input[0], g.ho, g.wo, g.nf]),
             None => {
                 // Name the smallest image that fits; keep the given H and W when they fit.
+                let [pt, pl, pb, pr] = self.padding;
+                let min_h = (self.dilation.0 * (hf - 1) + 1)
+                    .saturating_sub(pt + pb)
+                    .max(1);
+                let min_w = (self.dilation.1 * (wf - 1) + 1)
+                    .saturating_sub(pl + pr)
+                    .max(1);
                 let dim = |i: usize, min: usize| match input.get(i) {
                     Some(&v) if v >= min && input.len() == 4 => Some(v),
                     _ => Some(min),
                 };
-                Err(vec![None, dim(1, hf), dim(2, wf), Some(df)])
+                Err(vec![
+                    None,
+                    dim(1, min_h),
+                    dim(2, min_w),
+                    Some(self.input_channels()),
+                ])
             }
         }
     }
@@ -256,18 +471,28 @@ impl Convolution {
         let mut y = Array4::zeros((n, g.ho, g.wo, g.nf));
         let spt = g.samples_per_task(n);
         let wm = self.w_matrix();
+        let nfg = g.nfg();
         slice(&mut y)
             .par_chunks_mut(spt * g.output_len())
             .zip(slice_of(x).par_chunks(spt * g.input_len()))
             .for_each(|(y, x)| {
                 let rows = y.len() / g.nf;
                 let mut cols = vec![0.0; rows * g.k()];
-                g.im2col(x, &mut cols);
                 let mut y = ArrayViewMut2::from_shape((rows, g.nf), y).expect("block shape");
                 y.rows_mut()
                     .into_iter()
                     .for_each(|mut row| row.assign(&self.b));
-                gemm(1.0, matrix(&cols, rows, g.k()), wm, 1.0, y);
+                for grp in 0..g.groups {
+                    g.im2col(x, grp, &mut cols);
+                    let range = grp * nfg..(grp + 1) * nfg;
+                    gemm(
+                        1.0,
+                        matrix(&cols, rows, g.k()),
+                        wm.slice(s![.., range.clone()]),
+                        1.0,
+                        y.slice_mut(s![.., range]),
+                    );
+                }
             });
         y.into_dyn()
     }
@@ -284,6 +509,7 @@ impl Convolution {
         let dy = dy.as_standard_layout();
         let dy = dy.as_slice().expect("standard layout");
         let wm = self.w_matrix();
+        let nfg = g.nfg();
         let dx = wants.dx.then(|| {
             let mut dx = ArrayD::zeros(x.raw_dim());
             slice(&mut dx)
@@ -291,8 +517,13 @@ impl Convolution {
                 .zip(dy.par_chunks(spt * g.output_len()))
                 .for_each(|(dx, dy)| {
                     let rows = dy.len() / g.nf;
-                    let dcols = gemm_new(matrix(dy, rows, g.nf), wm.t());
-                    g.col2im_add(dcols.as_slice().expect("owned"), dx);
+                    let dy = matrix(dy, rows, g.nf);
+                    for grp in 0..g.groups {
+                        let range = grp * nfg..(grp + 1) * nfg;
+                        let dcols =
+                            gemm_new(dy.slice(s![.., range.clone()]), wm.slice(s![.., range]).t());
+                        g.col2im_add(dcols.as_slice().expect("owned"), grp, dx);
+                    }
                 });
             dx
         });
@@ -302,16 +533,20 @@ impl Convolution {
                 .zip(dy.par_chunks(spt * g.output_len()))
                 .map(|(x, dy)| {
                     let rows = dy.len() / g.nf;
+                    let dy = matrix(dy, rows, g.nf);
                     let mut cols = vec![0.0; rows * g.k()];
-                    g.im2col(x, &mut cols);
                     let mut dw = Array2::zeros((g.k(), g.nf));
-                    gemm(
-                        1.0,
-                        matrix(&cols, rows, g.k()).t(),
-                        matrix(dy, rows, g.nf),
-                        0.0,
-                        dw.view_mut(),
-                    );
+                    for grp in 0..g.groups {
+                        g.im2col(x, grp, &mut cols);
+                        let range = grp * nfg..(grp + 1) * nfg;
+                        gemm(
+                            1.0,
+                            matrix(&cols, rows, g.k()).t(),
+                            dy.slice(s![.., range.clone()]),
+                            0.0,
+                            dw.slice_mut(s![.., range]),
+                        );
+                    }
                     dw
                 })
                 .reduce(|| Array2::zeros((g.k(), g.nf)), |a, b| a + b);
@@ -340,6 +575,7 @@ impl Convolution {
         let spt = g.samples_per_task(n);
         let r = slice(&mut r);
         let wm = self.w_matrix();
+        let nfg = g.nfg();
         let mut rx = ArrayD::zeros(x.raw_dim());
         slice(&mut rx)
             .par_chunks_mut(spt * g.input_len())
@@ -353,28 +589,35 @@ impl Convolution {
                     return;
                 }
                 let rows = y.len() / g.nf;
-                let cols = needs_input_rows(rule).then(|| {
-                    let mut cols = vec![0.0; rows * g.k()];
-                    g.im2col(x, &mut cols);
-                    cols
-                });
-                let cols = cols.as_deref().map(|c| matrix(c, rows, g.k()));
-                let terms = dense_terms(
-                    rule,
-                    convention,
-                    cols,
-                    matrix(y, rows, g.nf),
-                    ArrayViewMut2::from_shape((rows, g.nf), r).expect("block shape"),
-                    wm,
-                    self.b.view(),
-                );
-                scatter_terms(&g, terms, cols, x, rx);
+                let mask = g.inside_mask(rows / g.positions());
+                let mut cols = vec![0.0; rows * g.k()];
+                let y = matrix(y, rows, g.nf);
+                let mut r = ArrayViewMut2::from_shape((rows, g.nf), r).expect("block shape");
+                for grp in 0..g.groups {
+                    let range = grp * nfg..(grp + 1) * nfg;
+                    let have_cols = needs_input_rows(rule);
+                    if have_cols {
+                        g.im2col(x, grp, &mut cols);
+                    }
+                    let cols = have_cols.then(|| matrix(&cols, rows, g.k()));
+                    let terms = dense_terms(
+                        rule,
+                        convention,
+                        Rows {
+                            cols,
+                            inside: mask.as_ref().map(|m| m.view()),
+                        },
+                        y.slice(s![.., range.clone()]),
+                        r.slice_mut(s![.., range.clone()]),
+                        wm.slice(s![.., range.clone()]),
+                        self.b.slice(s![range]),
+                    );
+                    scatter_terms(&g, grp, terms, cols, x, rx);
+                }
             });
         rx
     }
-}
 
-impl Convolution {
     /// `simple`/`epsilon` LRP with the stabilised reciprocals `inv` = 1 / stab(y) prepared
     /// beforehand (shared by several relevances): x .* col2im((r .* inv) W^T), block by
     /// block as in [`Convolution::lrp`].
@@ -401,11 +644,12 @@ impl Convolution {
     }
 }
 
-/// rx += sum_t col2im(C_t) .* weight_t(x) for one block. With the im2col rows at hand the
-/// weights are applied row by row and scattered once; otherwise a single term is scattered
-/// and then weighted on the image, which spares building the rows.
+/// rx += sum_t col2im(C_t) .* weight_t(x) for one block and group. With the im2col rows at
+/// hand the weights are applied row by row and scattered once; otherwise a single term is
+/// scattered and then weighted on the image, which spares building the rows.
 fn scatter_terms(
     g: &Geometry,
+    grp: usize,
     terms: Vec<Term>,
     cols: Option<ArrayView2<f64>>,
     x: &[f64],
@@ -413,11 +657,7 @@ fn scatter_terms(
 ) {
     match (cols, terms.as_slice()) {
         (_, [single]) if single.weight == InputWeight::One => {
-            g.col2im_add(single.factor.as_slice().expect("owned"), rx);
-        }
-        (_, [single]) if single.weight == InputWeight::X => {
-            g.col2im_add(single.factor.as_slice().expect("owned"), rx);
-            rx.iter_mut().zip(x).for_each(|(r, &x)| *r *= x);
+            g.col2im_add(single.factor.as_slice().expect("owned"), grp, rx);
         }
         (Some(cols), _) => {
             let cols = cols.as_slice().expect("im2col rows are contiguous");
@@ -426,16 +666,91 @@ fn scatter_terms(
                 term.weight
                     .accumulate(&mut rcols, term.factor.as_slice().expect("owned"), cols);
             }
-            g.col2im_add(&rcols, rx);
+            g.col2im_add(&rcols, grp, rx);
         }
         (None, _) => {
             let mut scattered = vec![0.0; rx.len()];
             for term in terms {
                 scattered.fill(0.0);
-                g.col2im_add(term.factor.as_slice().expect("owned"), &mut scattered);
+                g.col2im_add(term.factor.as_slice().expect("owned"), grp, &mut scattered);
                 term.weight.accumulate(rx, &scattered, x);
             }
         }
+    }
+}
+
+impl LayerOps for Convolution {
+    fn kind(&self) -> LayerKind {
+        LayerKind::Convolution
+    }
+
+    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        Convolution::output_shape(self, inputs[0])
+    }
+
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        Convolution::forward(self, xs[0])
+    }
+
+    fn backward(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        let (dx, grad) = Convolution::backward(self, xs[0], dy.view(), wants);
+        (dx.into_iter().collect(), grad)
+    }
+
+    fn accepts(&self, rule: &Rule) -> bool {
+        !matches!(rule, Rule::Pass)
+    }
+
+    fn lrp(
+        &self,
+        xs: Inputs,
+        y: &ArrayD<f64>,
+        r: ArrayD<f64>,
+        rule: &Rule,
+        convention: Convention,
+    ) -> Vec<ArrayD<f64>> {
+        vec![Convolution::lrp(self, xs[0], y, r, rule, convention)]
+    }
+
+    fn lrp_shared_part(&self, _xs: Inputs, y: &ArrayD<f64>, rule: &Rule) -> Option<ArrayD<f64>> {
+        epsilon_of(rule).map(|eps| stabilised_reciprocals(y, eps))
+    }
+
+    fn lrp_with_shared_part(
+        &self,
+        xs: Inputs,
+        shared: &ArrayD<f64>,
+        r: ArrayD<f64>,
+    ) -> Vec<ArrayD<f64>> {
+        vec![self.lrp_with_reciprocals(xs[0], shared, r)]
+    }
+
+    fn parameters(&self) -> Option<(ArrayViewD<'_, f64>, ArrayViewD<'_, f64>)> {
+        Some((self.w.view().into_dyn(), self.b.view().into_dyn()))
+    }
+
+    fn input_channels(&self) -> Option<usize> {
+        Some(Convolution::input_channels(self))
+    }
+
+    fn sizes(&self) -> Vec<usize> {
+        let [hf, wf, df, nf] = self.filter_size();
+        let mut sizes = vec![hf, wf, df, nf, self.stride.0, self.stride.1];
+        if !self.is_plain() {
+            sizes.extend(self.padding);
+            sizes.extend([self.dilation.0, self.dilation.1, self.groups]);
+        }
+        sizes
+    }
+
+    fn number_lines(&self) -> Vec<Vec<f64>> {
+        vec![self.w.iter().copied().collect(), self.b.to_vec()]
     }
 }
 

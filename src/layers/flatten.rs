@@ -1,6 +1,7 @@
 //! Flatten: N x H x W x D -> N x (H*W*D) in C order; backward and LRP reshape back.
 
-use super::ExpectedShape;
+use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, IxDyn};
 
 pub(crate) fn output_shape(input: &[usize]) -> std::result::Result<Vec<usize>, ExpectedShape> {
@@ -28,4 +29,48 @@ pub(crate) fn backward(x: &ArrayD<f64>, dy: ArrayD<f64>) -> ArrayD<f64> {
     };
     dy.into_shape_with_order(x.raw_dim())
         .expect("C-order reshape")
+}
+
+/// The toolbox's Flatten.
+pub(crate) struct Flatten;
+
+impl LayerOps for Flatten {
+    fn kind(&self) -> LayerKind {
+        LayerKind::Flatten
+    }
+    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        output_shape(inputs[0])
+    }
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        forward(xs[0])
+    }
+    fn backward(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        (
+            if wants.dx {
+                vec![backward(xs[0], dy)]
+            } else {
+                vec![]
+            },
+            None,
+        )
+    }
+    fn accepts(&self, _rule: &Rule) -> bool {
+        true
+    }
+    fn lrp(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        r: ArrayD<f64>,
+        _rule: &Rule,
+        _convention: Convention,
+    ) -> Vec<ArrayD<f64>> {
+        vec![backward(xs[0], r)]
+    }
 }

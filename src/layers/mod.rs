@@ -1,37 +1,71 @@
-//! The layers of a network (the toolbox's modules) and the operations every layer offers:
-//! shape inference, forward, backward and LRP.
+//! The layers of a network (the toolbox's modules and the layers of today's networks) and the
+//! one interface through which the rest of the library reaches them, [`LayerOps`]: shape
+//! inference, forward, backward, the gradient methods' backward, which LRP rules apply and
+//! how, and the layer's parameters.
 //!
 //! A layer is plain data (its parameters). Activations are not stored in layers: the
-//! network keeps them in a [`crate::Trace`] and hands each layer its input and output, so
-//! one network can serve several threads at once.
+//! network keeps them in a [`crate::Trace`] and hands each layer its inputs and output, so
+//! one network can serve several threads at once. A layer kind is one module of this folder;
+//! [`Layer::ops`] is the only place that lists the kinds.
+//!
+//! Image batches are N x H x W x D (channels last) inside the core, whatever layout a model
+//! file or a caller uses (see [`crate::Layout`]).
 
 mod activation;
+mod add;
+mod batchnorm;
+mod concat;
 mod convolution;
 mod flatten;
+mod global_pool;
 mod linear;
 mod pool;
+mod reshape;
 
+pub use batchnorm::BatchNorm;
 pub use convolution::{Convolution, DEFAULT_CONV_FILTER, DEFAULT_CONV_STRIDE};
 pub use linear::Linear;
 pub use pool::Pool;
+pub use reshape::Reshape;
 
-use crate::relevance::{epsilon_of, stabilised_reciprocals};
-use crate::rule::{Convention, Rule, SUMPOOL_STABILIZER};
-use ndarray::{ArrayD, ArrayViewD};
+use crate::network::GradientMode;
+use crate::rule::{Convention, Rule};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD};
 
 /// One layer of a network.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Layer {
     /// Fully connected: Y = X W + B, X is N x m.
     Linear(Linear),
-    /// Valid, strided cross-correlation on N x H x W x D batches.
+    /// Strided cross-correlation on N x H x W x D batches, with optional zero padding,
+    /// dilation and groups.
     Convolution(Convolution),
-    /// Maximum over each window, per channel.
+    /// Maximum over each window, per channel (padding cells never win).
     MaxPool(Pool),
     /// Sum over each window times 1/sqrt(ph*pw).
     SumPool(Pool),
-    /// N x H x W x D -> N x (H*W*D), C order.
+    /// Mean over each window (ONNX AveragePool, PyTorch AvgPool2d).
+    AvgPool(Pool),
+    /// Mean over all positions of each channel: N x H x W x D -> N x D (ONNX
+    /// GlobalAveragePool followed by its flattening, PyTorch AdaptiveAvgPool2d(1)).
+    GlobalAvgPool,
+    /// Per-channel scale and shift of inference-mode batch normalisation.
+    BatchNorm(BatchNorm),
+    /// Elementwise sum of two or more inputs of equal shape (a residual connection).
+    Add,
+    /// An Add marked by the ResNet canonizer ([`crate::Canonizer::ResNetSum`]): the same
+    /// sum, which composites explain in proportion to the summands (zennit's `Sum` module
+    /// with `Norm`), where a plain Add passes the relevance to each summand.
+    Sum,
+    /// Concatenation of two or more inputs along the channels (the last axis inside the
+    /// core).
+    Concat,
+    /// N x H x W x D -> N x (H*W*D), C order (the toolbox's Flatten).
     Flatten,
+    /// ONNX Flatten / Reshape: a reshape of the channels-first view of the input.
+    Reshape(Reshape),
+    /// The identity (ONNX Identity, Dropout at inference).
+    Identity,
     /// max(0, x).
     Rect,
     /// tanh(x).
@@ -60,9 +94,45 @@ pub enum LayerKind {
     Tanh = 7,
     /// [`Layer::SoftMax`]
     SoftMax = 8,
+    /// [`Layer::AvgPool`]
+    AvgPool = 9,
+    /// [`Layer::GlobalAvgPool`]
+    GlobalAvgPool = 10,
+    /// [`Layer::BatchNorm`]
+    BatchNorm = 11,
+    /// [`Layer::Add`]
+    Add = 12,
+    /// [`Layer::Concat`]
+    Concat = 13,
+    /// [`Layer::Reshape`]
+    Reshape = 14,
+    /// [`Layer::Identity`]
+    Identity = 15,
+    /// [`Layer::Sum`]
+    Sum = 16,
 }
 
 impl LayerKind {
+    /// Every kind, in the order of their numbers.
+    pub const ALL: [LayerKind; 16] = [
+        LayerKind::Linear,
+        LayerKind::Convolution,
+        LayerKind::MaxPool,
+        LayerKind::SumPool,
+        LayerKind::Flatten,
+        LayerKind::Rect,
+        LayerKind::Tanh,
+        LayerKind::SoftMax,
+        LayerKind::AvgPool,
+        LayerKind::GlobalAvgPool,
+        LayerKind::BatchNorm,
+        LayerKind::Add,
+        LayerKind::Concat,
+        LayerKind::Reshape,
+        LayerKind::Identity,
+        LayerKind::Sum,
+    ];
+
     /// The name the toolbox and the text model format use ("Linear", "MaxPool", ...).
     pub fn name(self) -> &'static str {
         match self {
@@ -74,27 +144,24 @@ impl LayerKind {
             LayerKind::Rect => "Rect",
             LayerKind::Tanh => "Tanh",
             LayerKind::SoftMax => "SoftMax",
+            LayerKind::AvgPool => "AvgPool",
+            LayerKind::GlobalAvgPool => "GlobalAvgPool",
+            LayerKind::BatchNorm => "BatchNorm",
+            LayerKind::Add => "Add",
+            LayerKind::Concat => "Concat",
+            LayerKind::Reshape => "Reshape",
+            LayerKind::Identity => "Identity",
+            LayerKind::Sum => "Sum",
         }
     }
 
     /// The kind for a stable number, if there is one.
     pub fn from_code(code: i32) -> Option<LayerKind> {
-        use LayerKind::*;
-        [
-            Linear,
-            Convolution,
-            MaxPool,
-            SumPool,
-            Flatten,
-            Rect,
-            Tanh,
-            SoftMax,
-        ]
-        .into_iter()
-        .find(|k| *k as i32 == code)
+        LayerKind::ALL.into_iter().find(|k| *k as i32 == code)
     }
 
-    /// Whether the layer has trainable parameters W and B.
+    /// Whether the layer has trainable parameters W and B (Linear and Convolution; a
+    /// BatchNorm's statistics are not trained).
     pub fn has_parameters(self) -> bool {
         matches!(self, LayerKind::Linear | LayerKind::Convolution)
     }
@@ -138,165 +205,199 @@ pub struct ParamGrad {
 /// What a backward pass through one layer should produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct BackwardWants {
-    /// The gradient with respect to the layer's input.
+    /// The gradient with respect to the layer's inputs.
     pub dx: bool,
     /// The gradients of the layer's parameters.
     pub params: bool,
 }
 
-/// Expected input shape, with `None` for "any size": what `check_input` reports on a
+/// Expected input shape, with `None` for "any size": what shape inference reports on a
 /// mismatch.
 pub(crate) type ExpectedShape = Vec<Option<usize>>;
 
-impl Layer {
+/// A layer's inputs, one array per incoming edge (one for all but Add and Concat).
+pub(crate) type Inputs<'a, 'b> = &'a [&'b ArrayD<f64>];
+
+/// Everything the network asks of a layer kind. Each kind implements it in its own module;
+/// arrays are in standard layout, shapes were checked by [`LayerOps::output_shape`].
+pub(crate) trait LayerOps {
     /// The layer's kind.
-    pub fn kind(&self) -> LayerKind {
-        match self {
-            Layer::Linear(_) => LayerKind::Linear,
-            Layer::Convolution(_) => LayerKind::Convolution,
-            Layer::MaxPool(_) => LayerKind::MaxPool,
-            Layer::SumPool(_) => LayerKind::SumPool,
-            Layer::Flatten => LayerKind::Flatten,
-            Layer::Rect => LayerKind::Rect,
-            Layer::Tanh => LayerKind::Tanh,
-            Layer::SoftMax => LayerKind::SoftMax,
-        }
+    fn kind(&self) -> LayerKind;
+
+    /// Whether the layer takes two or more inputs (Add, Concat) rather than exactly one.
+    fn takes_many_inputs(&self) -> bool {
+        false
     }
 
-    /// The output shape for an input of shape `input` (batch first), or the shape the
-    /// layer expects when `input` does not fit.
-    pub(crate) fn output_shape(
+    /// The output shape for inputs of the given shapes (batch first), or the shape the
+    /// layer expects when they do not fit (for many-input layers: of the first input that
+    /// does not fit).
+    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape>;
+
+    /// Y for the inputs.
+    fn forward(&self, xs: Inputs) -> ArrayD<f64>;
+
+    /// The gradients with respect to the inputs (if `wants.dx`; else empty) and the
+    /// parameter gradients (if `wants.params` and the layer has parameters), given the
+    /// inputs, the output `y` and the gradient `dy` with respect to it. `dy` is taken by
+    /// value so that elementwise layers can reuse its memory. SoftMax passes `dy` through
+    /// (the toolbox trains with dy = prediction - target).
+    fn backward(
         &self,
-        input: &[usize],
-    ) -> std::result::Result<Vec<usize>, ExpectedShape> {
-        match self {
-            Layer::Linear(l) => l.output_shape(input),
-            Layer::Convolution(c) => c.output_shape(input),
-            Layer::MaxPool(p) | Layer::SumPool(p) => p.output_shape(input),
-            Layer::Flatten => flatten::output_shape(input),
-            Layer::Rect | Layer::Tanh => Ok(input.to_vec()),
-            Layer::SoftMax => activation::softmax_output_shape(input),
-        }
-    }
-
-    /// Y for input X. `x` has a shape `output_shape` accepted, in standard layout.
-    pub(crate) fn forward(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
-        match self {
-            Layer::Linear(l) => l.forward(x),
-            Layer::Convolution(c) => c.forward(x),
-            Layer::MaxPool(p) => p.forward_max(x),
-            Layer::SumPool(p) => p.forward_sum(x),
-            Layer::Flatten => flatten::forward(x),
-            Layer::Rect => activation::rect(x),
-            Layer::Tanh => activation::tanh(x),
-            Layer::SoftMax => activation::softmax(x),
-        }
-    }
-
-    /// The gradient with respect to the input (if `wants.dx`) and the parameter gradients
-    /// (if `wants.params` and the layer has parameters), given the layer's input `x`,
-    /// output `y` and the gradient `dy` with respect to its output. SoftMax passes `dy`
-    /// through unchanged (the toolbox trains with dy = prediction - target). `dy` is taken
-    /// by value so that elementwise layers can reuse its memory.
-    pub(crate) fn backward(
-        &self,
-        x: &ArrayD<f64>,
+        xs: Inputs,
         y: &ArrayD<f64>,
         dy: ArrayD<f64>,
         wants: BackwardWants,
-    ) -> (Option<ArrayD<f64>>, Option<ParamGrad>) {
-        if let Layer::Linear(l) = self {
-            return l.backward(x, dy.view(), wants);
-        }
-        if let Layer::Convolution(c) = self {
-            return c.backward(x, dy.view(), wants);
-        }
-        if !wants.dx {
-            return (None, None);
-        }
-        let dx = match self {
-            Layer::MaxPool(p) => p.backward_max(x, y, dy.view()),
-            Layer::SumPool(p) => p.backward_sum(x, dy.view()),
-            Layer::Flatten => flatten::backward(x, dy),
-            Layer::Rect => activation::rect_backward(y, dy),
-            Layer::Tanh => activation::tanh_backward(y, dy),
-            Layer::SoftMax => dy,
-            Layer::Linear(_) | Layer::Convolution(_) => unreachable!("handled above"),
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>);
+
+    /// The gradient methods' backward: the exact gradient, with Rect treated as `mode`
+    /// says and a tied MaxPool maximum taking the whole gradient at its first position.
+    fn input_gradient(
+        &self,
+        xs: Inputs,
+        y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        _mode: GradientMode,
+    ) -> Vec<ArrayD<f64>> {
+        let wants = BackwardWants {
+            dx: true,
+            params: false,
         };
-        (Some(dx), None)
+        self.backward(xs, y, dy, wants).0
     }
 
-    /// Relevance at the input, given the layer's input `x`, output `y`, the relevance `r`
-    /// at its output (shaped like `y`), the rule to apply and the numerical convention. `r`
-    /// is taken by value: the activation layers pass it through without a copy.
-    pub(crate) fn lrp(
+    /// Whether `rule` means something for this layer. Setting a rule a layer does not
+    /// accept on that layer alone is an error; network-wide settings leave it out.
+    fn accepts(&self, rule: &Rule) -> bool;
+
+    /// Relevance at each input, given the inputs, the output `y`, the relevance `r` at the
+    /// output (shaped like `y`, taken by value so pass-through layers need no copy), the
+    /// rule (one the layer accepts) and the numerical convention.
+    fn lrp(
         &self,
-        x: &ArrayD<f64>,
+        xs: Inputs,
         y: &ArrayD<f64>,
         r: ArrayD<f64>,
         rule: &Rule,
         convention: Convention,
-    ) -> ArrayD<f64> {
-        match self {
-            Layer::Linear(l) => l.lrp(x, y, r, rule, convention),
-            Layer::Convolution(c) => c.lrp(x, y, r, rule, convention),
-            Layer::MaxPool(p) => p.lrp_max(x, y, r.view(), rule, convention),
-            Layer::SumPool(p) => p.lrp_sum(x, r.view(), rule),
-            Layer::Flatten => flatten::backward(x, r),
-            Layer::Rect | Layer::Tanh | Layer::SoftMax => r,
-        }
-    }
+    ) -> Vec<ArrayD<f64>>;
 
     /// What `lrp` with `rule` can compute once and share among several relevances sent
-    /// back through this layer on the same x and y (the denominators of `simple` and
-    /// `epsilon` on Linear, Convolution and SumPool layers), or `None` where nothing is
-    /// worth sharing.
-    pub(crate) fn lrp_shared_part(
+    /// back through this layer on the same inputs and output (the stabilised denominators
+    /// of `simple` and `epsilon`), or `None` where nothing is worth sharing.
+    fn lrp_shared_part(&self, _xs: Inputs, _y: &ArrayD<f64>, _rule: &Rule) -> Option<ArrayD<f64>> {
+        None
+    }
+
+    /// `lrp` with the part [`LayerOps::lrp_shared_part`] prepared for the same inputs,
+    /// output and rule; equal to `lrp` bit for bit.
+    fn lrp_with_shared_part(
         &self,
-        x: &ArrayD<f64>,
-        y: &ArrayD<f64>,
-        rule: &Rule,
-    ) -> Option<ArrayD<f64>> {
-        match (self, rule) {
-            (Layer::Linear(_) | Layer::Convolution(_), _) => {
-                epsilon_of(rule).map(|eps| stabilised_reciprocals(y, eps))
-            }
-            (Layer::SumPool(p), Rule::Simple) => Some(p.sum_reciprocals(x, SUMPOOL_STABILIZER)),
-            (Layer::SumPool(p), Rule::Epsilon(eps)) => Some(p.sum_reciprocals(x, *eps)),
-            _ => None,
+        _xs: Inputs,
+        _shared: &ArrayD<f64>,
+        _r: ArrayD<f64>,
+    ) -> Vec<ArrayD<f64>> {
+        unreachable!("only layers with a shared part get here")
+    }
+
+    /// The trainable weights W and biases B, if the layer has any.
+    fn parameters(&self) -> Option<(ArrayViewD<'_, f64>, ArrayViewD<'_, f64>)> {
+        None
+    }
+
+    /// The number of input channels a per-channel zbox bound must match, for layers that
+    /// take zbox.
+    fn input_channels(&self) -> Option<usize> {
+        None
+    }
+
+    /// The sizes that define the layer, in the order of its header line in the text model
+    /// format (e.g. m, n of Linear); empty for layers defined by their name alone.
+    fn sizes(&self) -> Vec<usize> {
+        vec![]
+    }
+
+    /// The layer's stored numbers beyond its sizes, one line each in the text model format
+    /// (W and B of Linear and Convolution, BatchNorm's four vectors and epsilon).
+    fn number_lines(&self) -> Vec<Vec<f64>> {
+        vec![]
+    }
+}
+
+/// The relevance sent back unchanged (pass-through layers and the `pass` rule).
+pub(crate) fn passed(r: ArrayD<f64>) -> Vec<ArrayD<f64>> {
+    vec![r]
+}
+
+impl Layer {
+    /// The one place that maps each kind of layer to the module implementing it.
+    pub(crate) fn ops(&self) -> &dyn LayerOps {
+        match self {
+            Layer::Linear(l) => l,
+            Layer::Convolution(c) => c,
+            Layer::MaxPool(p) => pool::Max::of(p),
+            Layer::SumPool(p) => pool::Sum::of(p),
+            Layer::AvgPool(p) => pool::Avg::of(p),
+            Layer::GlobalAvgPool => &global_pool::GlobalAvgPool,
+            Layer::BatchNorm(b) => b,
+            Layer::Add => &add::Add::PLAIN,
+            Layer::Sum => &add::Add::CANONIZED,
+            Layer::Concat => &concat::Concat,
+            Layer::Flatten => &flatten::Flatten,
+            Layer::Reshape(r) => r,
+            Layer::Identity => &activation::Identity,
+            Layer::Rect => &activation::Rect,
+            Layer::Tanh => &activation::Tanh,
+            Layer::SoftMax => &activation::SoftMax,
         }
     }
 
-    /// `lrp` with the part [`Layer::lrp_shared_part`] prepared for the same x, y and rule;
-    /// equal to `lrp` bit for bit (both multiply by the same reciprocals).
-    pub(crate) fn lrp_with_shared_part(
-        &self,
-        x: &ArrayD<f64>,
-        shared: &ArrayD<f64>,
-        r: ArrayD<f64>,
-    ) -> ArrayD<f64> {
-        match self {
-            Layer::Linear(l) => l.lrp_with_reciprocals(x, shared, r),
-            Layer::Convolution(c) => c.lrp_with_reciprocals(x, shared, r),
-            Layer::SumPool(p) => p.lrp_sum_with_reciprocals(x, shared, &r),
-            _ => unreachable!("only layers with a shared part get here"),
-        }
+    /// The layer's kind.
+    pub fn kind(&self) -> LayerKind {
+        self.ops().kind()
+    }
+
+    /// Whether the layer takes two or more inputs (Add, Concat).
+    pub fn takes_many_inputs(&self) -> bool {
+        self.ops().takes_many_inputs()
+    }
+
+    /// The sizes that define the layer, in the order of its header line in the text model
+    /// format (Linear: m n; Convolution: hf wf df nf sh sw, then pt pl pb pr dh dw groups
+    /// when not plain; the pools: ph pw sh sw, then pt pl pb pr ceil (and AvgPool's
+    /// count_include_pad); BatchNorm: channels; Reshape: its rank then the entries as
+    /// numbers, -1 written as 0 ... see the kinds' docs); empty for the others.
+    pub fn sizes(&self) -> Vec<usize> {
+        self.ops().sizes()
+    }
+
+    /// The layer's stored numbers, one line each in the text model format.
+    pub fn number_lines(&self) -> Vec<Vec<f64>> {
+        self.ops().number_lines()
+    }
+
+    /// Whether `rule` means something for this layer (see [`crate::Network::set_preset`]).
+    pub fn accepts(&self, rule: &Rule) -> bool {
+        self.ops().accepts(rule)
     }
 
     /// The trainable weights W, if the layer has any.
     pub fn weights(&self) -> Option<ArrayViewD<'_, f64>> {
-        match self {
-            Layer::Linear(l) => Some(l.w.view().into_dyn()),
-            Layer::Convolution(c) => Some(c.w.view().into_dyn()),
-            _ => None,
-        }
+        self.ops().parameters().map(|(w, _)| w)
     }
 
     /// The trainable biases B, if the layer has any.
     pub fn biases(&self) -> Option<ArrayViewD<'_, f64>> {
+        self.ops().parameters().map(|(_, b)| b)
+    }
+
+    /// Mutable W and B of the layers with trainable parameters.
+    pub(crate) fn parameters_mut(
+        &mut self,
+    ) -> Option<(ArrayViewMutD<'_, f64>, ArrayViewMutD<'_, f64>)> {
         match self {
-            Layer::Linear(l) => Some(l.b.view().into_dyn()),
-            Layer::Convolution(c) => Some(c.b.view().into_dyn()),
+            Layer::Linear(l) => Some((l.w.view_mut().into_dyn(), l.b.view_mut().into_dyn())),
+            Layer::Convolution(c) => Some((c.w.view_mut().into_dyn(), c.b.view_mut().into_dyn())),
             _ => None,
         }
     }
@@ -313,7 +414,7 @@ impl Layer {
                 .zip(d.iter())
                 .any(|(&p, &d)| !(p + -lrate * d).is_finite())
         };
-        let (w, b) = (self.weights()?, self.biases()?);
+        let (w, b) = self.ops().parameters()?;
         if breaks(w, &grad.dw) {
             Some("W")
         } else if breaks(b, &grad.db) {
@@ -325,14 +426,9 @@ impl Layer {
 
     /// W -= lrate dW, B -= lrate dB for layers with parameters; nothing for the others.
     pub(crate) fn apply_gradient(&mut self, grad: &ParamGrad, lrate: f64) {
-        let (w, b) = match self {
-            Layer::Linear(l) => (l.w.view_mut().into_dyn(), l.b.view_mut().into_dyn()),
-            Layer::Convolution(c) => (c.w.view_mut().into_dyn(), c.b.view_mut().into_dyn()),
-            _ => return,
-        };
-        let mut w = w;
-        let mut b = b;
-        w.scaled_add(-lrate, &grad.dw);
-        b.scaled_add(-lrate, &grad.db);
+        if let Some((mut w, mut b)) = self.parameters_mut() {
+            w.scaled_add(-lrate, &grad.dw);
+            b.scaled_add(-lrate, &grad.db);
+        }
     }
 }

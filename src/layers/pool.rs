@@ -1,19 +1,32 @@
-//! MaxPool and SumPool: windows of ph x pw moved with stride (sh, sw) over each channel of
-//! N x H x W x D batches. Windows may overlap; contributions of overlapping windows add.
+//! MaxPool, SumPool and AvgPool: windows of ph x pw moved with stride (sh, sw) over each
+//! channel of N x H x W x D batches, with optional padding (top, left, bottom, right) and
+//! ceil mode (PyTorch's and ONNX's). Windows may overlap; contributions of overlapping
+//! windows add. Padding cells belong to no window: they never win a maximum, add nothing to
+//! a sum and receive no relevance; an average divides by the window's cells, padding
+//! included or not (`count_include_pad`).
 
-use super::ExpectedShape;
+use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
 use crate::error::{LrpError, Result};
+use crate::network::GradientMode;
 use crate::rule::{stabilize, Convention, Rule, SIMPLE_STABILIZER, SUMPOOL_STABILIZER};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
 
-/// Pooling window and stride, shared by MaxPool and SumPool.
+/// Pooling window, stride and padding, shared by MaxPool, SumPool and AvgPool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Pool {
     /// Window (height, width), both at least 1.
     pub pool: (usize, usize),
     /// Stride (vertical, horizontal), both at least 1.
     pub stride: (usize, usize),
+    /// Padding (top, left, bottom, right) in cells, each below the window's size.
+    pub padding: [usize; 4],
+    /// Whether the output size rounds up (a last, partial window), as PyTorch's
+    /// `ceil_mode`; windows that would start in the bottom or right padding are dropped.
+    pub ceil_mode: bool,
+    /// AvgPool only: whether the divisor counts the padding cells of a window (PyTorch's
+    /// default and ONNX's `count_include_pad = 1`) or only the image's cells.
+    pub count_include_pad: bool,
 }
 
 impl Default for Pool {
@@ -22,6 +35,9 @@ impl Default for Pool {
         Pool {
             pool: (2, 2),
             stride: (2, 2),
+            padding: [0; 4],
+            ceil_mode: false,
+            count_include_pad: true,
         }
     }
 }
@@ -36,6 +52,11 @@ struct Geometry {
     pw: usize,
     sh: usize,
     sw: usize,
+    pt: usize,
+    pl: usize,
+    /// The bottom and right edges of the padded image.
+    hp: usize,
+    wp: usize,
     ho: usize,
     wo: usize,
 }
@@ -47,20 +68,31 @@ impl Geometry {
     fn output_len(&self) -> usize {
         self.ho * self.wo * self.d
     }
-    /// Calls `f(output offset, window offsets)` for every output position of one sample.
-    /// Offsets are into one sample's C-order data and point at channel 0; the D channels
+    /// Calls `f(output offset, window offsets, padded window size)` for every output
+    /// position of one sample. Offsets are into one sample's C-order data and point at
+    /// channel 0 of the window's image cells (padding cells are left out); the D channels
     /// follow contiguously, so every operation below runs over channels in its inner loop.
-    fn for_each_position(&self, mut f: impl FnMut(usize, &[usize])) {
+    /// The padded size counts the window's cells inside the padded image (PyTorch's
+    /// divisor with `count_include_pad`).
+    fn for_each_position(&self, mut f: impl FnMut(usize, &[usize], usize)) {
         let mut window = Vec::with_capacity(self.ph * self.pw);
         for oh in 0..self.ho {
             for ow in 0..self.wo {
                 window.clear();
-                for i in 0..self.ph {
-                    for j in 0..self.pw {
-                        window.push(((oh * self.sh + i) * self.w + ow * self.sw + j) * self.d);
+                let (top, left) = (oh * self.sh, ow * self.sw);
+                let rows = (top + self.ph).min(self.hp) - top;
+                let cols = (left + self.pw).min(self.wp) - left;
+                for i in 0..rows {
+                    let Some(ih) = (top + i).checked_sub(self.pt).filter(|&v| v < self.h) else {
+                        continue;
+                    };
+                    for j in 0..cols {
+                        if let Some(iw) = (left + j).checked_sub(self.pl).filter(|&v| v < self.w) {
+                            window.push((ih * self.w + iw) * self.d);
+                        }
                     }
                 }
-                f((oh * self.wo + ow) * self.d, &window);
+                f((oh * self.wo + ow) * self.d, &window, rows * cols);
             }
         }
     }
@@ -77,26 +109,101 @@ impl Pool {
                 ),
             ));
         }
-        Ok(Pool { pool, stride })
+        Ok(Pool {
+            pool,
+            stride,
+            ..Pool::default()
+        })
+    }
+
+    /// The same pooling with padding (top, left, bottom, right), each side below the
+    /// window's size in its direction (as PyTorch and ONNX require: a window of padding
+    /// alone would have no maximum).
+    pub fn with_padding(mut self, padding: [usize; 4]) -> Result<Pool> {
+        let [t, l, b, r] = padding;
+        if t.max(b) >= self.pool.0 || l.max(r) >= self.pool.1 {
+            return Err(LrpError::param(
+                "pool padding",
+                format!(
+                    "each side must be below the window {:?}, given {padding:?}",
+                    self.pool
+                ),
+            ));
+        }
+        self.padding = padding;
+        Ok(self)
+    }
+
+    /// The same pooling with PyTorch's `ceil_mode`.
+    pub fn with_ceil_mode(mut self, ceil_mode: bool) -> Pool {
+        self.ceil_mode = ceil_mode;
+        self
+    }
+
+    /// The same pooling with AvgPool's `count_include_pad`.
+    pub fn with_count_include_pad(mut self, count_include_pad: bool) -> Pool {
+        self.count_include_pad = count_include_pad;
+        self
+    }
+
+    /// The header sizes of the text model format: ph pw sh sw, then (when not plain, or
+    /// always for AvgPool) pt pl pb pr ceil_mode, and AvgPool's count_include_pad.
+    fn sizes(&self, kind: LayerKind) -> Vec<usize> {
+        let mut sizes = vec![self.pool.0, self.pool.1, self.stride.0, self.stride.1];
+        let avg = kind == LayerKind::AvgPool;
+        if !self.is_plain() || (avg && !self.count_include_pad) {
+            sizes.extend(self.padding);
+            sizes.push(usize::from(self.ceil_mode));
+            if avg {
+                sizes.push(usize::from(self.count_include_pad));
+            }
+        }
+        sizes
+    }
+
+    /// Whether the pooling is the toolbox's (no padding, floor mode).
+    pub fn is_plain(&self) -> bool {
+        self.padding == [0; 4] && !self.ceil_mode
     }
 
     fn geometry(&self, input: &[usize]) -> Option<Geometry> {
         let (ph, pw) = self.pool;
         let (sh, sw) = self.stride;
-        match *input {
-            [_, h, w, d] if h >= ph && w >= pw => Some(Geometry {
-                h,
-                w,
-                d,
-                ph,
-                pw,
-                sh,
-                sw,
-                ho: (h - ph) / sh + 1,
-                wo: (w - pw) / sw + 1,
-            }),
-            _ => None,
+        let [pt, pl, pb, pr] = self.padding;
+        let [_, h, w, d] = *input else { return None };
+        let (hp, wp) = (h.checked_add(pt + pb)?, w.checked_add(pl + pr)?);
+        if hp < ph || wp < pw {
+            return None;
         }
+        // PyTorch's output size: floor or ceil of the steps, and in ceil mode no window
+        // that starts beyond the image and its top/left padding.
+        let size = |padded: usize, k: usize, s: usize, before: usize, len: usize| {
+            let steps = padded - k;
+            let mut n = if self.ceil_mode {
+                steps.div_ceil(s)
+            } else {
+                steps / s
+            } + 1;
+            if self.ceil_mode && (n - 1) * s >= len + before {
+                n -= 1;
+            }
+            n
+        };
+        Some(Geometry {
+            h,
+            w,
+            d,
+            ph,
+            pw,
+            sh,
+            sw,
+            pt,
+            pl,
+            hp,
+            wp,
+            ho: size(hp, ph, sh, pt, h),
+            wo: size(wp, pw, sw, pl, w),
+        })
     }
 
     pub(crate) fn output_shape(
@@ -105,7 +212,15 @@ impl Pool {
     ) -> std::result::Result<Vec<usize>, ExpectedShape> {
         match self.geometry(input) {
             Some(g) => Ok(vec![input[0], g.ho, g.wo, g.d]),
-            None => Err(vec![None, Some(self.pool.0), Some(self.pool.1), None]),
+            None => {
+                let [pt, pl, pb, pr] = self.padding;
+                Err(vec![
+                    None,
+                    Some(self.pool.0.saturating_sub(pt + pb).max(1)),
+                    Some(self.pool.1.saturating_sub(pl + pr).max(1)),
+                    None,
+                ])
+            }
         }
     }
 
@@ -177,7 +292,7 @@ impl Pool {
 
     pub(crate) fn forward_max(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
         self.per_sample(x, &[], false, |g, _, x, _, y| {
-            g.for_each_position(|o, win| {
+            g.for_each_position(|o, win, _| {
                 let y = &mut y[o..o + g.d];
                 y.copy_from_slice(&x[win[0]..win[0] + g.d]);
                 for &i in &win[1..] {
@@ -194,7 +309,7 @@ impl Pool {
     pub(crate) fn forward_sum(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
         let scale = self.sum_scale();
         self.per_sample(x, &[], false, |g, _, x, _, y| {
-            g.for_each_position(|o, win| {
+            g.for_each_position(|o, win, _| {
                 let y = &mut y[o..o + g.d];
                 for &i in win {
                     y.iter_mut().zip(&x[i..i + g.d]).for_each(|(y, &x)| *y += x);
@@ -217,7 +332,7 @@ impl Pool {
         dy: ArrayViewD<f64>,
     ) -> ArrayD<f64> {
         self.per_sample_to_input(x, y, dy, |g, x, y, dy, dx| {
-            g.for_each_position(|o, win| {
+            g.for_each_position(|o, win, _| {
                 let (y, dy) = (&y[o..o + g.d], &dy[o..o + g.d]);
                 for &i in win {
                     let (x, dx) = (&x[i..i + g.d], &mut dx[i..i + g.d]);
@@ -239,7 +354,7 @@ impl Pool {
         v: ArrayViewD<f64>,
     ) -> ArrayD<f64> {
         self.per_sample_to_input(x, y, v, |g, x, y, v, dx| {
-            g.for_each_position(|o, win| {
+            g.for_each_position(|o, win, _| {
                 let (y, v) = (&y[o..o + g.d], &v[o..o + g.d]);
                 for c in 0..g.d {
                     if let Some(&i) = win.iter().find(|&&i| x[i + c] == y[c]) {
@@ -258,7 +373,7 @@ impl Pool {
             dy.as_slice().expect("standard layout"),
             true,
             |g, _, _, dy, dx| {
-                g.for_each_position(|o, win| {
+                g.for_each_position(|o, win, _| {
                     for &i in win {
                         dx[i..i + g.d]
                             .iter_mut()
@@ -289,7 +404,7 @@ impl Pool {
         }
         self.per_sample_to_input(x, y, r, |g, x, y, r, rx| {
             let mut share = vec![0.0; g.d];
-            g.for_each_position(|o, win| {
+            g.for_each_position(|o, win, _| {
                 let y = &y[o..o + g.d];
                 share.fill(0.0);
                 for &i in win {
@@ -323,6 +438,7 @@ impl Pool {
             }
             Rule::Epsilon(eps) => self.lrp_sum_ratio(x, r, eps),
             Rule::AlphaBeta(alpha) => self.lrp_sum_alphabeta(x, r, alpha),
+            Rule::Pass => unreachable!("SumPool does not accept pass"),
         }
     }
 
@@ -331,7 +447,7 @@ impl Pool {
     /// relevances go back through the layer.
     pub(crate) fn sum_reciprocals(&self, x: &ArrayD<f64>, eps: f64) -> ArrayD<f64> {
         self.per_sample(x, &[], false, |g, _, x, _, inv| {
-            g.for_each_position(|o, win| {
+            g.for_each_position(|o, win, _| {
                 let inv = &mut inv[o..o + g.d];
                 for &i in win {
                     inv.iter_mut()
@@ -359,7 +475,7 @@ impl Pool {
             |g, s, x, r, rx| {
                 let inv = &inv[s * g.output_len()..(s + 1) * g.output_len()];
                 let mut factor = vec![0.0; g.d];
-                g.for_each_position(|o, win| {
+                g.for_each_position(|o, win, _| {
                     factor
                         .iter_mut()
                         .zip(&r[o..o + g.d])
@@ -378,6 +494,17 @@ impl Pool {
 
     /// x_i / (S_j + eps sign(S_j)) R_j.
     fn lrp_sum_ratio(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, eps: f64) -> ArrayD<f64> {
+        self.lrp_window_ratio(x, r, |_, _| eps)
+    }
+
+    /// x_i / (S_j + eps_j sign(S_j)) R_j with eps_j = `eps_of(window cells, padded
+    /// window size)`.
+    fn lrp_window_ratio(
+        &self,
+        x: &ArrayD<f64>,
+        r: ArrayViewD<f64>,
+        eps_of: impl Fn(usize, usize) -> f64 + Sync,
+    ) -> ArrayD<f64> {
         let r = r.as_standard_layout();
         self.per_sample(
             x,
@@ -386,7 +513,8 @@ impl Pool {
             |g, _, x, r, rx| {
                 // Per channel of the window: S_j, then R_j / stabilised S_j.
                 let mut factor = vec![0.0; g.d];
-                g.for_each_position(|o, win| {
+                g.for_each_position(|o, win, padded| {
+                    let eps = eps_of(win.len(), padded);
                     factor.fill(0.0);
                     for &i in win {
                         factor
@@ -421,7 +549,7 @@ impl Pool {
             |g, _, x, r, rx| {
                 let mut fpos = vec![0.0; g.d];
                 let mut fneg = vec![0.0; g.d];
-                g.for_each_position(|o, win| {
+                g.for_each_position(|o, win, _| {
                     fpos.fill(0.0);
                     fneg.fill(0.0);
                     for &i in win {
@@ -455,16 +583,16 @@ impl Pool {
         )
     }
 
-    /// R_j / (ph*pw) to every position of the window.
+    /// R_j / (cells of the window) to every image cell of the window.
     fn lrp_uniform(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>) -> ArrayD<f64> {
-        let share = 1.0 / (self.pool.0 * self.pool.1) as f64;
         let r = r.as_standard_layout();
         self.per_sample(
             x,
             r.as_slice().expect("standard layout"),
             true,
             |g, _, _, r, rx| {
-                g.for_each_position(|o, win| {
+                g.for_each_position(|o, win, _| {
+                    let share = 1.0 / win.len() as f64;
                     for &i in win {
                         rx[i..i + g.d]
                             .iter_mut()
@@ -474,6 +602,240 @@ impl Pool {
                 })
             },
         )
+    }
+}
+
+impl Pool {
+    /// The divisor of an average over a window with `cells` image cells and `padded` cells
+    /// inside the padded image.
+    fn divisor(&self, cells: usize, padded: usize) -> f64 {
+        if self.count_include_pad {
+            padded as f64
+        } else {
+            cells as f64
+        }
+    }
+
+    pub(crate) fn forward_avg(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+        self.per_sample(x, &[], false, |g, _, x, _, y| {
+            g.for_each_position(|o, win, padded| {
+                let y = &mut y[o..o + g.d];
+                for &i in win {
+                    y.iter_mut().zip(&x[i..i + g.d]).for_each(|(y, &x)| *y += x);
+                }
+                let scale = 1.0 / self.divisor(win.len(), padded);
+                y.iter_mut().for_each(|y| *y *= scale);
+            })
+        })
+    }
+
+    pub(crate) fn backward_avg(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
+        let dy = dy.as_standard_layout();
+        self.per_sample(
+            x,
+            dy.as_slice().expect("standard layout"),
+            true,
+            |g, _, _, dy, dx| {
+                g.for_each_position(|o, win, padded| {
+                    let scale = 1.0 / self.divisor(win.len(), padded);
+                    for &i in win {
+                        dx[i..i + g.d]
+                            .iter_mut()
+                            .zip(&dy[o..o + g.d])
+                            .for_each(|(dx, &d)| *dx += d * scale);
+                    }
+                })
+            },
+        )
+    }
+
+    /// AvgPool: the rule of a layer with the fixed weights 1/divisor. simple and epsilon
+    /// (zennit's `Norm` is epsilon 1e-6 here): x_i / divisor R_j / stab(y_j) =
+    /// x_i R_j / (S_j + divisor eps sign(S_j)); alphabeta as SumPool (the weights are
+    /// positive, so their size cancels); flat and ww uniform; gamma and zbox as simple.
+    pub(crate) fn lrp_avg(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: &Rule) -> ArrayD<f64> {
+        let eps = match *rule {
+            Rule::Flat | Rule::WSquare => return self.lrp_uniform(x, r),
+            Rule::AlphaBeta(alpha) => return self.lrp_sum_alphabeta(x, r, alpha),
+            Rule::Epsilon(eps) => eps,
+            _ => SIMPLE_STABILIZER,
+        };
+        self.lrp_window_ratio(x, r, |cells, padded| eps * self.divisor(cells, padded))
+    }
+}
+
+/// MaxPool's view of a [`Pool`].
+#[repr(transparent)]
+pub(crate) struct Max(Pool);
+/// SumPool's view of a [`Pool`].
+#[repr(transparent)]
+pub(crate) struct Sum(Pool);
+/// AvgPool's view of a [`Pool`].
+#[repr(transparent)]
+pub(crate) struct Avg(Pool);
+
+macro_rules! pool_view {
+    ($view:ident) => {
+        impl $view {
+            /// The pooling seen as this kind of layer.
+            pub(crate) fn of(p: &Pool) -> &$view {
+                // SAFETY: the view is a #[repr(transparent)] wrapper of Pool, so a
+                // reference to a Pool is a valid reference to it, for the same lifetime.
+                unsafe { &*(p as *const Pool as *const $view) }
+            }
+        }
+    };
+}
+pool_view!(Max);
+pool_view!(Sum);
+pool_view!(Avg);
+
+/// The parts every pooling kind shares: one input, the pool's shape inference.
+macro_rules! pool_common {
+    ($kind:expr) => {
+        fn kind(&self) -> LayerKind {
+            $kind
+        }
+
+        fn output_shape(
+            &self,
+            inputs: &[&[usize]],
+        ) -> std::result::Result<Vec<usize>, ExpectedShape> {
+            self.0.output_shape(inputs[0])
+        }
+
+        fn sizes(&self) -> Vec<usize> {
+            self.0.sizes($kind)
+        }
+    };
+}
+
+impl LayerOps for Max {
+    pool_common!(LayerKind::MaxPool);
+
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        self.0.forward_max(xs[0])
+    }
+
+    fn backward(
+        &self,
+        xs: Inputs,
+        y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        let dx = wants.dx.then(|| self.0.backward_max(xs[0], y, dy.view()));
+        (dx.into_iter().collect(), None)
+    }
+
+    fn input_gradient(
+        &self,
+        xs: Inputs,
+        y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        _mode: GradientMode,
+    ) -> Vec<ArrayD<f64>> {
+        vec![self.0.route_to_first_max(xs[0], y, dy.view())]
+    }
+
+    fn accepts(&self, rule: &Rule) -> bool {
+        !matches!(rule, Rule::Pass)
+    }
+
+    fn lrp(
+        &self,
+        xs: Inputs,
+        y: &ArrayD<f64>,
+        r: ArrayD<f64>,
+        rule: &Rule,
+        convention: Convention,
+    ) -> Vec<ArrayD<f64>> {
+        vec![self.0.lrp_max(xs[0], y, r.view(), rule, convention)]
+    }
+}
+
+impl LayerOps for Sum {
+    pool_common!(LayerKind::SumPool);
+
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        self.0.forward_sum(xs[0])
+    }
+
+    fn backward(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        let dx = wants.dx.then(|| self.0.backward_sum(xs[0], dy.view()));
+        (dx.into_iter().collect(), None)
+    }
+
+    fn accepts(&self, rule: &Rule) -> bool {
+        !matches!(rule, Rule::Pass)
+    }
+
+    fn lrp(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        r: ArrayD<f64>,
+        rule: &Rule,
+        _convention: Convention,
+    ) -> Vec<ArrayD<f64>> {
+        vec![self.0.lrp_sum(xs[0], r.view(), rule)]
+    }
+
+    fn lrp_shared_part(&self, xs: Inputs, _y: &ArrayD<f64>, rule: &Rule) -> Option<ArrayD<f64>> {
+        match *rule {
+            Rule::Simple => Some(self.0.sum_reciprocals(xs[0], SUMPOOL_STABILIZER)),
+            Rule::Epsilon(eps) => Some(self.0.sum_reciprocals(xs[0], eps)),
+            _ => None,
+        }
+    }
+
+    fn lrp_with_shared_part(
+        &self,
+        xs: Inputs,
+        shared: &ArrayD<f64>,
+        r: ArrayD<f64>,
+    ) -> Vec<ArrayD<f64>> {
+        vec![self.0.lrp_sum_with_reciprocals(xs[0], shared, &r)]
+    }
+}
+
+impl LayerOps for Avg {
+    pool_common!(LayerKind::AvgPool);
+
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        self.0.forward_avg(xs[0])
+    }
+
+    fn backward(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        let dx = wants.dx.then(|| self.0.backward_avg(xs[0], dy.view()));
+        (dx.into_iter().collect(), None)
+    }
+
+    fn accepts(&self, rule: &Rule) -> bool {
+        !matches!(rule, Rule::Pass)
+    }
+
+    fn lrp(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        r: ArrayD<f64>,
+        rule: &Rule,
+        _convention: Convention,
+    ) -> Vec<ArrayD<f64>> {
+        vec![self.0.lrp_avg(xs[0], r.view(), rule)]
     }
 }
 

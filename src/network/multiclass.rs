@@ -19,7 +19,7 @@ use rayon::prelude::*;
 impl Network {
     /// LRP of K relevance batches on one trace: `rs` is K x (output shape), one relevance
     /// batch per map; the result is K x (input shape), map k equal to
-    /// `lrp_trace(trace, rs[k], rule)`. Thread-safe.
+    /// `lrp_trace(trace, rs[k], rule)`. Shapes in the network's layout. Thread-safe.
     pub fn lrp_many_trace(
         &self,
         trace: &Trace,
@@ -27,7 +27,7 @@ impl Network {
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
         self.check_lrp_inputs(trace, &rule)?;
-        let out = trace.output().shape();
+        let out = self.layout.external_shape(trace.output().shape());
         let Some((&k, per_map)) = rs.shape().split_first() else {
             return Err(LrpError::param(
                 "relevance R",
@@ -37,18 +37,27 @@ impl Network {
         if k == 0 {
             return Err(LrpError::param("relevance R", "holds no map (K = 0)"));
         }
-        check_same_shape("relevance R (each of the K maps)", out, per_map)?;
+        check_same_shape("relevance R (each of the K maps)", &out, per_map)?;
         check_finite("relevance R", &rs)?;
         let rels: Vec<ArrayD<f64>> = rs
             .axis_iter(Axis(0))
-            .map(|r| r.as_standard_layout().into_owned())
+            .map(|r| {
+                self.layout
+                    .to_internal(r.into())
+                    .as_standard_layout()
+                    .into_owned()
+            })
             .collect();
-        let maps = self.lrp_layers_many(trace, rels, &rule);
+        let maps: Vec<ArrayD<f64>> = self
+            .lrp_layers_many(trace, rels, &rule)
+            .into_iter()
+            .map(|m| self.layout.to_external(m))
+            .collect();
         let views: Vec<_> = maps.iter().map(|m| m.view()).collect();
         Ok(ndarray::stack(Axis(0), &views).expect("K maps shaped like the input"))
     }
 
-    /// Sends every relevance of `rels` back through the layers. What a layer's rule lets it
+    /// Sends every relevance of `rels` back through the graph. What a layer's rule lets it
     /// prepare once (the stabilised denominators of `simple` and `epsilon`) is computed
     /// first, for every layer; then the relevances go back in parallel, one task per
     /// relevance through all layers (a layer's blocks still split further when a thread
@@ -60,24 +69,32 @@ impl Network {
         rels: Vec<ArrayD<f64>>,
         rule: &Option<Rule>,
     ) -> Vec<ArrayD<f64>> {
-        let rule_of = |i: usize| rule.as_ref().unwrap_or(&self.modules[i].preset);
+        let inputs_of = |i: usize| -> Vec<&ArrayD<f64>> {
+            self.modules[i]
+                .inputs
+                .iter()
+                .map(|&v| &trace.activations[v])
+                .collect()
+        };
         let shared: Vec<Option<ArrayD<f64>>> = (0..self.modules.len())
             .into_par_iter()
             .map(|i| {
-                let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
-                self.modules[i].layer.lrp_shared_part(x, y, rule_of(i))
+                self.modules[i].layer.ops().lrp_shared_part(
+                    &inputs_of(i),
+                    &trace.activations[i + 1],
+                    self.rule_of(i, rule),
+                )
             })
             .collect();
         rels.into_par_iter()
-            .map(|mut r| {
-                for (i, m) in self.modules.iter().enumerate().rev() {
-                    let (x, y) = (&trace.activations[i], &trace.activations[i + 1]);
-                    r = match &shared[i] {
-                        Some(part) => m.layer.lrp_with_shared_part(x, part, r),
-                        None => m.layer.lrp(x, y, r, rule_of(i), self.convention),
-                    };
-                }
-                r
+            .map(|r| {
+                self.walk_back(trace, r, |i, m, ins, y, r| match &shared[i] {
+                    Some(part) => m.layer.ops().lrp_with_shared_part(ins, part, r),
+                    None => m
+                        .layer
+                        .ops()
+                        .lrp(ins, y, r, self.rule_of(i, rule), self.convention),
+                })
             })
             .collect()
     }

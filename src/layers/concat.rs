@@ -1,0 +1,83 @@
+//! Concat: two or more inputs joined along the channels (the last axis inside the core;
+//! ONNX's axis 1 of N x C x H x W). Relevance and gradients are split back along the same
+//! axis, whatever the rule.
+
+use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::rule::{Convention, Rule};
+use ndarray::{ArrayD, Axis};
+
+/// The layer (no parameters).
+pub(crate) struct Concat;
+
+/// `a` cut along its last axis into pieces as wide as the inputs' last axes.
+fn split(a: &ArrayD<f64>, xs: Inputs) -> Vec<ArrayD<f64>> {
+    let last = Axis(a.ndim() - 1);
+    let mut start = 0;
+    xs.iter()
+        .map(|x| {
+            let width = x.shape()[x.ndim() - 1];
+            let piece = a
+                .slice_axis(last, ndarray::Slice::from(start..start + width))
+                .as_standard_layout()
+                .into_owned();
+            start += width;
+            piece
+        })
+        .collect()
+}
+
+impl LayerOps for Concat {
+    fn kind(&self) -> LayerKind {
+        LayerKind::Concat
+    }
+
+    fn takes_many_inputs(&self) -> bool {
+        true
+    }
+
+    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        let first = inputs[0];
+        let rank = first.len();
+        let fits = |s: &&[usize]| s.len() == rank && s[..rank - 1] == first[..rank - 1];
+        if rank < 2 || !inputs.iter().all(fits) {
+            let mut expected: Vec<Option<usize>> = first.iter().map(|&d| Some(d)).collect();
+            if let Some(last) = expected.last_mut() {
+                *last = None;
+            }
+            return Err(expected);
+        }
+        let mut out = first.to_vec();
+        out[rank - 1] = inputs.iter().map(|s| s[rank - 1]).sum();
+        Ok(out)
+    }
+
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        let views: Vec<_> = xs.iter().map(|x| x.view()).collect();
+        ndarray::concatenate(Axis(xs[0].ndim() - 1), &views).expect("checked shapes")
+    }
+
+    fn backward(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        (if wants.dx { split(&dy, xs) } else { vec![] }, None)
+    }
+
+    fn accepts(&self, _rule: &Rule) -> bool {
+        true
+    }
+
+    fn lrp(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        r: ArrayD<f64>,
+        _rule: &Rule,
+        _convention: Convention,
+    ) -> Vec<ArrayD<f64>> {
+        split(&r, xs)
+    }
+}

@@ -1,0 +1,174 @@
+//! Reshape: ONNX's Flatten and Reshape. ONNX reshapes N x C x H x W tensors in C order of
+//! that layout, while the core keeps images as N x H x W x C: the layer reshapes the
+//! channels-first view of its input (and gives a 4-D result back channels last), so the
+//! features of a flattened image come in the order the model was trained with.
+//! Relevance and gradients are reshaped back, whatever the rule.
+
+use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::error::{LrpError, Result};
+use crate::rule::{Convention, Rule};
+use ndarray::{ArrayD, IxDyn};
+
+/// A reshape with ONNX's semantics: 0 keeps the input's dimension, -1 takes what is left;
+/// the batch dimension must stay first and unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reshape {
+    /// The target shape, batch first, as ONNX gives it.
+    pub shape: Vec<i64>,
+}
+
+impl Reshape {
+    /// A reshape to `shape` (at least 2 entries; at most one -1; no entry below -1).
+    pub fn new(shape: Vec<i64>) -> Result<Reshape> {
+        let bad = shape.len() < 2
+            || shape.iter().any(|&d| d < -1)
+            || shape.iter().filter(|&&d| d == -1).count() > 1;
+        if bad {
+            return Err(LrpError::param(
+                "Reshape shape",
+                format!("needs a batch and at least one more entry, each >= -1, at most one -1; given {shape:?}"),
+            ));
+        }
+        Ok(Reshape { shape })
+    }
+
+    /// ONNX's Flatten with axis 1: N x (everything else).
+    pub fn flatten() -> Reshape {
+        Reshape { shape: vec![0, -1] }
+    }
+
+    /// The output shape (channels-first view) for an input of channels-first shape `input`.
+    fn target(&self, input: &[usize]) -> Option<Vec<usize>> {
+        let total: usize = input.iter().product();
+        let mut out = Vec::with_capacity(self.shape.len());
+        let mut free = None;
+        for (i, &d) in self.shape.iter().enumerate() {
+            out.push(match d {
+                0 => *input.get(i)?,
+                -1 => {
+                    free = Some(i);
+                    1
+                }
+                d => usize::try_from(d).ok()?,
+            });
+        }
+        let known: usize = out.iter().product();
+        if let Some(i) = free {
+            if known == 0 || total % known != 0 {
+                return None;
+            }
+            out[i] = total / known;
+        }
+        (out.iter().product::<usize>() == total && out[0] == input[0]).then_some(out)
+    }
+}
+
+/// N x H x W x C as N x C x H x W (other ranks unchanged), in standard layout.
+fn to_channels_first(a: ArrayD<f64>) -> ArrayD<f64> {
+    if a.ndim() != 4 {
+        return a;
+    }
+    a.permuted_axes(IxDyn(&[0, 3, 1, 2]))
+        .as_standard_layout()
+        .into_owned()
+}
+
+/// N x C x H x W as N x H x W x C (other ranks unchanged), in standard layout.
+fn to_channels_last(a: ArrayD<f64>) -> ArrayD<f64> {
+    if a.ndim() != 4 {
+        return a;
+    }
+    a.permuted_axes(IxDyn(&[0, 2, 3, 1]))
+        .as_standard_layout()
+        .into_owned()
+}
+
+/// A core shape (channels last) as ONNX sees it.
+fn channels_first_shape(s: &[usize]) -> Vec<usize> {
+    match *s {
+        [n, h, w, c] => vec![n, c, h, w],
+        _ => s.to_vec(),
+    }
+}
+
+/// An ONNX shape as the core keeps it.
+fn channels_last_shape(s: &[usize]) -> Vec<usize> {
+    match *s {
+        [n, c, h, w] => vec![n, h, w, c],
+        _ => s.to_vec(),
+    }
+}
+
+impl Reshape {
+    /// `a` (shaped like the layer's output) back to the shape of input `x`.
+    fn back(&self, a: ArrayD<f64>, x: &ArrayD<f64>) -> ArrayD<f64> {
+        let a = to_channels_first(a);
+        let shape = channels_first_shape(x.shape());
+        to_channels_last(a.into_shape_with_order(IxDyn(&shape)).expect("same count"))
+    }
+}
+
+impl LayerOps for Reshape {
+    fn kind(&self) -> LayerKind {
+        LayerKind::Reshape
+    }
+
+    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        match self.target(&channels_first_shape(inputs[0])) {
+            Some(out) => Ok(channels_last_shape(&out)),
+            None => Err(self
+                .shape
+                .iter()
+                .map(|&d| usize::try_from(d).ok().filter(|&d| d > 0))
+                .collect()),
+        }
+    }
+
+    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        let x = to_channels_first(xs[0].clone());
+        let out = self.target(x.shape()).expect("checked shape");
+        to_channels_last(x.into_shape_with_order(IxDyn(&out)).expect("same count"))
+    }
+
+    fn backward(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        dy: ArrayD<f64>,
+        wants: BackwardWants,
+    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        (
+            if wants.dx {
+                vec![self.back(dy, xs[0])]
+            } else {
+                vec![]
+            },
+            None,
+        )
+    }
+
+    fn accepts(&self, _rule: &Rule) -> bool {
+        true
+    }
+
+    /// The target shape's entries, -1 written as 0 would be ambiguous: so on their own
+    /// line (see `number_lines`); the header holds the rank.
+    fn sizes(&self) -> Vec<usize> {
+        vec![self.shape.len()]
+    }
+
+    fn number_lines(&self) -> Vec<Vec<f64>> {
+        vec![self.shape.iter().map(|&d| d as f64).collect()]
+    }
+
+    fn lrp(
+        &self,
+        xs: Inputs,
+        _y: &ArrayD<f64>,
+        r: ArrayD<f64>,
+        _rule: &Rule,
+        _convention: Convention,
+    ) -> Vec<ArrayD<f64>> {
+        vec![self.back(r, xs[0])]
+    }
+}
