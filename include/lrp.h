@@ -123,6 +123,46 @@
 #define LRP_LAYER_SOFTMAX 8
 
 /*
+ Kind of an AvgPool layer (mean over each window).
+ */
+#define LRP_LAYER_AVGPOOL 9
+
+/*
+ Kind of a GlobalAvgPool layer (mean over all positions of each channel).
+ */
+#define LRP_LAYER_GLOBALAVGPOOL 10
+
+/*
+ Kind of a BatchNorm layer (inference: per-channel scale and shift).
+ */
+#define LRP_LAYER_BATCHNORM 11
+
+/*
+ Kind of an Add layer (elementwise sum of two or more inputs).
+ */
+#define LRP_LAYER_ADD 12
+
+/*
+ Kind of a Concat layer (inputs joined along the channels).
+ */
+#define LRP_LAYER_CONCAT 13
+
+/*
+ Kind of a Reshape layer (ONNX Flatten/Reshape).
+ */
+#define LRP_LAYER_RESHAPE 14
+
+/*
+ Kind of an Identity layer (ONNX Identity, Dropout at inference).
+ */
+#define LRP_LAYER_IDENTITY 15
+
+/*
+ Kind of a Sum layer (a residual Add marked by the ResNet canonizer).
+ */
+#define LRP_LAYER_SUM 16
+
+/*
  Success.
  */
 #define LRP_OK 0

@@ -34,6 +34,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod buffer;
+mod canonizer;
 mod composite;
 pub mod data_io;
 mod error;
@@ -49,6 +50,7 @@ mod rule;
 pub mod synthetic;
 pub mod train;
 
+pub use canonizer::Canonizer;
 pub use composite::{Composite, CAFFE_FORMULAS, DEFAULT_COMPOSITE_EPSILON};
 pub use error::{LrpError, Result};
 pub use gradient_methods::{

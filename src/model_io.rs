@@ -8,9 +8,12 @@ use ndarray::{Array1, Array2, Array4};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Reads a model file. Errors name the file and line.
+/// Reads a model file: the toolbox's text format, or an ONNX model when the name ends in
+/// `.onnx` (see [`crate::onnx`]; such a network takes N x C x H x W arrays). Errors name
+/// the file and line (text) or node (ONNX).
 pub fn read(path: impl AsRef<Path>) -> Result<Network> {
     let path = path.as_ref();
+
     let text = std::fs::read_to_string(path).map_err(|source| LrpError::Io {
         path: path.to_path_buf(),
         source,

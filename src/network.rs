@@ -69,6 +69,7 @@ impl Layout {
     }
 }
 
+mod canonize;
 mod multiclass;
 
 /// How Rect layers pass the gradient back in [`Network::input_gradient`] (SPEC.md
@@ -204,6 +205,29 @@ impl Network {
         });
         self.cached = None;
         Ok(node)
+    }
+
+    /// Replaces the layer of node `i` by one of the same kind and the same output shape for
+    /// every input shape the old one took (the caller's promise: e.g. new parameters of the
+    /// same sizes). Keeps the node's inputs and preset; drops the cached forward pass.
+    pub fn replace_layer(&mut self, i: usize, layer: Layer) -> Result<()> {
+        let m = self.module_mut(i)?;
+        if m.layer.kind() != layer.kind() || m.layer.sizes() != layer.sizes() {
+            return Err(LrpError::param(
+                "layer",
+                format!(
+                    "layer {} is a {} {:?}, the replacement a {} {:?}",
+                    i + 1,
+                    m.layer.kind().name(),
+                    m.layer.sizes(),
+                    layer.kind().name(),
+                    layer.sizes()
+                ),
+            ));
+        }
+        m.layer = layer;
+        self.cached = None;
+        Ok(())
     }
 
     /// The values node `i` takes (0 the network input, j + 1 the output of node j).

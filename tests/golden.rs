@@ -6,7 +6,7 @@
 
 mod common;
 
-use lrp::{data_io, model_io, Composite, Convention, GradientMode, Network, Rule};
+use lrp::{data_io, model_io, Canonizer, Composite, Convention, GradientMode, Network, Rule};
 use ndarray::ArrayD;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -103,6 +103,11 @@ fn run_case(m: &Manifest, case: &Value) -> Result<Vec<Check>, String> {
     let mut net = model_io::read(m.dir.join(case["model"].as_str().ok_or("no model")?))
         .map_err(|e| e.to_string())?;
     net.set_convention(convention_of(case));
+    // The canonizers zennit applied (golden-onnx's LRP cases name them).
+    if let Some(canonizer) = case["canonizer"].as_str() {
+        let canonizers = Canonizer::from_name(canonizer).map_err(|e| e.to_string())?;
+        net = net.canonized(&canonizers).map_err(|e| e.to_string())?;
+    }
     let x = load(&m.dir, case, "input");
     let op = case["op"].as_str().ok_or("no op")?;
     let one = |actual: ArrayD<f64>| -> Result<Vec<Check>, String> {
@@ -148,6 +153,14 @@ fn run_case(m: &Manifest, case: &Value) -> Result<Vec<Check>, String> {
             net.forward(x.view(), false).map_err(|e| e.to_string())?;
             let dy = load(&m.dir, case, "gradient");
             one(net.backward(dy.view()).map_err(|e| e.to_string())?)
+        }
+        "input_x_gradient" => {
+            net.forward(x.view(), false).map_err(|e| e.to_string())?;
+            let dy = load(&m.dir, case, "gradient");
+            let g = net
+                .input_gradient(dy.view(), GradientMode::Gradient)
+                .map_err(|e| e.to_string())?;
+            one(g * &x)
         }
         "gradient" | "guided_backprop" | "deconvnet" => {
             let mode = match op {

@@ -33,6 +33,22 @@ pub const LRP_LAYER_RECT: i32 = 6;
 pub const LRP_LAYER_TANH: i32 = 7;
 /// Kind of a SoftMax layer.
 pub const LRP_LAYER_SOFTMAX: i32 = 8;
+/// Kind of an AvgPool layer (mean over each window).
+pub const LRP_LAYER_AVGPOOL: i32 = 9;
+/// Kind of a GlobalAvgPool layer (mean over all positions of each channel).
+pub const LRP_LAYER_GLOBALAVGPOOL: i32 = 10;
+/// Kind of a BatchNorm layer (inference: per-channel scale and shift).
+pub const LRP_LAYER_BATCHNORM: i32 = 11;
+/// Kind of an Add layer (elementwise sum of two or more inputs).
+pub const LRP_LAYER_ADD: i32 = 12;
+/// Kind of a Concat layer (inputs joined along the channels).
+pub const LRP_LAYER_CONCAT: i32 = 13;
+/// Kind of a Reshape layer (ONNX Flatten/Reshape).
+pub const LRP_LAYER_RESHAPE: i32 = 14;
+/// Kind of an Identity layer (ONNX Identity, Dropout at inference).
+pub const LRP_LAYER_IDENTITY: i32 = 15;
+/// Kind of a Sum layer (a residual Add marked by the ResNet canonizer).
+pub const LRP_LAYER_SUM: i32 = 16;
 
 /// Handles alive now: created and not yet freed.
 static LIVE: AtomicI64 = AtomicI64::new(0);
@@ -701,4 +717,36 @@ pub unsafe extern "C" fn lrp_network_output_shape(
         let output = net.output_shape(&input)?;
         write_shape(&output, [o0, o1, o2, o3], out_rank)
     })
+}
+
+#[cfg(test)]
+mod kind_constants {
+    use crate::layers::LayerKind;
+
+    /// The header's kind numbers are the core's: one list, checked here.
+    #[test]
+    fn every_layer_kind_has_its_constant() {
+        let constants = [
+            super::LRP_LAYER_LINEAR,
+            super::LRP_LAYER_CONVOLUTION,
+            super::LRP_LAYER_MAXPOOL,
+            super::LRP_LAYER_SUMPOOL,
+            super::LRP_LAYER_FLATTEN,
+            super::LRP_LAYER_RECT,
+            super::LRP_LAYER_TANH,
+            super::LRP_LAYER_SOFTMAX,
+            super::LRP_LAYER_AVGPOOL,
+            super::LRP_LAYER_GLOBALAVGPOOL,
+            super::LRP_LAYER_BATCHNORM,
+            super::LRP_LAYER_ADD,
+            super::LRP_LAYER_CONCAT,
+            super::LRP_LAYER_RESHAPE,
+            super::LRP_LAYER_IDENTITY,
+            super::LRP_LAYER_SUM,
+        ];
+        assert_eq!(constants.len(), LayerKind::ALL.len());
+        for (c, kind) in constants.into_iter().zip(LayerKind::ALL) {
+            assert_eq!(c, kind as i32, "{}", kind.name());
+        }
+    }
 }

@@ -62,7 +62,7 @@ impl BatchNorm {
                 format!("must be finite and >= 0, given {epsilon}"),
             ));
         }
-        if let Some((i, v)) = var.iter().enumerate().find(|(_, &v)| !(v + epsilon > 0.0)) {
+        if let Some((i, v)) = var.iter().enumerate().find(|(_, &v)| v + epsilon <= 0.0) {
             return Err(LrpError::param(
                 "BatchNorm var",
                 format!("var + epsilon must be > 0, channel {i} has var {v}"),

@@ -1,11 +1,11 @@
-//! GlobalAvgPool: the mean over all positions of each channel, N x H x W x D -> N x D (ONNX
-//! GlobalAveragePool with the flattening that follows it, PyTorch's AdaptiveAvgPool2d(1)).
+//! GlobalAvgPool: the mean over all positions of each channel, N x H x W x D ->
+//! N x 1 x 1 x D (ONNX GlobalAveragePool, PyTorch's AdaptiveAvgPool2d(1)).
 //! It is an AvgPool whose window is the whole image, and takes AvgPool's rules.
 
 use super::pool::Avg;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad, Pool};
 use crate::rule::{Convention, Rule};
-use ndarray::{ArrayD, IxDyn};
+use ndarray::ArrayD;
 
 /// The layer (no parameters).
 pub(crate) struct GlobalAvgPool;
@@ -16,13 +16,6 @@ fn window_of(x: &ArrayD<f64>) -> Pool {
     Pool::new((s[1], s[2]), (1, 1)).expect("a checked input has positive H and W")
 }
 
-/// N x D as N x 1 x 1 x D (the AvgPool's output shape).
-fn as_image(a: ArrayD<f64>, x: &ArrayD<f64>) -> ArrayD<f64> {
-    let (n, d) = (x.shape()[0], x.shape()[3]);
-    a.into_shape_with_order(IxDyn(&[n, 1, 1, d]))
-        .expect("N x D holds N x 1 x 1 x D")
-}
-
 impl LayerOps for GlobalAvgPool {
     fn kind(&self) -> LayerKind {
         LayerKind::GlobalAvgPool
@@ -30,17 +23,13 @@ impl LayerOps for GlobalAvgPool {
 
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         match *inputs[0] {
-            [n, _, _, d] => Ok(vec![n, d]),
+            [n, _, _, d] => Ok(vec![n, 1, 1, d]),
             _ => Err(vec![None, None, None, None]),
         }
     }
 
     fn forward(&self, xs: Inputs) -> ArrayD<f64> {
-        let x = xs[0];
-        let y = window_of(x).forward_avg(x);
-        let (n, d) = (x.shape()[0], x.shape()[3]);
-        y.into_shape_with_order(IxDyn(&[n, d]))
-            .expect("N x 1 x 1 x D holds N x D")
+        window_of(xs[0]).forward_avg(xs[0])
     }
 
     fn backward(
@@ -51,9 +40,7 @@ impl LayerOps for GlobalAvgPool {
         wants: BackwardWants,
     ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
         let x = xs[0];
-        let dx = wants
-            .dx
-            .then(|| window_of(x).backward_avg(x, as_image(dy, x).view()));
+        let dx = wants.dx.then(|| window_of(x).backward_avg(x, dy.view()));
         (dx.into_iter().collect(), None)
     }
 
@@ -70,6 +57,6 @@ impl LayerOps for GlobalAvgPool {
         _convention: Convention,
     ) -> Vec<ArrayD<f64>> {
         let x = xs[0];
-        vec![window_of(x).lrp_avg(x, as_image(r, x).view(), rule)]
+        vec![window_of(x).lrp_avg(x, r.view(), rule)]
     }
 }

@@ -46,8 +46,8 @@ pub enum Layer {
     SumPool(Pool),
     /// Mean over each window (ONNX AveragePool, PyTorch AvgPool2d).
     AvgPool(Pool),
-    /// Mean over all positions of each channel: N x H x W x D -> N x D (ONNX
-    /// GlobalAveragePool followed by its flattening, PyTorch AdaptiveAvgPool2d(1)).
+    /// Mean over all positions of each channel: N x H x W x D -> N x 1 x 1 x D (ONNX
+    /// GlobalAveragePool, PyTorch AdaptiveAvgPool2d(1)).
     GlobalAvgPool,
     /// Per-channel scale and shift of inference-mode batch normalisation.
     BatchNorm(BatchNorm),

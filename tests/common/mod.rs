@@ -18,6 +18,16 @@ pub fn zennit_dir() -> PathBuf {
     repo_root().join("../shared/golden-zennit")
 }
 
+/// `../shared/golden-onnx` next to the repository (ONNX models with zennit's results).
+pub fn onnx_dir() -> PathBuf {
+    repo_root().join("../shared/golden-onnx")
+}
+
+/// A file of `../shared/golden-onnx`, or `None` as for [`golden_file`].
+pub fn onnx_file(name: &str) -> Option<PathBuf> {
+    shared_file(onnx_dir().join(name))
+}
+
 /// A file of `../shared/golden`, or `None` (with a note) when the shared data is absent.
 /// Under CI (the `CI` variable set) a missing file is a failure, never a skip.
 pub fn golden_file(name: &str) -> Option<PathBuf> {
