@@ -11,6 +11,72 @@ fn committed_header_is_fresh() {
     );
 }
 
+/// The MATLAB files build.rs generates from the header (build/matlab.rs) must be committed
+/// as generated, like the header: the prototype file MATLAB loads the library through and
+/// the constants the bindings use instead of numbers.
+#[test]
+fn committed_matlab_files_are_fresh() {
+    for (generated, committed) in [
+        (
+            include_str!(concat!(env!("OUT_DIR"), "/lrp_proto.m")),
+            "bindings/matlab/lrp_proto.m",
+        ),
+        (
+            include_str!(concat!(env!("OUT_DIR"), "/constants.m")),
+            "bindings/matlab/+lrp_native/constants.m",
+        ),
+    ] {
+        let path = format!("{}/{committed}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            text == generated,
+            "{committed} is stale: rebuild outside CI (cargo build) and commit the regenerated file"
+        );
+    }
+}
+
+/// Every function of the header has exactly one entry in the prototype file, in header
+/// order, and every LRP_* integer constant is in constants.m with its value.
+#[test]
+fn matlab_files_cover_the_header() {
+    let header = include_str!(concat!(env!("OUT_DIR"), "/lrp.h"));
+    let proto = include_str!(concat!(env!("OUT_DIR"), "/lrp_proto.m"));
+    let constants = include_str!(concat!(env!("OUT_DIR"), "/constants.m"));
+    let declared: Vec<String> = header
+        .lines()
+        .filter(|l| !l.starts_with([' ', '/', '#', '*']) && l.contains("lrp_") && l.contains('('))
+        .map(|l| {
+            let head = &l[..l.find('(').expect("a declaration")];
+            head.rsplit([' ', '*']).next().expect("a name").to_string()
+        })
+        .collect();
+    let entries: Vec<String> = proto
+        .lines()
+        .filter_map(|l| l.strip_prefix("fcns.name{fcnNum} = '"))
+        .map(|l| l[..l.find('\'').expect("a quoted name")].to_string())
+        .collect();
+    assert_eq!(entries, declared);
+    assert!(proto.contains(
+        "fcns.name{fcnNum} = 'lrp_network_free'; fcns.calltype{fcnNum} = 'cdecl'; \
+         fcns.LHS{fcnNum} = []; fcns.RHS{fcnNum} = {'LrpNetworkPtr'};"
+    ));
+    assert!(proto.contains("structs.LrpNetwork.members = struct('');"));
+    let mut defines = 0;
+    for l in header.lines() {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        if let ["#define", name, value] = words[..] {
+            if name.starts_with("LRP_") && value.parse::<i64>().is_ok() {
+                defines += 1;
+                assert!(
+                    constants.contains(&format!("'{name}', {value}")),
+                    "{name} ({value}) is missing from constants.m"
+                );
+            }
+        }
+    }
+    assert!(defines >= 25, "only {defines} constants found");
+}
+
 #[test]
 fn header_declares_every_export_documented() {
     let header = include_str!(concat!(env!("OUT_DIR"), "/lrp.h"));
