@@ -41,7 +41,7 @@ classdef Convolution < modules.Module
             h = lrp_native.Handle.create();
             lrp_native.call('lrp_network_add_convolution', h.get(), uint64(s(1)), uint64(s(2)), ...
                 uint64(s(3)), uint64(s(4)), uint64(s(5)), uint64(s(6)), ...
-                [], uint64(0), [], uint64(0), int32(1), uint64(seed));
+                [], uint64(0), [], uint64(0), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), uint64(seed));
             obj.own_(h);
             obj.sizes_ = s;
         end
@@ -71,19 +71,19 @@ classdef Convolution < modules.Module
         end
 
         function v = get.W(obj)
-            v = obj.param_(0);
+            v = obj.param_(lrp_native.constants('LRP_PARAM_W'));
         end
 
         function set.W(obj, v)
-            obj.set_param_(0, v, 'Convolution.W');
+            obj.set_param_(lrp_native.constants('LRP_PARAM_W'), v, 'Convolution.W');
         end
 
         function v = get.B(obj)
-            v = obj.param_(1);
+            v = obj.param_(lrp_native.constants('LRP_PARAM_B'));
         end
 
         function set.B(obj, v)
-            obj.set_param_(1, v, 'Convolution.B');
+            obj.set_param_(lrp_native.constants('LRP_PARAM_B'), v, 'Convolution.B');
         end
     end
 
@@ -98,7 +98,7 @@ classdef Convolution < modules.Module
             s = obj.sizes_;
             lrp_native.call('lrp_network_add_convolution', h.get(), uint64(s(1)), uint64(s(2)), ...
                 uint64(s(3)), uint64(s(4)), uint64(s(5)), uint64(s(6)), ...
-                W, uint64(numel(W)), B, uint64(numel(B)), int32(1), uint64(0));
+                W, uint64(numel(W)), B, uint64(numel(B)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), uint64(0));
         end
     end
 end

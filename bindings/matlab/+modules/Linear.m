@@ -35,7 +35,7 @@ classdef Linear < modules.Module
             lrp_native.check_alloc(m * n, sprintf('modules.Linear(%d, %d)', m, n));
             h = lrp_native.Handle.create();
             lrp_native.call('lrp_network_add_linear', h.get(), uint64(m), uint64(n), ...
-                [], uint64(0), [], uint64(0), int32(1), uint64(seed));
+                [], uint64(0), [], uint64(0), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), uint64(seed));
             obj.own_(h);
             obj.sizes_ = [m n];
         end
@@ -57,19 +57,19 @@ classdef Linear < modules.Module
         end
 
         function v = get.W(obj)
-            v = obj.param_(0);
+            v = obj.param_(lrp_native.constants('LRP_PARAM_W'));
         end
 
         function set.W(obj, v)
-            obj.set_param_(0, v, 'Linear.W');
+            obj.set_param_(lrp_native.constants('LRP_PARAM_W'), v, 'Linear.W');
         end
 
         function v = get.B(obj)
-            v = obj.param_(1);
+            v = obj.param_(lrp_native.constants('LRP_PARAM_B'));
         end
 
         function set.B(obj, v)
-            obj.set_param_(1, v, 'Linear.B');
+            obj.set_param_(lrp_native.constants('LRP_PARAM_B'), v, 'Linear.B');
         end
     end
 
@@ -82,7 +82,7 @@ classdef Linear < modules.Module
             W = obj.W;
             B = obj.B;
             lrp_native.call('lrp_network_add_linear', h.get(), uint64(obj.sizes_(1)), ...
-                uint64(obj.sizes_(2)), W, uint64(numel(W)), B, uint64(numel(B)), int32(1), uint64(0));
+                uint64(obj.sizes_(2)), W, uint64(numel(W)), B, uint64(numel(B)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), uint64(0));
         end
     end
     methods (Static, Hidden)

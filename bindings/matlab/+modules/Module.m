@@ -232,49 +232,60 @@ classdef Module < handle
                 return;
             end
             shapes = obj.param_shapes_();
-            for which = 0:numel(shapes) - 1
-                v = lrp_native.get_param(obj.solo_, 0, which, shapes{which + 1});
+            selectors = [lrp_native.constants('LRP_PARAM_W'), lrp_native.constants('LRP_PARAM_B')];
+            for i = 1:numel(shapes)
+                which = selectors(i);
+                v = lrp_native.get_param(obj.solo_, 0, which, shapes{i});
                 lrp_native.call('lrp_layer_set_param', obj.net_.get(), uint64(obj.index_), ...
-                    int32(which), v, uint64(numel(v)), int32(1));
+                    int32(which), v, uint64(numel(v)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
             end
         end
 
         function v = param_(obj, which)
-            shapes = obj.param_shapes_();
-            v = lrp_native.get_param(obj.net_, obj.index_, which, shapes{which + 1});
+            % W or B (WHICH: LRP_PARAM_W or LRP_PARAM_B) of this layer, read from the library.
+            v = lrp_native.get_param(obj.net_, obj.index_, which, obj.param_shape_(which));
         end
 
         function set_param_(obj, which, v, what)
-            shapes = obj.param_shapes_();
-            lrp_native.set_param(obj.net_, obj.index_, which, v, shapes{which + 1}, what);
+            shape = obj.param_shape_(which);
+            lrp_native.set_param(obj.net_, obj.index_, which, v, shape, what);
             if ~obj.owns_ && ~isempty(obj.solo_) && obj.solo_.alive()
-                lrp_native.set_param(obj.solo_, 0, which, v, shapes{which + 1}, what);
+                lrp_native.set_param(obj.solo_, 0, which, v, shape, what);
             end
+        end
+
+        function s = param_shape_(obj, which)
+            % The size of W (WHICH = LRP_PARAM_W) or B (LRP_PARAM_B).
+            shapes = obj.param_shapes_();
+            s = shapes{1 + (which == lrp_native.constants('LRP_PARAM_B'))};
         end
     end
 
     methods (Static, Hidden)
         function layer = from_network_(h, index)
             % The layer object bound to layer `index` (0-based) of the native network h.
+            k = lrp_native.constants();
             switch lrp_native.layer_kind(h, index)
-                case 1
+                case k.LRP_LAYER_LINEAR
                     layer = modules.Linear(h, index);
-                case 2
+                case k.LRP_LAYER_CONVOLUTION
                     layer = modules.Convolution(h, index);
-                case 3
+                case k.LRP_LAYER_MAXPOOL
                     layer = modules.MaxPool(h, index);
-                case 4
+                case k.LRP_LAYER_SUMPOOL
                     layer = modules.SumPool(h, index);
-                case 5
+                case k.LRP_LAYER_FLATTEN
                     layer = modules.Flatten(h, index);
-                case 6
+                case k.LRP_LAYER_RECT
                     layer = modules.Rect(h, index);
-                case 7
+                case k.LRP_LAYER_TANH
                     layer = modules.Tanh(h, index);
-                case 8
+                case k.LRP_LAYER_SOFTMAX
                     layer = modules.SoftMax(h, index);
                 otherwise
-                    error('lrp:invalidArgument', 'lrp: unknown layer kind at index %d', index);
+                    error('lrp:invalidArgument', ...
+                        'lrp: layer %d is of a kind (%d) the MATLAB bindings have no class for', ...
+                        index + 1, lrp_native.layer_kind(h, index));
             end
         end
     end

@@ -305,13 +305,13 @@ classdef Sequential < modules.Module
                 Yval = lrp_native.as_double(Yval, 'the validation labels Yval');
                 [rank, d0, d1, d2, d3] = lrp_native.dims(size(Xval));
                 lrp_native.call('lrp_train_options_set_validation', opts, Xval, uint64(numel(Xval)), ...
-                    rank, d0, d1, d2, d3, Yval, uint64(numel(Yval)), int32(1));
+                    rank, d0, d1, d2, d3, Yval, uint64(numel(Yval)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
             end
             [rank, d0, d1, d2, d3] = lrp_native.dims(size(X));
             p = obj.net_.get();
             obj.in_size_ = [];
             st = calllib('lrp', 'lrp_network_train', p, X, uint64(numel(X)), rank, d0, d1, d2, d3, ...
-                Y, uint64(numel(Y)), int32(1), opts);
+                Y, uint64(numel(Y)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), opts);
             obj.print_train_log_();
             if st ~= 0
                 lrp_native.fail(st);
@@ -542,7 +542,7 @@ classdef Sequential < modules.Module
                     'modules.Sequential.set_convention: the convention must be ''toolbox'' or ''zennit''');
             end
             lrp_native.call('lrp_network_set_convention', obj.net_.get(), ...
-                int32(strcmpi(convention, 'zennit')));
+                int32(lrp_native.constants(['LRP_CONVENTION_' upper(convention)])));
         end
 
         function R = explain_classes(obj, X, classes, lrp_var, param)
