@@ -6,7 +6,9 @@ function octave_ffi(octdir)
 %   missing or older than its source (as `make octave-ffi` would, with mkoctfile and
 %   libffi), saying so in one line. When it cannot be built the error names what to
 %   install and the command to run. An oct-file already loaded in this session is kept
-%   (Octave cannot load a rebuilt one before a restart).
+%   (Octave cannot load a rebuilt one before a restart). $LRP_MKOCTFILE names the
+%   mkoctfile to use (default: the one beside this Octave, else the PATH's); $CXX the
+%   compiler that probes for libffi's header.
 oct = fullfile(octdir, 'lrp_ffi.oct');
 src = fullfile(octdir, 'lrp_ffi.cc');
 if ~any(strcmp(strsplit(path(), pathsep()), octdir))
@@ -22,7 +24,12 @@ root = fileparts(fileparts(fileparts(octdir)));
 install = ['install Octave''s development files and libffi (Debian/Ubuntu: ' ...
     'sudo apt-get install liboctave-dev libffi-dev pkg-config; Fedora: sudo dnf install ' ...
     'octave-devel libffi-devel), then run `make octave-ffi` in ' root ' or use the bindings again'];
-mk = mkoctfile_();
+mk = getenv('LRP_MKOCTFILE');   % an explicit mkoctfile (tests use a missing one)
+if isempty(mk)
+    mk = mkoctfile_();
+elseif ~exist(mk, 'file')
+    mk = '';
+end
 if isempty(mk)
     error('lrp:octaveFfi', 'lrp: cannot build %s: mkoctfile is missing; %s', oct, install);
 end
@@ -63,6 +70,7 @@ if ~ok
         oct, msg, root);
 end
 rehash();
+autoload('calllib', oct);   % what octave/PKG_ADD does when the oct-file exists
 end
 
 function tf = mislocked_()

@@ -87,9 +87,37 @@ classdef Convolution < modules.Module
         end
     end
 
+    methods (Static)
+        function obj = loadobj(s)
+            %obj = modules.Convolution.loadobj(s)  A layer from saved properties: MATLAB's
+            %   load calls it for a modules.Convolution in a .mat file (the toolbox's own
+            %   included: fields W (hf x wf x df x nf), B, stride, and optionally
+            %   filtersize, lrp_var, lrp_param; others are ignored).
+            s = modules.Module.saved_struct_(s, 'modules.Convolution');
+            W = modules.Module.saved_field_(s, 'W', 'modules.Convolution');
+            f = modules.Module.saved_field_(s, 'filtersize', 'modules.Convolution', ...
+                [size(W, 1) size(W, 2) size(W, 3) size(W, 4)]);
+            stride = modules.Module.saved_field_(s, 'stride', 'modules.Convolution', [2 2]);
+            B = modules.Module.saved_field_(s, 'B', 'modules.Convolution', zeros(1, f(end)));
+            if numel(f) ~= 4 || numel(W) ~= prod(f)
+                error('lrp:shapeMismatch', ...
+                    'modules.Convolution.loadobj: W is %s, but filtersize is %s', ...
+                    mat2str(size(W)), mat2str(f));
+            end
+            obj = modules.Convolution(f, stride, 0);
+            obj.W = reshape(W, f);
+            obj.B = B;
+            obj.restore_preset_(s);
+        end
+    end
+
     methods (Hidden)
         function shapes = param_shapes_(obj)
             shapes = {obj.sizes_(1:4), [1 obj.sizes_(4)]};
+        end
+
+        function names = saved_properties_(obj) %#ok<MANU>
+            names = {'filtersize', 'stride', 'W', 'B'};
         end
 
         function append_to_(obj, h)

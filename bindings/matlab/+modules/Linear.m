@@ -78,6 +78,10 @@ classdef Linear < modules.Module
             shapes = {obj.sizes_, [1 obj.sizes_(2)]};
         end
 
+        function names = saved_properties_(obj) %#ok<MANU>
+            names = {'m', 'n', 'W', 'B'};
+        end
+
         function append_to_(obj, h)
             W = obj.W;
             B = obj.B;
@@ -85,6 +89,29 @@ classdef Linear < modules.Module
                 uint64(obj.sizes_(2)), W, uint64(numel(W)), B, uint64(numel(B)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), uint64(0));
         end
     end
+    methods (Static)
+        function obj = loadobj(s)
+            %obj = modules.Linear.loadobj(s)  A layer from saved properties: MATLAB's load
+            %   calls it for a modules.Linear in a .mat file (the toolbox's own included:
+            %   fields W, B, and optionally m, n, lrp_var, lrp_param; others such as the
+            %   toolbox's cached X and Y are ignored).
+            s = modules.Module.saved_struct_(s, 'modules.Linear');
+            W = modules.Module.saved_field_(s, 'W', 'modules.Linear');
+            B = modules.Module.saved_field_(s, 'B', 'modules.Linear', zeros(1, size(W, 2)));
+            m = modules.Module.saved_field_(s, 'm', 'modules.Linear', size(W, 1));
+            n = modules.Module.saved_field_(s, 'n', 'modules.Linear', size(W, 2));
+            if ~ismatrix(W) || ~isequal(size(W), [m n])
+                error('lrp:shapeMismatch', ...
+                    'modules.Linear.loadobj: W is %s, but m = %g and n = %g', ...
+                    mat2str(size(W)), m, n);
+            end
+            obj = modules.Linear(m, n, 0);
+            obj.W = W;
+            obj.B = B;
+            obj.restore_preset_(s);
+        end
+    end
+
     methods (Static, Hidden)
         function fixed_size_(obj, name, v, current)
             if ~(isnumeric(v) && isscalar(v) && v == current)

@@ -115,6 +115,21 @@ classdef Module < handle
             obj.set_lrp_parameters(obj.lrp_var_, v);
         end
 
+        function s = saveobj(obj)
+            %s = saveobj()  What MATLAB's save stores for a layer: a struct of the
+            %   toolbox's property names (Linear: m, n, W, B; Convolution: filtersize,
+            %   stride, W, B; MaxPool and SumPool: pool, stride; every layer lrp_var and
+            %   lrp_param), so that load rebuilds the native network through loadobj, and
+            %   the file holds no native pointer.
+            s = struct();
+            names = obj.saved_properties_();
+            for i = 1:numel(names)
+                s.(names{i}) = obj.(names{i});
+            end
+            s.lrp_var = obj.lrp_var_;
+            s.lrp_param = obj.lrp_param_;
+        end
+
         function delete(obj)
             try
                 if ~isempty(obj.solo_)
@@ -138,6 +153,22 @@ classdef Module < handle
         function shapes = param_shapes_(obj) %#ok<MANU>
             % The sizes of W and B ({} for layers without parameters).
             shapes = {};
+        end
+
+        function names = saved_properties_(obj) %#ok<MANU>
+            % The properties saveobj stores besides lrp_var and lrp_param.
+            names = {};
+        end
+
+        function obj = restore_preset_(obj, s)
+            % loadobj's last step: the saved lrp_var / lrp_param, when a rule was set.
+            if isfield(s, 'lrp_var') && ~isempty(s.lrp_var)
+                p = [];
+                if isfield(s, 'lrp_param')
+                    p = s.lrp_param;
+                end
+                obj.set_lrp_parameters(s.lrp_var, p);
+            end
         end
 
         function append_with_preset_(obj, h, index)
@@ -262,6 +293,35 @@ classdef Module < handle
     end
 
     methods (Static, Hidden)
+        function s = saved_struct_(s, cls)
+            % The argument of CLS.loadobj as a scalar struct (an object of CLS, which
+            % MATLAB passes when it could build one, gives its public properties).
+            if isobject(s) && isa(s, cls) && isscalar(s)
+                w = warning('off', 'MATLAB:structOnObject');
+                s = struct(s);
+                warning(w);
+            end
+            if ~(isstruct(s) && isscalar(s))
+                error('lrp:invalidArgument', ...
+                    '%s.loadobj: expects the saved properties as a scalar struct, given a %s', ...
+                    cls, class(s));
+            end
+        end
+
+        function v = saved_field_(s, name, cls, default)
+            % Field NAME of the saved struct S; DEFAULT when it is missing or empty (no
+            % default: an error naming the field).
+            if isfield(s, name) && ~isempty(s.(name))
+                v = double(s.(name));
+                return;
+            end
+            if nargin < 4
+                error('lrp:invalidArgument', '%s.loadobj: the saved properties have no %s', ...
+                    cls, name);
+            end
+            v = default;
+        end
+
         function layer = from_network_(h, index)
             % The layer object bound to layer `index` (0-based) of the native network h.
             k = lrp_native.constants();

@@ -585,6 +585,39 @@ classdef Sequential < modules.Module
         end
     end
 
+    methods
+        function s = saveobj(obj)
+            %s = saveobj()  What MATLAB's save stores: struct('modules', {layers}), the
+            %   toolbox's property, each layer saved by its own saveobj (no native
+            %   pointer in the file); loadobj rebuilds the network.
+            s = struct('modules', {obj.modules});
+        end
+    end
+
+    methods (Static)
+        function obj = loadobj(s)
+            %nn = modules.Sequential.loadobj(s)  A network from saved properties: MATLAB's
+            %   load calls it for a modules.Sequential in a .mat file, the toolbox's own
+            %   included (e.g. its models/MNIST/LeNet-5.mat), after each layer's loadobj
+            %   has made our layer object from the toolbox's properties; the field modules
+            %   holds them (a cell array, in order).
+            s = modules.Module.saved_struct_(s, 'modules.Sequential');
+            if ~isfield(s, 'modules') || ~iscell(s.modules)
+                error('lrp:invalidArgument', ...
+                    'modules.Sequential.loadobj: the saved properties need modules, a cell array of layers');
+            end
+            m = s.modules;
+            for i = 1:numel(m)
+                if ~isa(m{i}, 'modules.Module')
+                    error('lrp:invalidArgument', ...
+                        'modules.Sequential.loadobj: element %d of modules is a %s, not a layer object (load each layer with its class''s loadobj)', ...
+                        i, class(m{i}));
+                end
+            end
+            obj = modules.Sequential(m(:)');
+        end
+    end
+
     methods (Static, Hidden)
         function name = composite_name_(name)
             if isa(name, 'string') && isscalar(name)

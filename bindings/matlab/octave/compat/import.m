@@ -24,7 +24,7 @@ function out = import (varargin)
     end
     folder = strjoin (strcat ('+', parts), filesep ());
     if ! any (cellfun (@(d) isfolder (fullfile (d, folder)), [{pwd()}, strsplit(path (), pathsep ())]))
-      error ('import: there is no package ''%s'' on the path (a +%s folder)', ...
+      error ('Octave:undefined-function', 'import: there is no package ''%s'' on the path (a +%s folder)', ...
              strjoin (parts, '.'), strjoin (parts, '/+'));
     end
     if ! any (strcmp (imported, a))
