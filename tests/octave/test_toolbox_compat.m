@@ -218,10 +218,19 @@ end
 
 function [status, out, err] = run_octave(script, env)
 % Runs `octave-cli script` in a new process (stdout and stderr apart) with the
-% environment assignments ENV ('NAME=value' strings) added.
+% environment assignments ENV ('NAME=value' strings) added, as a new user would: with
+% the command history on, and a fresh home folder (beside the script) in which Octave's
+% data folder does not exist yet.
 errfile = [script '.stderr'];
+home = [script '.home'];
+if exist(home, 'dir')
+    confirm_recursive_rmdir(false);
+    rmdir(home, 's');
+end
+mkdir(home);
+env = [{sprintf('HOME="%s"', home), sprintf('XDG_DATA_HOME="%s/.local/share"', home)}, env];
 prefix = sprintf('%s ', env{:});
-cmd = sprintf('%s"%s" --no-history --no-init-file --no-window-system --quiet "%s" 2>"%s"', ...
+cmd = sprintf('%s"%s" --no-init-file --no-window-system --quiet "%s" 2>"%s"', ...
     prefix, fullfile(OCTAVE_HOME(), 'bin', 'octave-cli'), script, errfile);
 [status, out] = system(cmd);
 err = fileread(errfile);
@@ -274,6 +283,8 @@ write_script(script, {
 [status, out, err] = run_octave(script, {sprintf('LRP_LIBRARY_DIR="%s"', lrp_library_dir())});
 assert_true(status == 0, 'the script''s Octave exits with status %d:\n%s\n%s', status, out, err);
 assert_true(isempty(err), 'stderr of the script''s Octave is not empty:\n%s', err);
+assert_true(isfile(fullfile([script '.home'], '.local', 'share', 'octave', 'history')), ...
+    'the script''s Octave saved its command history at exit (into a folder it lacked)');
 assert_true(~isempty(strfind(out, 'output layer is not softmax. nothing to do')), ...
     'the toolbox''s message (LeNet-5 of the golden data ends without SoftMax):\n%s', out);
 % The same computation here.
@@ -338,20 +349,20 @@ end
 end
 
 function oct_file_built_on_first_use()
+% README.md's MATLAB example, as written but for the repository's and the golden data's
+% folders, run by new Octave processes from a copy of bindings/matlab without the oct-file
+% (a fresh clone after `cargo build --release --lib`): the first builds it, saying so in
+% one line; the next does not; a stale one is rebuilt. Every run exits cleanly.
 copy = bindings_copy('first_use');
-script = fullfile(fileparts(copy), 'readme_example.m');
-write_script(script, {
-    sprintf('addpath(''%s'');', copy)
-    sprintf('nn = model_io.read(''%s'');', golden_file('lenet5.txt'))
-    'nn.drop_softmax_output_layer();'
-    sprintf('x = data_io.read(''%s''); x = x(1, :, :, :);', golden_file('lenet5_input.npy'))
-    'ypred = nn.forward(x);'
-    '[~, yp] = max(ypred); mask = zeros(size(ypred)); mask(:, yp) = 1;'
-    'R = nn.lrp(ypred .* mask, ''epsilon'', 1.);'
-    'hm = render.hm_to_rgb(R, x, 3, [], 2);'
-    sprintf('render.save_image({render.digit_to_rgb(x, 3), hm}, ''%s'');', ...
-        fullfile(fileparts(copy), 'heatmap.png'))
-    });
+d = fileparts(copy);
+readme = fileread(fullfile(lrp_test_paths('repo'), 'README.md'));
+block = regexp(readme, '## Using it from MATLAB or Octave\s*```matlab\n(.*?)```', 'tokens', 'once');
+assert_true(~isempty(block), 'README.md has the MATLAB example');
+code = strrep(block{1}, '<repo>/bindings/matlab', copy);
+code = strrep(code, '../shared/golden', lrp_test_paths('golden'));
+code = strrep(code, '''heatmap.png''', ['''' fullfile(d, 'heatmap.png') '''']);
+script = fullfile(d, 'readme_example.m');
+write_script(script, {code});
 env = {sprintf('LRP_LIBRARY_DIR="%s"', lrp_library_dir())};
 [status, out, err] = run_octave(script, env);
 assert_true(status == 0 && isempty(err), 'first run: status %d, stderr:\n%s\n%s', status, err, out);
@@ -359,6 +370,8 @@ built = regexp(out, 'lrp: building the Octave loadlibrary emulation [^\n]*', 'ma
 assert_true(numel(built) == 1, 'one line says the oct-file is built:\n%s', out);
 assert_true(isfile(fullfile(copy, 'octave', 'lrp_ffi.oct')), 'lrp_ffi.oct built');
 assert_true(isempty(glob(fullfile(copy, 'octave', '*.o'))), 'no object files left');
+[w, h] = png_size(fullfile(d, 'heatmap.png'));
+assert_true(h == 96 && w == 2 * 96 + 2, 'the example''s heatmap.png is %d x %d', h, w);
 [status, out, err] = run_octave(script, env);
 assert_true(status == 0 && isempty(err), 'second run: status %d, stderr:\n%s', status, err);
 assert_true(isempty(strfind(out, 'building')), 'no rebuild on the second run:\n%s', out);

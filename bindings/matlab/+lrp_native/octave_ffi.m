@@ -9,6 +9,7 @@ function octave_ffi(octdir)
 %   (Octave cannot load a rebuilt one before a restart). $LRP_MKOCTFILE names the
 %   mkoctfile to use (default: the one beside this Octave, else the PATH's); $CXX the
 %   compiler that probes for libffi's header.
+history_folder_();
 oct = fullfile(octdir, 'lrp_ffi.oct');
 src = fullfile(octdir, 'lrp_ffi.cc');
 if ~any(strcmp(strsplit(path(), pathsep()), octdir))
@@ -71,6 +72,25 @@ if ~ok
 end
 rehash();
 autoload('calllib', oct);   % what octave/PKG_ADD does when the oct-file exists
+end
+
+function history_folder_()
+% Octave 7 saves the command history at exit to history_file() (by default
+% ~/.local/share/octave/history) but does not create its folder: on an account where it
+% is missing, every session that saves history ends with "error: ignoring const
+% execution_exception& while preparing to exit" on stderr (what a new user saw after
+% using these bindings). The folder is made here, as Octave meant to; nothing changes
+% when history is off (--no-history) or the folder exists.
+try
+    if history_save()
+        folder = fileparts(history_file());
+        if ~isempty(folder) && ~isfolder(folder)
+            mkdir(folder);
+        end
+    end
+catch
+    % not writable: Octave's own message at exit stays
+end
 end
 
 function tf = mislocked_()
