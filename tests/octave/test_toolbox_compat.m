@@ -157,6 +157,14 @@ assert_error(@() modules.Sequential.loadobj(struct('modules', {{struct('W', 1)}}
     'lrp:invalidArgument', 'element 1 of modules is a struct');
 assert_error(@() modules.Sequential.loadobj(struct('layers', 1)), 'lrp:invalidArgument', ...
     'need modules');
+% A .mat file holding something else than a network: under Octave the message says how to
+% convert the toolbox's .mat models (MATLAB class objects, which Octave cannot read).
+d = scratch_dir('toolbox_mat');
+nn = struct('modules', {{}});
+save('-v7', fullfile(d, 'LeNet-5.mat'), 'nn');
+assert_error(@() quiet(@model_io.read, fullfile(d, 'LeNet-5.mat')), 'lrp:parse', ...
+    'holds no network written by model_io.write', 'Octave cannot read', ...
+    'model_io.write(nn, ''model.txt'')');
 end
 
 % ---- import, loading ---------------------------------------------------------------------
