@@ -21,8 +21,7 @@ classdef Module < handle
         solo_ = []      % one-layer network for the layer's own computations while bound
         in_size_ = []   % size of the input of the last forward pass on the compute network
         uid_ = 0        % identifies the object
-        lrp_var_ = []
-        lrp_param_ = []
+        has_preset_ = false   % a preset was set (the library cannot tell it from 'simple')
     end
 
     methods
@@ -100,19 +99,28 @@ classdef Module < handle
         end
 
         function v = get.lrp_var(obj)
-            v = obj.lrp_var_;
+            % Read from the library (canonical names: 'alpha' reads 'alphabeta').
+            v = [];
+            if obj.has_preset_
+                v = lrp_native.preset(obj.net_, obj.index_);
+            end
         end
 
         function set.lrp_var(obj, v)
-            obj.set_lrp_parameters(v, obj.lrp_param_);
+            obj.set_lrp_parameters(v, obj.lrp_param);
         end
 
         function v = get.lrp_param(obj)
-            v = obj.lrp_param_;
+            % Read from the library: the rule's parameter (its default when none was
+            % given; [] for rules without one), zbox's bounds as [low; high].
+            v = [];
+            if obj.has_preset_
+                [~, v] = lrp_native.preset(obj.net_, obj.index_);
+            end
         end
 
         function set.lrp_param(obj, v)
-            obj.set_lrp_parameters(obj.lrp_var_, v);
+            obj.set_lrp_parameters(obj.lrp_var, v);
         end
 
         function s = saveobj(obj)
@@ -126,8 +134,8 @@ classdef Module < handle
             for i = 1:numel(names)
                 s.(names{i}) = obj.(names{i});
             end
-            s.lrp_var = obj.lrp_var_;
-            s.lrp_param = obj.lrp_param_;
+            s.lrp_var = obj.lrp_var;
+            s.lrp_param = obj.lrp_param;
         end
 
         function delete(obj)
@@ -173,16 +181,19 @@ classdef Module < handle
 
         function append_with_preset_(obj, h, index)
             % Appends this layer to h (as layer `index`, 0-based) with its LRP preset.
+            % The preset is read from the network the layer is in now (net_, still
+            % alive while its layers move to another).
             obj.append_to_(h);
-            if ~isempty(obj.lrp_var_) || ~isempty(obj.lrp_param_)
-                lrp_native.set_preset(h, index, obj.lrp_var_, obj.lrp_param_);
+            if obj.has_preset_
+                [lrp_var, param] = lrp_native.preset(obj.net_, obj.index_);
+                lrp_native.set_preset(h, index, lrp_var, param);
             end
         end
 
         function preset_cache_(obj, lrp_var, param)
-            % Records a preset already set in net_ (and copies it to the one-layer copy).
-            obj.lrp_var_ = lrp_var;
-            obj.lrp_param_ = param;
+            % A preset was set in net_: lrp_var and lrp_param read it from there from now
+            % on (none for an empty lrp_var); the one-layer copy gets it too.
+            obj.has_preset_ = ~isempty(lrp_var);
             if ~isempty(obj.solo_) && obj.solo_.alive()
                 lrp_native.set_preset(obj.solo_, 0, lrp_var, param);
             end

@@ -571,15 +571,13 @@ classdef Sequential < modules.Module
     end
 
     methods (Hidden)
-        function sync_presets_(obj, low, high)
-            % After a composite or formula type set in the library: the layers' cached
-            % presets read back from it (zbox layers keep the bounds given).
+        function sync_presets_(obj, ~, ~)
+            % After a composite or formula type set in the library: every layer has a
+            % preset, which its lrp_var and lrp_param read from the library (as set,
+            % zbox bounds included), and its one-layer copy gets it.
             m = obj.modules;
             for i = 1:numel(m)
-                [lrp_var, param] = lrp_native.get_preset(obj.net_, i - 1);
-                if strcmp(lrp_var, 'zbox')
-                    param = [low(:)'; high(:)'];
-                end
+                [lrp_var, param] = lrp_native.preset(obj.net_, i - 1);
                 m{i}.preset_cache_(lrp_var, param);
             end
         end
