@@ -81,6 +81,7 @@ fn matlab_type(c: &str, opaque: &[String], func: &str) -> String {
     };
     match (scalar, stars) {
         ("int8", 1) if base == "char" => "cstring".to_string(),
+        ("int8", 2) if base == "char" => "stringPtrPtr".to_string(),
         ("", 1 | 2) if opaque.contains(&base) => {
             format!("{base}{}", "Ptr".repeat(stars))
         }

@@ -97,3 +97,41 @@ fn header_declares_every_export_documented() {
     }
     assert!(exports >= 40, "only {exports} exported functions found");
 }
+
+#[path = "../build/matlab.rs"]
+mod matlab;
+
+/// The generator's type mapping on a small header of every kind of declaration it takes
+/// (MATLAB's type names, 64-bit integers as int64/uint64, const dropped, opaque handles),
+/// and its constants.
+#[test]
+fn matlab_generator_maps_c_types() {
+    let header = "/* comment */\n#define LRP_X 3\n#define LRP_NEG -2\n#define OTHER 1\n\
+        typedef struct Foo Foo;\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\
+        void f0(void);\nconst char *f1(int32_t a, double b);\n\
+        int32_t f2(const Foo *h, Foo **out, const double *x, size_t n, size_t *count);\n\
+        int64_t f3(uint64_t a, char **names, void *p, float q, const int32_t *v);\n\
+        #ifdef __cplusplus\n}\n#endif\n";
+    let g = matlab::generate(header);
+    for line in [
+        "% void f0(void);",
+        "fcns.name{fcnNum} = 'f0'; fcns.calltype{fcnNum} = 'cdecl'; fcns.LHS{fcnNum} = []; fcns.RHS{fcnNum} = [];",
+        "fcns.LHS{fcnNum} = 'cstring'; fcns.RHS{fcnNum} = {'int32', 'double'};",
+        "fcns.RHS{fcnNum} = {'FooPtr', 'FooPtrPtr', 'doublePtr', 'uint64', 'uint64Ptr'};",
+        "fcns.LHS{fcnNum} = 'int64'; fcns.RHS{fcnNum} = {'uint64', 'stringPtrPtr', 'voidPtr', 'single', 'int32Ptr'};",
+        "% int32_t f2(const Foo *h, Foo **out, const double *x, size_t n, size_t *count);",
+        "structs.Foo.members = struct('');",
+        "ival = {cell(1, 4)};",
+    ] {
+        assert!(g.proto.contains(line), "missing from the prototype file: {line}\n{}", g.proto);
+    }
+    assert!(g.constants.contains("'LRP_X', 3, ...") && g.constants.contains("'LRP_NEG', -2);"));
+    assert!(!g.constants.contains("OTHER"), "only LRP_ constants");
+}
+
+/// A declaration MATLAB cannot call fails the build, naming the function.
+#[test]
+#[should_panic(expected = "g: callbacks and varargs cannot be called from MATLAB")]
+fn matlab_generator_rejects_callbacks() {
+    matlab::generate("int32_t g(void (*cb)(int32_t));\n");
+}
