@@ -3,7 +3,8 @@
 #   make octave-ffi        builds bindings/matlab/octave/lrp_ffi.oct (mkoctfile, libffi, libdl)
 #   make octave-ffi-test   builds it, the C fixture library and $(LIB), then runs
 #                          tests/octave/ffi/test_ffi.m: every calllib rule of MATLAB_FFI.md on
-#                          the fixture, and a smoke test of liblrp.so through include/lrp.h.
+#                          the fixture, and a smoke test of liblrp.so through include/lrp.h
+#                          and through the generated prototype file bindings/matlab/lrp_proto.m.
 #                          Prints "N passed, M failed" last; fails on any failure.
 # Needs octave-cli and mkoctfile (Debian: octave, liboctave-dev) and libffi-dev.
 
@@ -42,5 +43,6 @@ octave-ffi-test: $(OCTAVE_FFI_OCT) $(OCTAVE_FFI_FIXTURE) $(LIB)
 	$(OCTAVE_CLI) $(OCTAVE_FLAGS) --eval "addpath('$(abspath $(OCTAVE_FFI_DIR))'); \
 		addpath('$(abspath $(OCTAVE_FFI_TEST_DIR))'); \
 		failed = test_ffi('$(abspath $(OCTAVE_FFI_FIXTURE))', '$(abspath $(OCTAVE_FFI_TEST_DIR)/fixture.h)', \
-		'$(abspath $(LIB))', '$(abspath include/lrp.h)', '$(abspath $(OCTAVE_GOLDEN_DIR))'); \
+		'$(abspath $(LIB))', '$(abspath include/lrp.h)', '$(abspath $(OCTAVE_GOLDEN_DIR))', \
+		'$(abspath bindings/matlab/lrp_proto.m)'); \
 		exit(double(failed > 0))"

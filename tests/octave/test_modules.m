@@ -226,6 +226,19 @@ l.lrp_var = 'alphabeta';
 l.lrp_param = 2;
 assert_close(l.lrp(Y), l.lrp(Y, 'alphabeta', 2), 0, 0, 'presets via properties');
 assert_error(@() l.set_lrp_parameters('magic'), 'lrp:unknownRule', 'magic');
+% lrp_var and lrp_param are read from the library, not kept by the object: canonical
+% names, the library's default parameter, and what a call on the network itself set.
+l.set_lrp_parameters('alpha', 3);
+assert_true(strcmp(l.lrp_var, 'alphabeta') && l.lrp_param == 3, 'alpha reads alphabeta');
+l.set_lrp_parameters('epsilon');
+assert_true(strcmp(l.lrp_var, 'epsilon') && l.lrp_param == 0.01, 'epsilon''s default 0.01');
+lrp_native.call('lrp_layer_set_lrp_parameters', l.net_.get(), uint64(0), 'flat', NaN);
+assert_true(strcmp(l.lrp_var, 'flat') && isempty(l.lrp_param), 'a preset set in the library');
+l.set_lrp_parameters('zbox', 2);
+assert_true(strcmp(l.lrp_var, 'zbox') && isequal(l.lrp_param, [-2; 2]), 'zbox bounds [-2; 2]');
+nn = modules.Sequential({l, modules.Rect()});
+assert_true(strcmp(nn.modules{1}.lrp_var, 'zbox') && isequal(nn.modules{1}.lrp_param, [-2; 2]) ...
+    && isempty(nn.modules{2}.lrp_var), 'presets move with the layers into a Sequential');
 end
 
 function clean_drops_cache()

@@ -33,7 +33,7 @@ switch fmt
         if prod(shape) == 0
             data = zeros(shape);
         else
-            [~, data] = lrp_native.call('lrp_txt_read', path, zeros(shape), uint64(prod(shape)), int32(1));
+            [~, data] = lrp_native.call('lrp_txt_read', path, zeros(shape), uint64(prod(shape)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
         end
     case 'npy'
         disp(['loading np-formatted data from ' path]);
@@ -48,7 +48,7 @@ switch fmt
         if prod(shape) == 0
             data = zeros(shape);
         else
-            [~, data] = lrp_native.call('lrp_npy_read', path, zeros(shape), uint64(prod(shape)), int32(1));
+            [~, data] = lrp_native.call('lrp_npy_read', path, zeros(shape), uint64(prod(shape)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
         end
     case {'pickled', 'pickle', 'nn'}
         error('lrp:invalidArgument', 'data_io.read: reading python''s pickled format is not supported (%s)', path);

@@ -29,20 +29,20 @@ switch fmt
             cols = 0;
         end
         lrp_native.lib();
-        lrp_native.call('lrp_txt_write', path, X, uint64(numel(X)), uint64(rows), uint64(cols), int32(1));
+        lrp_native.call('lrp_txt_write', path, X, uint64(numel(X)), uint64(rows), uint64(cols), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
     case 'npy'
         disp(['writing np-formatted data to ' path]);
         switch class(data)
             case 'single'
-                dtype = 2;
+                dtype = lrp_native.constants('LRP_DTYPE_F32');
             case {'uint8', 'logical'}
-                dtype = 3;
+                dtype = lrp_native.constants('LRP_DTYPE_U8');
             case 'int32'
-                dtype = 4;
+                dtype = lrp_native.constants('LRP_DTYPE_I32');
             case 'int64'
-                dtype = 5;
+                dtype = lrp_native.constants('LRP_DTYPE_I64');
             otherwise
-                dtype = 1;
+                dtype = lrp_native.constants('LRP_DTYPE_F64');
         end
         X = lrp_native.as_double(data, 'data');
         sz = size(X);
@@ -52,7 +52,7 @@ switch fmt
         d = num2cell(uint64([sz ones(1, 6 - numel(sz))]));
         lrp_native.lib();
         lrp_native.call('lrp_npy_write', path, X, uint64(numel(X)), int32(numel(sz)), d{:}, ...
-            int32(1), int32(dtype), int32(0));
+            int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), int32(dtype), int32(0));
     case {'pickled', 'pickle', 'nn'}
         error('lrp:invalidArgument', 'data_io.write: writing python''s pickled format is not supported (%s)', path);
     otherwise

@@ -37,7 +37,7 @@ end
 [rank, d0, d1, d2, d3] = lrp_native.dims(insz);
 c = int32(classes(:)' - 1);
 [st, ~, ~, ~, ~, R] = calllib('lrp', fn, h.get(), X, uint64(numel(X)), rank, d0, d1, ...
-    d2, d3, int32(1), c, uint64(k), rule, p, zeros(osz), uint64(prod(osz)));
+    d2, d3, int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), c, uint64(k), rule, p, zeros(osz), uint64(prod(osz)));
 if st ~= 0
     lrp_native.fail(st);
 end
@@ -45,14 +45,15 @@ end
 
 function r = input_rank_(h, given)
 % The rank the network reads its input with: 4 when the first layer that fixes it is a
-% Convolution or a pooling layer (LRP_LAYER_* 2, 3, 4), 2 for Linear, else as given.
+% Convolution or a pooling layer, 2 for Linear, else as given.
 r = given;
+k = lrp_native.constants();
 for i = 0:lrp_native.num_layers(h) - 1
     switch lrp_native.layer_kind(h, i)
-        case 1
+        case k.LRP_LAYER_LINEAR
             r = max(given, 2);
             return;
-        case {2, 3, 4}
+        case {k.LRP_LAYER_CONVOLUTION, k.LRP_LAYER_MAXPOOL, k.LRP_LAYER_SUMPOOL}
             r = max(given, 4);
             return;
     end

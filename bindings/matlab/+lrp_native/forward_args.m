@@ -7,7 +7,7 @@ function a = forward_args(h, insz)
 p = h.get();
 osz = lrp_native.output_size(h, insz);
 [rank, d0, d1, d2, d3] = lrp_native.dims(insz);
-a = {insz, p, uint64(prod(insz)), rank, d0, d1, d2, d3, int32(1), int32(0), ...
+a = {insz, p, uint64(prod(insz)), rank, d0, d1, d2, d3, int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), int32(0), ...
     zeros(osz), uint64(prod(osz))};
 h.fwd_ = a;
 end

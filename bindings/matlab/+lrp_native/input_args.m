@@ -7,6 +7,6 @@ function a = input_args(h, insz)
 if isempty(insz)
     insz = [1 1];   % nothing cached: the library reports the missing forward pass
 end
-a = {insz, h.get(), int32(1), libpointer('doublePtr', zeros(insz)), uint64(prod(insz))};
+a = {insz, h.get(), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), libpointer('doublePtr', zeros(insz)), uint64(prod(insz))};
 h.xargs_ = a;
 end

@@ -13,7 +13,7 @@ if ~ok
         size_text_(shape), size_text_(given));
 end
 st = calllib('lrp', 'lrp_layer_set_param', h.get(), uint64(index), int32(which), ...
-    V, uint64(numel(V)), int32(1));
+    V, uint64(numel(V)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
 if st ~= 0
     lrp_native.fail(st);
 end

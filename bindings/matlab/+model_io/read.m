@@ -4,7 +4,11 @@ function model = read(path, fmt)
 %   model = model_io.read(path)       format from the extension
 %   model = model_io.read(path, fmt)  fmt 'txt': the toolbox's plain-text format (the
 %       shared one, with the legacy Linear layout as a fall-back), read by liblrp;
-%       'mat': a network written by model_io.write(model, path, 'mat').
+%       'mat': a network written by model_io.write(model, path, 'mat'), or (MATLAB) a
+%       saved modules.Sequential, the toolbox's .mat models included: load rebuilds it
+%       through the classes' loadobj. GNU Octave cannot read MATLAB class objects from
+%       .mat files: convert such a model once with the toolbox in MATLAB,
+%       model_io.write(nn, 'model.txt'), and read the text file.
 %   Failures are MATLAB errors: lrp:io (missing or unreadable file), lrp:parse (malformed
 %   file; the message names file and line), lrp:invalidArgument (unknown format).
 path = lrp_native.check_path(path, 'model_io.read');
@@ -33,17 +37,22 @@ end
 try
     S = load(path);
 catch err
-    error('lrp:parse', 'model_io.read: %s: not a readable mat file (%s)', path, err.message);
+    error('lrp:parse', 'model_io.read: %s: not a readable mat file (%s)%s', path, ...
+        err.message, octave_hint_());
 end
 names = fieldnames(S);
 if isempty(names)
     error('lrp:parse', 'model_io.read: %s holds no variables', path);
 end
 v = S.(names{1});
+if isa(v, 'modules.Sequential') && isscalar(v)
+    model = v;   % a saved network (the toolbox's too): load has run the loadobj methods
+    return;
+end
 if ~(isstruct(v) && isscalar(v) && isfield(v, 'format') && strcmp(v.format, 'lrp-model-txt') ...
         && isfield(v, 'text') && ischar(v.text))
-    error('lrp:parse', 'model_io.read: %s holds no network written by model_io.write (its first variable ''%s'' is a %s)', ...
-        path, names{1}, class(v));
+    error('lrp:parse', 'model_io.read: %s holds no network written by model_io.write (its first variable ''%s'' is a %s)%s', ...
+        path, names{1}, class(v), octave_hint_());
 end
 tmp = [tempname() '.txt'];
 fid = fopen(tmp, 'w');
@@ -66,5 +75,15 @@ if isfield(v, 'lrp_var') && iscell(v.lrp_var) && numel(v.lrp_var) == numel(model
             model.modules{i}.set_lrp_parameters(v.lrp_var{i}, v.lrp_param{i});
         end
     end
+end
+end
+
+function t = octave_hint_()
+% Under Octave, what to do with the toolbox's .mat models (MATLAB class objects).
+t = '';
+if exist('OCTAVE_VERSION', 'builtin')
+    t = ['; a .mat model of the LRP Toolbox is a MATLAB class object, which Octave cannot ', ...
+         'read: convert it once in MATLAB with the toolbox''s model_io.write(nn, ''model.txt'') ', ...
+         'and read model.txt'];
 end
 end

@@ -41,7 +41,7 @@ classdef Convolution < modules.Module
             h = lrp_native.Handle.create();
             lrp_native.call('lrp_network_add_convolution', h.get(), uint64(s(1)), uint64(s(2)), ...
                 uint64(s(3)), uint64(s(4)), uint64(s(5)), uint64(s(6)), ...
-                [], uint64(0), [], uint64(0), int32(1), uint64(seed));
+                [], uint64(0), [], uint64(0), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), uint64(seed));
             obj.own_(h);
             obj.sizes_ = s;
         end
@@ -71,19 +71,43 @@ classdef Convolution < modules.Module
         end
 
         function v = get.W(obj)
-            v = obj.param_(0);
+            v = obj.param_(lrp_native.constants('LRP_PARAM_W'));
         end
 
         function set.W(obj, v)
-            obj.set_param_(0, v, 'Convolution.W');
+            obj.set_param_(lrp_native.constants('LRP_PARAM_W'), v, 'Convolution.W');
         end
 
         function v = get.B(obj)
-            v = obj.param_(1);
+            v = obj.param_(lrp_native.constants('LRP_PARAM_B'));
         end
 
         function set.B(obj, v)
-            obj.set_param_(1, v, 'Convolution.B');
+            obj.set_param_(lrp_native.constants('LRP_PARAM_B'), v, 'Convolution.B');
+        end
+    end
+
+    methods (Static)
+        function obj = loadobj(s)
+            %obj = modules.Convolution.loadobj(s)  A layer from saved properties: MATLAB's
+            %   load calls it for a modules.Convolution in a .mat file (the toolbox's own
+            %   included: fields W (hf x wf x df x nf), B, stride, and optionally
+            %   filtersize, lrp_var, lrp_param; others are ignored).
+            s = modules.Module.saved_struct_(s, 'modules.Convolution');
+            W = modules.Module.saved_field_(s, 'W', 'modules.Convolution');
+            f = modules.Module.saved_field_(s, 'filtersize', 'modules.Convolution', ...
+                [size(W, 1) size(W, 2) size(W, 3) size(W, 4)]);
+            stride = modules.Module.saved_field_(s, 'stride', 'modules.Convolution', [2 2]);
+            B = modules.Module.saved_field_(s, 'B', 'modules.Convolution', zeros(1, f(end)));
+            if numel(f) ~= 4 || numel(W) ~= prod(f)
+                error('lrp:shapeMismatch', ...
+                    'modules.Convolution.loadobj: W is %s, but filtersize is %s', ...
+                    mat2str(size(W)), mat2str(f));
+            end
+            obj = modules.Convolution(f, stride, 0);
+            obj.W = reshape(W, f);
+            obj.B = B;
+            obj.restore_preset_(s);
         end
     end
 
@@ -92,13 +116,17 @@ classdef Convolution < modules.Module
             shapes = {obj.sizes_(1:4), [1 obj.sizes_(4)]};
         end
 
+        function names = saved_properties_(obj) %#ok<MANU>
+            names = {'filtersize', 'stride', 'W', 'B'};
+        end
+
         function append_to_(obj, h)
             W = obj.W;
             B = obj.B;
             s = obj.sizes_;
             lrp_native.call('lrp_network_add_convolution', h.get(), uint64(s(1)), uint64(s(2)), ...
                 uint64(s(3)), uint64(s(4)), uint64(s(5)), uint64(s(6)), ...
-                W, uint64(numel(W)), B, uint64(numel(B)), int32(1), uint64(0));
+                W, uint64(numel(W)), B, uint64(numel(B)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), uint64(0));
         end
     end
 end

@@ -8,4 +8,12 @@ classdef Flatten < modules.Parameterless
             obj = obj@modules.Parameterless(varargin{:});
         end
     end
+
+    methods (Static)
+        function obj = loadobj(s)
+            %obj = modules.Flatten.loadobj(s)  A layer from saved properties (lrp_var,
+            %   lrp_param): MATLAB's load calls it, for the toolbox's files too.
+            obj = modules.Parameterless.load_(s, 'modules.Flatten');
+        end
+    end
 end

@@ -21,8 +21,7 @@ classdef Module < handle
         solo_ = []      % one-layer network for the layer's own computations while bound
         in_size_ = []   % size of the input of the last forward pass on the compute network
         uid_ = 0        % identifies the object
-        lrp_var_ = []
-        lrp_param_ = []
+        has_preset_ = false   % a preset was set (the library cannot tell it from 'simple')
     end
 
     methods
@@ -100,19 +99,43 @@ classdef Module < handle
         end
 
         function v = get.lrp_var(obj)
-            v = obj.lrp_var_;
+            % Read from the library (canonical names: 'alpha' reads 'alphabeta').
+            v = [];
+            if obj.has_preset_
+                v = lrp_native.preset(obj.net_, obj.index_);
+            end
         end
 
         function set.lrp_var(obj, v)
-            obj.set_lrp_parameters(v, obj.lrp_param_);
+            obj.set_lrp_parameters(v, obj.lrp_param);
         end
 
         function v = get.lrp_param(obj)
-            v = obj.lrp_param_;
+            % Read from the library: the rule's parameter (its default when none was
+            % given; [] for rules without one), zbox's bounds as [low; high].
+            v = [];
+            if obj.has_preset_
+                [~, v] = lrp_native.preset(obj.net_, obj.index_);
+            end
         end
 
         function set.lrp_param(obj, v)
-            obj.set_lrp_parameters(obj.lrp_var_, v);
+            obj.set_lrp_parameters(obj.lrp_var, v);
+        end
+
+        function s = saveobj(obj)
+            %s = saveobj()  What MATLAB's save stores for a layer: a struct of the
+            %   toolbox's property names (Linear: m, n, W, B; Convolution: filtersize,
+            %   stride, W, B; MaxPool and SumPool: pool, stride; every layer lrp_var and
+            %   lrp_param), so that load rebuilds the native network through loadobj, and
+            %   the file holds no native pointer.
+            s = struct();
+            names = obj.saved_properties_();
+            for i = 1:numel(names)
+                s.(names{i}) = obj.(names{i});
+            end
+            s.lrp_var = obj.lrp_var;
+            s.lrp_param = obj.lrp_param;
         end
 
         function delete(obj)
@@ -140,18 +163,37 @@ classdef Module < handle
             shapes = {};
         end
 
+        function names = saved_properties_(obj) %#ok<MANU>
+            % The properties saveobj stores besides lrp_var and lrp_param.
+            names = {};
+        end
+
+        function obj = restore_preset_(obj, s)
+            % loadobj's last step: the saved lrp_var / lrp_param, when a rule was set.
+            if isfield(s, 'lrp_var') && ~isempty(s.lrp_var)
+                p = [];
+                if isfield(s, 'lrp_param')
+                    p = s.lrp_param;
+                end
+                obj.set_lrp_parameters(s.lrp_var, p);
+            end
+        end
+
         function append_with_preset_(obj, h, index)
             % Appends this layer to h (as layer `index`, 0-based) with its LRP preset.
+            % The preset is read from the network the layer is in now (net_, still
+            % alive while its layers move to another).
             obj.append_to_(h);
-            if ~isempty(obj.lrp_var_) || ~isempty(obj.lrp_param_)
-                lrp_native.set_preset(h, index, obj.lrp_var_, obj.lrp_param_);
+            if obj.has_preset_
+                [lrp_var, param] = lrp_native.preset(obj.net_, obj.index_);
+                lrp_native.set_preset(h, index, lrp_var, param);
             end
         end
 
         function preset_cache_(obj, lrp_var, param)
-            % Records a preset already set in net_ (and copies it to the one-layer copy).
-            obj.lrp_var_ = lrp_var;
-            obj.lrp_param_ = param;
+            % A preset was set in net_: lrp_var and lrp_param read it from there from now
+            % on (none for an empty lrp_var); the one-layer copy gets it too.
+            obj.has_preset_ = ~isempty(lrp_var);
             if ~isempty(obj.solo_) && obj.solo_.alive()
                 lrp_native.set_preset(obj.solo_, 0, lrp_var, param);
             end
@@ -232,49 +274,89 @@ classdef Module < handle
                 return;
             end
             shapes = obj.param_shapes_();
-            for which = 0:numel(shapes) - 1
-                v = lrp_native.get_param(obj.solo_, 0, which, shapes{which + 1});
+            selectors = [lrp_native.constants('LRP_PARAM_W'), lrp_native.constants('LRP_PARAM_B')];
+            for i = 1:numel(shapes)
+                which = selectors(i);
+                v = lrp_native.get_param(obj.solo_, 0, which, shapes{i});
                 lrp_native.call('lrp_layer_set_param', obj.net_.get(), uint64(obj.index_), ...
-                    int32(which), v, uint64(numel(v)), int32(1));
+                    int32(which), v, uint64(numel(v)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
             end
         end
 
         function v = param_(obj, which)
-            shapes = obj.param_shapes_();
-            v = lrp_native.get_param(obj.net_, obj.index_, which, shapes{which + 1});
+            % W or B (WHICH: LRP_PARAM_W or LRP_PARAM_B) of this layer, read from the library.
+            v = lrp_native.get_param(obj.net_, obj.index_, which, obj.param_shape_(which));
         end
 
         function set_param_(obj, which, v, what)
-            shapes = obj.param_shapes_();
-            lrp_native.set_param(obj.net_, obj.index_, which, v, shapes{which + 1}, what);
+            shape = obj.param_shape_(which);
+            lrp_native.set_param(obj.net_, obj.index_, which, v, shape, what);
             if ~obj.owns_ && ~isempty(obj.solo_) && obj.solo_.alive()
-                lrp_native.set_param(obj.solo_, 0, which, v, shapes{which + 1}, what);
+                lrp_native.set_param(obj.solo_, 0, which, v, shape, what);
             end
+        end
+
+        function s = param_shape_(obj, which)
+            % The size of W (WHICH = LRP_PARAM_W) or B (LRP_PARAM_B).
+            shapes = obj.param_shapes_();
+            s = shapes{1 + (which == lrp_native.constants('LRP_PARAM_B'))};
         end
     end
 
     methods (Static, Hidden)
+        function s = saved_struct_(s, cls)
+            % The argument of CLS.loadobj as a scalar struct (an object of CLS, which
+            % MATLAB passes when it could build one, gives its public properties).
+            if isobject(s) && isa(s, cls) && isscalar(s)
+                w = warning('off', 'MATLAB:structOnObject');
+                s = struct(s);
+                warning(w);
+            end
+            if ~(isstruct(s) && isscalar(s))
+                error('lrp:invalidArgument', ...
+                    '%s.loadobj: expects the saved properties as a scalar struct, given a %s', ...
+                    cls, class(s));
+            end
+        end
+
+        function v = saved_field_(s, name, cls, default)
+            % Field NAME of the saved struct S; DEFAULT when it is missing or empty (no
+            % default: an error naming the field).
+            if isfield(s, name) && ~isempty(s.(name))
+                v = double(s.(name));
+                return;
+            end
+            if nargin < 4
+                error('lrp:invalidArgument', '%s.loadobj: the saved properties have no %s', ...
+                    cls, name);
+            end
+            v = default;
+        end
+
         function layer = from_network_(h, index)
             % The layer object bound to layer `index` (0-based) of the native network h.
+            k = lrp_native.constants();
             switch lrp_native.layer_kind(h, index)
-                case 1
+                case k.LRP_LAYER_LINEAR
                     layer = modules.Linear(h, index);
-                case 2
+                case k.LRP_LAYER_CONVOLUTION
                     layer = modules.Convolution(h, index);
-                case 3
+                case k.LRP_LAYER_MAXPOOL
                     layer = modules.MaxPool(h, index);
-                case 4
+                case k.LRP_LAYER_SUMPOOL
                     layer = modules.SumPool(h, index);
-                case 5
+                case k.LRP_LAYER_FLATTEN
                     layer = modules.Flatten(h, index);
-                case 6
+                case k.LRP_LAYER_RECT
                     layer = modules.Rect(h, index);
-                case 7
+                case k.LRP_LAYER_TANH
                     layer = modules.Tanh(h, index);
-                case 8
+                case k.LRP_LAYER_SOFTMAX
                     layer = modules.SoftMax(h, index);
                 otherwise
-                    error('lrp:invalidArgument', 'lrp: unknown layer kind at index %d', index);
+                    error('lrp:invalidArgument', ...
+                        'lrp: layer %d is of a kind (%d) the MATLAB bindings have no class for', ...
+                        index + 1, lrp_native.layer_kind(h, index));
             end
         end
     end

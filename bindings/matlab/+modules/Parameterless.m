@@ -14,6 +14,15 @@ classdef Parameterless < modules.Module
         end
     end
 
+    methods (Static, Hidden)
+        function obj = load_(s, cls)
+            % loadobj of Flatten, Rect, Tanh and SoftMax: lrp_var and lrp_param only.
+            s = modules.Module.saved_struct_(s, cls);
+            obj = feval(cls);
+            obj.restore_preset_(s);
+        end
+    end
+
     methods (Hidden)
         function append_to_(obj, h)
             % lrp_network_add_flatten, _rect, _tanh or _softmax.

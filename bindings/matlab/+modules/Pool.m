@@ -57,7 +57,22 @@ classdef Pool < modules.Module
         end
     end
 
+    methods (Static, Hidden)
+        function obj = load_(s, cls)
+            % MaxPool.loadobj and SumPool.loadobj: pool and stride (default [2 2] each).
+            s = modules.Module.saved_struct_(s, cls);
+            pool = modules.Module.saved_field_(s, 'pool', cls, [2 2]);
+            stride = modules.Module.saved_field_(s, 'stride', cls, [2 2]);
+            obj = feval(cls, pool, stride);
+            obj.restore_preset_(s);
+        end
+    end
+
     methods (Hidden)
+        function names = saved_properties_(obj) %#ok<MANU>
+            names = {'pool', 'stride'};
+        end
+
         function n = name_(obj)
             % 'MaxPool' or 'SumPool': the class name without its package.
             n = regexprep(class(obj), '^.*\.', '');

@@ -305,13 +305,13 @@ classdef Sequential < modules.Module
                 Yval = lrp_native.as_double(Yval, 'the validation labels Yval');
                 [rank, d0, d1, d2, d3] = lrp_native.dims(size(Xval));
                 lrp_native.call('lrp_train_options_set_validation', opts, Xval, uint64(numel(Xval)), ...
-                    rank, d0, d1, d2, d3, Yval, uint64(numel(Yval)), int32(1));
+                    rank, d0, d1, d2, d3, Yval, uint64(numel(Yval)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
             end
             [rank, d0, d1, d2, d3] = lrp_native.dims(size(X));
             p = obj.net_.get();
             obj.in_size_ = [];
             st = calllib('lrp', 'lrp_network_train', p, X, uint64(numel(X)), rank, d0, d1, d2, d3, ...
-                Y, uint64(numel(Y)), int32(1), opts);
+                Y, uint64(numel(Y)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), opts);
             obj.print_train_log_();
             if st ~= 0
                 lrp_native.fail(st);
@@ -542,7 +542,7 @@ classdef Sequential < modules.Module
                     'modules.Sequential.set_convention: the convention must be ''toolbox'' or ''zennit''');
             end
             lrp_native.call('lrp_network_set_convention', obj.net_.get(), ...
-                int32(strcmpi(convention, 'zennit')));
+                int32(lrp_native.constants(['LRP_CONVENTION_' upper(convention)])));
         end
 
         function R = explain_classes(obj, X, classes, lrp_var, param)
@@ -571,17 +571,48 @@ classdef Sequential < modules.Module
     end
 
     methods (Hidden)
-        function sync_presets_(obj, low, high)
-            % After a composite or formula type set in the library: the layers' cached
-            % presets read back from it (zbox layers keep the bounds given).
+        function sync_presets_(obj, ~, ~)
+            % After a composite or formula type set in the library: every layer has a
+            % preset, which its lrp_var and lrp_param read from the library (as set,
+            % zbox bounds included), and its one-layer copy gets it.
             m = obj.modules;
             for i = 1:numel(m)
-                [lrp_var, param] = lrp_native.get_preset(obj.net_, i - 1);
-                if strcmp(lrp_var, 'zbox')
-                    param = [low(:)'; high(:)'];
-                end
+                [lrp_var, param] = lrp_native.preset(obj.net_, i - 1);
                 m{i}.preset_cache_(lrp_var, param);
             end
+        end
+    end
+
+    methods
+        function s = saveobj(obj)
+            %s = saveobj()  What MATLAB's save stores: struct('modules', {layers}), the
+            %   toolbox's property, each layer saved by its own saveobj (no native
+            %   pointer in the file); loadobj rebuilds the network.
+            s = struct('modules', {obj.modules});
+        end
+    end
+
+    methods (Static)
+        function obj = loadobj(s)
+            %nn = modules.Sequential.loadobj(s)  A network from saved properties: MATLAB's
+            %   load calls it for a modules.Sequential in a .mat file, the toolbox's own
+            %   included (e.g. its models/MNIST/LeNet-5.mat), after each layer's loadobj
+            %   has made our layer object from the toolbox's properties; the field modules
+            %   holds them (a cell array, in order).
+            s = modules.Module.saved_struct_(s, 'modules.Sequential');
+            if ~isfield(s, 'modules') || ~iscell(s.modules)
+                error('lrp:invalidArgument', ...
+                    'modules.Sequential.loadobj: the saved properties need modules, a cell array of layers');
+            end
+            m = s.modules;
+            for i = 1:numel(m)
+                if ~isa(m{i}, 'modules.Module')
+                    error('lrp:invalidArgument', ...
+                        'modules.Sequential.loadobj: element %d of modules is a %s, not a layer object (load each layer with its class''s loadobj)', ...
+                        i, class(m{i}));
+                end
+            end
+            obj = modules.Sequential(m(:)');
         end
     end
 

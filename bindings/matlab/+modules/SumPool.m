@@ -9,4 +9,12 @@ classdef SumPool < modules.Pool
             obj = obj@modules.Pool(varargin{:});
         end
     end
+
+    methods (Static)
+        function obj = loadobj(s)
+            %obj = modules.SumPool.loadobj(s)  A layer from saved properties (pool, stride,
+            %   lrp_var, lrp_param): MATLAB's load calls it, for the toolbox's files too.
+            obj = modules.Pool.load_(s, 'modules.SumPool');
+        end
+    end
 end

@@ -34,5 +34,5 @@ end
 lrp_native.lib();
 out = zeros(h * scaling, w * scaling, 3);
 [~, ~, image] = lrp_native.call('lrp_render_digit_to_rgb', X, uint64(numel(X)), uint64(h), uint64(w), ...
-    uint64(scaling), char(cmap), int32(1), out, uint64(numel(out)));
+    uint64(scaling), char(cmap), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), out, uint64(numel(out)));
 end

@@ -16,7 +16,7 @@ if isempty(out)
 end
 lrp_native.lib();
 [~, out] = lrp_native.call('lrp_render_enlarge', img, uint64(numel(img)), uint64(h), uint64(w), ...
-    uint64(d), uint64(scaling), int32(1), out, uint64(numel(out)));
+    uint64(d), uint64(scaling), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), out, uint64(numel(out)));
 end
 
 function s = render_scaling_(s)

@@ -54,12 +54,12 @@ if isnumeric(cmap)
     if ~isempty(X)
         Xe = render.enlarge_image(X, scaling);
         [~, edges] = lrp_native.call('lrp_render_canny', Xe, uint64(numel(Xe)), uint64(size(Xe, 1)), ...
-            uint64(size(Xe, 2)), double(sigma), 0.1, 0.2, int32(1), zeros(size(Xe)), uint64(numel(Xe)));
+            uint64(size(Xe, 2)), double(sigma), 0.1, 0.2, int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), zeros(size(Xe)), uint64(numel(Xe)));
         rgbimg = rgbimg .* repmat(1 - edges, [1 1 3]);
     end
     return;
 end
 [~, ~, ~, rgbimg] = lrp_native.call('lrp_render_hm_to_rgb', R, uint64(numel(R)), uint64(h), uint64(w), ...
     X, uint64(numel(X)), uint64(scaling), double(sigma), char(cmap), int32(logical(normalize)), ...
-    int32(1), out, uint64(numel(out)));
+    int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')), out, uint64(numel(out)));
 end

@@ -15,5 +15,5 @@ end
 [h, w, ~] = size(rgbimg);
 lrp_native.lib();
 rgbimg = lrp_native.call('lrp_render_repaint_corner_pixels', rgbimg, uint64(numel(rgbimg)), ...
-    uint64(h), uint64(w), uint64(round(scaling)), int32(1));
+    uint64(h), uint64(w), uint64(round(scaling)), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
 end

@@ -43,7 +43,7 @@ all_images = horzcat(kept{:});
 fprintf('saving image to %s\n\n', path);
 lrp_native.lib();
 lrp_native.call('lrp_render_save_images_png', path, all_images, uint64(numel(all_images)), uint64(h), ...
-    int32(widths), uint64(numel(widths)), uint64(gap), int32(1));
+    int32(widths), uint64(numel(widths)), uint64(gap), int32(lrp_native.constants('LRP_LAYOUT_COL_MAJOR')));
 parts = cell(1, 2 * numel(kept) - 1);
 for i = 1:numel(kept)
     parts{2 * i - 1} = kept{i};

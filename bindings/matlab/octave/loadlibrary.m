@@ -6,7 +6,9 @@ function [notfound, warnings] = loadlibrary (libname, header, varargin)
   %   beside the library. Options: 'alias', name (the name for calllib; default: the
   %   library's file name without extension, e.g. 'liblrp'); 'addheader', h (more
   %   headers beside the first); 'includepath', 'thunkfilename' and 'notempdir' are
-  %   accepted and ignored. Prototype files (@file, 'mfilename') are not supported.
+  %   accepted and ignored. loadlibrary(lib, @protofile) reads the functions from a
+  %   MATLAB prototype file instead of a header (see private/read_proto.m); writing one
+  %   ('mfilename') is not supported.
   %   Loading a name already loaded does nothing. [notfound, warnings]: the header's
   %   functions the library does not export, and the parser's warnings (functions
   %   skipped for unsupported types).
@@ -14,10 +16,11 @@ function [notfound, warnings] = loadlibrary (libname, header, varargin)
   if nargin < 1 || ! ischar (libname) || isempty (libname)
     error ('loadlibrary: the first argument must be the library file name');
   end
+  proto = [];
   if nargin >= 2 && isa (header, 'function_handle')
-    error ('loadlibrary: prototype files (@%s) are not supported by the Octave emulation; pass the C header', func2str (header));
-  end
-  if nargin < 2
+    proto = header;
+    header = '';
+  elseif nargin < 2
     header = '';
   elseif ! ischar (header)
     error ('loadlibrary: the header must be a file name');
@@ -44,6 +47,9 @@ function [notfound, warnings] = loadlibrary (libname, header, varargin)
         end
         alias = val;
       case 'addheader'
+        if ! isempty (proto)
+          error ('loadlibrary: ''addheader'' does not go with a prototype file');
+        end
         extra{end+1} = val; %#ok<AGROW>
       case {'includepath', 'thunkfilename', 'notempdir'}
         % Only needed by MATLAB's compiler-based parser.
@@ -78,6 +84,12 @@ function [notfound, warnings] = loadlibrary (libname, header, varargin)
     end
   end
 
+  if ! isempty (proto)
+    [protos, warns] = read_proto (proto);
+    [notfound, warnings] = load_ (alias, libpath, protos, warns);
+    return;
+  end
+
   if isempty (header)
     header = fullfile (dir, [base, '.h']);
   end
@@ -101,9 +113,12 @@ function [notfound, warnings] = loadlibrary (libname, header, varargin)
   end
 
   [protos, warns] = parse_header (headers);
-  [nf, skipped] = lrp_ffi ('load', alias, libpath, {protos.name}, {protos.ret}, ...
-                           {protos.args}, {protos.readonly});
-  notfound = nf;
+  [notfound, warnings] = load_ (alias, libpath, protos, warns);
+end
+
+function [notfound, warnings] = load_ (alias, libpath, protos, warns)
+  [notfound, skipped] = lrp_ffi ('load', alias, libpath, {protos.name}, {protos.ret}, ...
+                                 {protos.args}, {protos.readonly});
   for k = 1:numel (skipped)
     warns{end+1} = sprintf ('%s skipped: unsupported type', skipped{k}); %#ok<AGROW>
   end

@@ -1,4 +1,4 @@
-function failed = test_ffi (fixture_so, fixture_h, lrp_so, lrp_h, golden)
+function failed = test_ffi (fixture_so, fixture_h, lrp_so, lrp_h, golden, lrp_proto_file)
   % TEST_FFI  Tests of the Octave emulation of MATLAB's loadlibrary/calllib
   % (bindings/matlab/octave) against the fixture library (every rule of
   % MATLAB_FFI.md) and a smoke test against liblrp.so. Prints "N passed, M failed"
@@ -19,7 +19,14 @@ function failed = test_ffi (fixture_so, fixture_h, lrp_so, lrp_h, golden)
   groups = {@() t_loading(fixture_so, fixture_h), @t_scalars, @t_arrays, ...
             @t_null, @t_libpointer, @t_strings, @t_opaque, @t_bad_input, ...
             @() t_unload(fixture_so, fixture_h), ...
-            @() t_lrp_smoke(lrp_so, lrp_h, golden)};
+            @() t_lrp_smoke(lrp_so, lrp_h, golden, lrp_h)};
+  if nargin >= 6
+    % The generated prototype file (bindings/matlab/lrp_proto.m) instead of the header:
+    % the same checks, so the file MATLAB loads the library through is tested here too.
+    addpath (fileparts (lrp_proto_file));
+    [~, pname] = fileparts (lrp_proto_file);
+    groups{end+1} = @() t_lrp_smoke(lrp_so, str2func (pname), golden, lrp_h);
+  end
   for k = 1:numel (groups)
     try
       groups{k}();
@@ -340,13 +347,19 @@ function t_unload (so, h)
   check (calllib ('fx', 'fx_add_i32', 1, 2) == 3, 'loadlibrary again after unloadlibrary');
 end
 
-function t_lrp_smoke (so, h, golden)
-  % liblrp.so through include/lrp.h: the header parses, a network reads, forward
-  % matches the golden output with a column-major (MATLAB) input, errors are reported.
+function t_lrp_smoke (so, h, golden, header)
+  % liblrp.so through include/lrp.h (H, a file name) or the prototype file (H, a
+  % function handle): it loads, a network reads, forward matches the golden output with
+  % a column-major (MATLAB) input, errors are reported. HEADER is include/lrp.h.
   [notfound, warnings] = loadlibrary (so, h);
+  if ischar (h)
+    how = h;
+  else
+    how = ['@', func2str(h)];
+  end
   check (libisloaded ('liblrp') && isempty (notfound) && isempty (warnings), ...
-         'lrp: loadlibrary of liblrp.so with include/lrp.h');
-  declared = unique (cellfun (@(c) c{1}, regexp (fileread (h), '\<(lrp_\w+)\(', 'tokens'), 'UniformOutput', false));
+         ['lrp: loadlibrary of liblrp.so with ', how]);
+  declared = unique (cellfun (@(c) c{1}, regexp (fileread (header), '\<(lrp_\w+)\(', 'tokens'), 'UniformOutput', false));
   check (numel (libfunctions ('liblrp')) == numel (declared), ...
          sprintf ('lrp: every function of lrp.h is callable (%d)', numel (declared)));
   ver = calllib ('liblrp', 'lrp_version');

@@ -142,8 +142,13 @@ classdef pointer < handle
 
     function delete (p)
       if p.Owned && p.Base != 0
-        lrp_ffi ('free', p.Base);
         p.Owned = false;
+        try
+          lrp_ffi ('free', p.Base);
+        catch
+          % Octave shutting down has unloaded the oct-file: the process frees all
+          % memory anyway, and an error here would be printed at exit.
+        end
       end
     end
   end
