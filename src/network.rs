@@ -189,9 +189,23 @@ impl Network {
     }
 
     /// Sets the LRP preset of layer `i` (the toolbox's per-layer `set_lrp_parameters`).
+    /// The rules beyond the toolbox's that only Linear and Convolution layers use (`gamma`,
+    /// `zbox`) are an error on any other layer, which would ignore them; the toolbox's
+    /// rules are accepted on every layer, as the toolbox does.
     pub fn set_preset(&mut self, i: usize, rule: Rule) -> Result<()> {
         rule.validate()?;
         let m = self.module_mut(i)?;
+        if matches!(rule, Rule::Gamma(_) | Rule::ZBox { .. }) && m.layer.weights().is_none() {
+            return Err(LrpError::param(
+                "rule",
+                format!(
+                    "{} applies to Linear and Convolution layers only; layer {} is a {}",
+                    rule.name(),
+                    i + 1,
+                    m.layer.kind().name()
+                ),
+            ));
+        }
         check_bounds_fit(i, &m.layer, &rule)?;
         m.preset = rule;
         Ok(())
