@@ -14,6 +14,14 @@
  * - Handles are thread-safe: concurrent calls on one handle are serialised where they
  *   change it, and lrp_network_explain may run on one shared handle from many threads.
  * - No panic or exception crosses the boundary (it becomes LRP_ERR_PANIC).
+ * - Work and memory are bounded: an array a call would allocate for sizes the caller or a
+ *   file chose (layer sizes, image scalings, model file headers) is refused up front when
+ *   it needs more bytes than the machine's physical memory (16 GiB where that cannot be
+ *   read): LRP_ERR_INVALID_ARGUMENT, or LRP_ERR_PARSE in a model file. The readers stream
+ *   and stop at the first malformed word and at documented limits (LRP_MODEL_MAX_*);
+ *   the renderers' smoothing is bounded by LRP_RENDER_MAX_SIGMA and the image.
+ * - Names (rules, composites, methods, colour maps) are case-insensitive but otherwise
+ *   exact: surrounding whitespace makes them unknown.
  */
 
 #ifndef LRP_H
@@ -163,6 +171,38 @@
 #define LRP_LAYER_SUM 16
 
 /*
+ The longest word or number `lrp_network_read` accepts, in bytes; a longer one (the
+ first "word" of /dev/zero or of a binary file) is LRP_ERR_PARSE at its line.
+ */
+#define LRP_MODEL_MAX_TOKEN_BYTES 256
+
+/*
+ The most whitespace (blank lines included) `lrp_network_read` skips between two words,
+ in bytes; more is LRP_ERR_PARSE.
+ */
+#define LRP_MODEL_MAX_BLANK_BYTES (1 << 20)
+
+/*
+ The most layers a model file may hold; more is LRP_ERR_PARSE.
+ */
+#define LRP_MODEL_MAX_LAYERS (1 << 16)
+
+/*
+ The size of the name buffer `lrp_layer_get_lrp_parameters` needs, in bytes (every
+ canonical rule name with its NUL fits).
+ */
+#define LRP_RULE_NAME_LEN 16
+
+/*
+ The largest Gaussian `sigma` (pixels) `lrp_render_canny` and `lrp_render_hm_to_rgb`
+ accept; a larger one is LRP_ERR_INVALID_ARGUMENT naming `sigma`. (The kernel reaches 4
+ sigma; the taps applied are further bounded by the image's height and width, so the
+ work of the smoothing is at most (2 min(4 sigma, max(h, w)) + 1) multiply-adds per
+ pixel and pass.)
+ */
+#define LRP_RENDER_MAX_SIGMA 100.0
+
+/*
  Success.
  */
 #define LRP_OK 0
@@ -280,8 +320,9 @@ int32_t lrp_network_set_caffe_formula(LrpNetwork *net,
  channel: `low` and `high` hold `channels` doubles each, one per input channel of the
  layer (the third axis of a Convolution's W, the rows of a Linear layer's W); with
  `channels` = 1 the bounds apply to every input. Bounds must be finite with low <= high
- channel by channel. A count that does not match the layer is LRP_ERR_SHAPE_MISMATCH;
- nothing changes on error. The library copies the bounds. Takes the handle exclusively.
+ channel by channel. A count that does not match the layer is LRP_ERR_SHAPE_MISMATCH; a
+ layer without weights (anything but Linear and Convolution, which zbox does not
+ apply to) is LRP_ERR_INVALID_ARGUMENT naming layer and rule; nothing changes on error. The library copies the bounds. Takes the handle exclusively.
 
  # Safety
  `net` NULL or live; `low` and `high` NULL or `channels` readable doubles each.
@@ -599,7 +640,7 @@ int32_t lrp_txt_write(const char *path,
  - `dy`: `dy_len` doubles shaped like the network's output for `x` (N x C for a
    classifier; see `lrp_network_output_shape`), in `layout`: the output gradient the
    method starts from, usually the one-hot of each sample's class to explain.
- - `method` (case-insensitive; `_`, `-` and spaces ignored), with g = the gradient of
+ - `method` (case-insensitive, `_` and `-` ignored; no whitespace), with g = the gradient of
    sum(dy .* output) with respect to the input (where a MaxPool window holds its
    maximum several times, the first takes the gradient, as in PyTorch and Caffe; unlike
    `lrp_network_backward`, which gives every tied maximum the full gradient, as the
@@ -678,6 +719,19 @@ LrpNetwork *lrp_network_new(void);
  layouts). Returns NULL on failure; `lrp_last_error` then names the file and, for a
  malformed file, the line. Free the result with `lrp_network_free`.
 
+ The read is streaming and bounded: it stops at the first word that is no part of the
+ format (so garbage such as /dev/urandom fails on its first line), and fails with
+ LRP_ERR_PARSE naming the line at a word longer than LRP_MODEL_MAX_TOKEN_BYTES (so
+ /dev/zero fails at once), more than LRP_MODEL_MAX_BLANK_BYTES of whitespace in a row,
+ more than LRP_MODEL_MAX_LAYERS layers, a line with more numbers than its header asks
+ for, and a header whose numbers, with those before, need more memory than the machine
+ has (its physical memory; 16 GiB where that cannot be read). The numbers a file may
+ hold are thus those its headers announce, and the work is proportional to them. Also
+ LRP_ERR_PARSE: a file without layers (empty, blank, /dev/null), and a Linear or
+ Convolution layer whose input size contradicts the layers before it (a Linear layer's
+ m against the previous Linear layer's n through Rect, Tanh, SoftMax and Flatten; a
+ Convolution's df against the previous Convolution's nf through activations and pools).
+
  # Safety
  `path` must be NULL or a NUL-terminated UTF-8 string.
  */
@@ -685,7 +739,9 @@ LrpNetwork *lrp_network_read(const char *path);
 
 /*
  Writes the network to `path` in the plain-text model format (shortest decimals that read
- back exactly). The file is replaced only once the whole text is written.
+ back exactly). The file is replaced only once the whole text is written. A network
+ `lrp_network_read` would refuse (no layers, Linear or Convolution sizes that do not
+ chain) is LRP_ERR_INVALID_ARGUMENT and nothing is written.
 
  # Safety
  `net` must be NULL or a live handle; `path` NULL or a NUL-terminated UTF-8 string.
@@ -886,8 +942,13 @@ int32_t lrp_layer_set_param(LrpNetwork *net,
 
 /*
  Sets the LRP preset of layer `index`: rule name as in the toolbox ("simple"/"none",
- "epsilon", "alphabeta"/"alpha", "flat", "ww"/"w^2"; case-insensitive) and its parameter
- (epsilon or alpha; NaN for the default: epsilon 0.01, alpha 1).
+ "epsilon", "alphabeta"/"alpha", "flat", "ww"/"w^2"; case-insensitive but otherwise
+ exact: no surrounding whitespace) and its parameter (epsilon or alpha; NaN for the
+ default: epsilon 0.01, alpha 1). The toolbox's rules are accepted on every layer, as in
+ the toolbox; "gamma" and "zbox" (see `lrp_layer_set_zbox`) apply to Linear and
+ Convolution layers only and are LRP_ERR_INVALID_ARGUMENT, naming layer and rule, on any
+ other (`lrp_network_set_lrp_parameters` sets them on every layer, and the layers without
+ weights treat them as "simple").
 
  # Safety
  `net` NULL or live; `rule` NULL or a NUL-terminated string.
@@ -904,8 +965,9 @@ int32_t lrp_network_set_lrp_parameters(LrpNetwork *net, const char *rule, double
 
 /*
  Reads the LRP preset of layer `index`: its canonical name into `name` (NUL-terminated;
- `name_len` must be at least 16) and its parameter into `*param` (NaN if it has none;
- zbox's bounds come from `lrp_layer_get_zbox`).
+ `name_len` must be at least LRP_RULE_NAME_LEN (16) whatever the name, else
+ LRP_ERR_SHAPE_MISMATCH) and its parameter into `*param` (NaN if it has none; zbox's
+ bounds come from `lrp_layer_get_zbox`). Nothing is written on failure.
 
  # Safety
  `net` NULL or live; `name` NULL or writable for `name_len` bytes; `param` NULL or
@@ -969,8 +1031,8 @@ int32_t lrp_render_colormap(const char *cmap,
  u = (t + 1) / 2 with the map named `cmap` (NULL: "jet"; see `lrp_render_colormap`),
  and every pixel repeated `scaling` (>= 1) times along both axes. `x`, if not NULL, is
  the input the map explains (`x_len` = h w doubles, same layout; ignored when NULL): its
- Canny edges (skimage's detector on the enlarged input, Gaussian `sigma` >= 0 in pixels
- of the enlarged image, thresholds 0.1 and 0.2; the toolbox uses 2) are drawn in black.
+ Canny edges (skimage's detector on the enlarged input, Gaussian `sigma` in pixels of the
+ enlarged image, 0 <= sigma <= LRP_RENDER_MAX_SIGMA, thresholds 0.1 and 0.2; the toolbox uses 2) are drawn in black.
  NaN or infinite values are `LRP_ERR_NON_FINITE`. Thread-safe.
 
  # Safety
@@ -1050,7 +1112,7 @@ int32_t lrp_render_repaint_corner_pixels(double *img,
 /*
  The Canny edges of the `h` x `w` grey image `x` (`x_len` = h w doubles in `layout`), as
  scikit-image's `feature.canny` finds them: Gaussian smoothing with standard deviation
- `sigma` (>= 0, pixels), Sobel gradients, non-maximum suppression, hysteresis between
+ `sigma` (pixels, 0 <= sigma <= LRP_RENDER_MAX_SIGMA), Sobel gradients, non-maximum suppression, hysteresis between
  `low` and `high` (0 <= low <= high; skimage's defaults, used by `lrp_render_hm_to_rgb`,
  are 0.1 and 0.2). Writes an `h` x `w` map to `edges` in `layout`: 1.0 on an edge, 0.0
  elsewhere (the one-pixel border is never an edge). Thread-safe.

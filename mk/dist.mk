@@ -65,7 +65,7 @@ dist-suite: lib
 # entries go to fuzz/corpus/<target>, crashes to fuzz/artifacts/<target> (both ignored by
 # git); fuzz/seeds/<target> are the committed starting inputs.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := model_reader c_api
+FUZZ_TARGETS := model_reader c_api npy_reader txt_reader render_params
 FUZZ_TARGET_DIR ?= fuzz/target
 FUZZ_FLAGS ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 

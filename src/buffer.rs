@@ -14,6 +14,7 @@ pub(crate) fn element_count(what: &str, shape: &[usize]) -> Result<usize> {
 }
 
 /// The machine's physical memory in bytes (`None` where it cannot be read).
+#[cfg(unix)]
 fn physical_memory() -> Option<usize> {
     // SAFETY: sysconf only reads system configuration.
     let (pages, size) = unsafe {
@@ -25,14 +26,34 @@ fn physical_memory() -> Option<usize> {
     (pages > 0 && size > 0).then(|| (pages as usize).saturating_mul(size as usize))
 }
 
-/// A vector with room for the elements of `shape`, reserved without aborting on failure.
-/// Sizes beyond the machine's physical memory are refused up front: with an allocator
-/// that only reserves address space (mimalloc), the reservation would succeed and the
-/// process be killed by the kernel once the elements are written.
-pub(crate) fn with_capacity_for(what: &str, shape: &[usize]) -> Result<Vec<f64>> {
+/// Elsewhere the memory size is not asked; [`FALLBACK_MEMORY_LIMIT`] stands in for it.
+#[cfg(not(unix))]
+fn physical_memory() -> Option<usize> {
+    None
+}
+
+/// The limit where the physical memory cannot be read: 16 GiB on 64-bit targets, the
+/// address space's half on smaller ones.
+const FALLBACK_MEMORY_LIMIT: usize = if usize::BITS >= 64 {
+    1 << 34
+} else {
+    isize::MAX as usize
+};
+
+/// The largest allocation, in bytes, one call may make for an array whose size a caller or
+/// a file chose: the machine's physical memory (or [`FALLBACK_MEMORY_LIMIT`]).
+pub(crate) fn memory_limit() -> usize {
+    physical_memory().unwrap_or(FALLBACK_MEMORY_LIMIT)
+}
+
+/// Fails when the f64 elements of `shape` need more than [`memory_limit`] bytes. With an
+/// allocator that only reserves address space (mimalloc), such a reservation would
+/// succeed and the process be killed by the kernel once the elements are written.
+pub(crate) fn check_memory(what: &str, shape: &[usize]) -> Result<()> {
     let n = element_count(what, shape)?;
     let bytes = n * std::mem::size_of::<f64>();
-    if let Some(memory) = physical_memory().filter(|&m| bytes > m) {
+    let memory = memory_limit();
+    if bytes > memory {
         return Err(LrpError::param(
             what,
             format!(
@@ -42,6 +63,14 @@ pub(crate) fn with_capacity_for(what: &str, shape: &[usize]) -> Result<Vec<f64>>
             ),
         ));
     }
+    Ok(())
+}
+
+/// A vector with room for the elements of `shape`, reserved without aborting on failure;
+/// sizes beyond [`memory_limit`] are refused up front ([`check_memory`]).
+pub(crate) fn with_capacity_for(what: &str, shape: &[usize]) -> Result<Vec<f64>> {
+    check_memory(what, shape)?;
+    let n = element_count(what, shape)?;
     let mut v = Vec::new();
     v.try_reserve_exact(n).map_err(|_| {
         LrpError::param(

@@ -78,7 +78,7 @@ impl Composite {
         high: Option<f64>,
     ) -> Result<Composite> {
         let epsilon = epsilon.unwrap_or(DEFAULT_COMPOSITE_EPSILON);
-        let composite = match name.trim().to_ascii_lowercase().as_str() {
+        let composite = match name.to_ascii_lowercase().as_str() {
             "epsilon_plus" => Composite::EpsilonPlus { epsilon },
             "epsilon_alpha2_beta1" => Composite::EpsilonAlpha2Beta1 { epsilon },
             "epsilon_plus_flat" => Composite::EpsilonPlusFlat { epsilon },

@@ -9,7 +9,7 @@ use ndarray_npy::npy::header::{Header, ReadHeaderError};
 use ndarray_npy::{ReadNpyError, ReadNpyExt, WritableElement, WriteNpyError, WriteNpyExt};
 use std::fmt;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 /// The element type of an `.npy` file (either byte order is read; files are written in the
@@ -110,11 +110,51 @@ fn open(path: &Path) -> Result<BufReader<File>> {
         .map_err(|e| io_error(path, e))
 }
 
+/// The longest `.npy` header the readers accept, in bytes (numpy itself refuses headers
+/// over 10000 bytes by default): the header length field is checked before anything is
+/// allocated for the header.
+pub const NPY_MAX_HEADER_BYTES: usize = 1 << 16;
+
+/// Checks the magic string, version and header length of an `.npy` file before its header
+/// is read: a file that is no `.npy` array (/dev/zero, text) fails on its first bytes, and
+/// a header length field of gigabytes is refused instead of allocated.
+fn check_preamble(path: &Path, reader: &mut impl BufRead) -> Result<()> {
+    let start = reader.fill_buf().map_err(|e| io_error(path, e))?;
+    let mut preamble = [0u8; 12];
+    // The buffer's first fill (up to 8 KiB of a file) holds the 12 bytes unless the file
+    // is shorter; nothing is consumed, the header reader starts from the beginning.
+    let have = start.len().min(12);
+    preamble[..have].copy_from_slice(&start[..have]);
+    let bad = |what: &str| parse_error(path, 1, format!("not a readable .npy array: {what}"));
+    if have < 8 || &preamble[..6] != b"\x93NUMPY" {
+        return Err(bad("it does not start with the .npy magic string"));
+    }
+    let header_len = match preamble[6] {
+        1 if have >= 10 => u16::from_le_bytes([preamble[8], preamble[9]]) as usize,
+        2 | 3 if have >= 12 => {
+            u32::from_le_bytes([preamble[8], preamble[9], preamble[10], preamble[11]]) as usize
+        }
+        1..=3 => return Err(bad("the file ends early")),
+        v => return Err(bad(&format!("unsupported format version {v}"))),
+    };
+    if header_len > NPY_MAX_HEADER_BYTES {
+        return Err(bad(&format!(
+            "the header claims {header_len} bytes, more than the reader's limit {NPY_MAX_HEADER_BYTES}"
+        )));
+    }
+    Ok(())
+}
+
 /// Reads the header of an `.npy` file: shape, element type and order.
 pub fn npy_info(path: impl AsRef<Path>) -> Result<NpyInfo> {
     let path = path.as_ref();
-    let mut reader = open(path)?;
-    let header = Header::from_reader(&mut reader).map_err(|e| match e {
+    npy_header(path, &mut open(path)?).map(|(info, _)| info)
+}
+
+/// The header of an `.npy` file and its length in bytes (where the data starts).
+fn npy_header(path: &Path, reader: &mut BufReader<File>) -> Result<(NpyInfo, u64)> {
+    check_preamble(path, reader)?;
+    let header = Header::from_reader(reader).map_err(|e| match e {
         ReadHeaderError::Io(source) => read_error(path, source),
         ReadHeaderError::Parse(e) => parse_error(
             path,
@@ -141,11 +181,52 @@ pub fn npy_info(path: impl AsRef<Path>) -> Result<NpyInfo> {
     } else {
         NpyOrder::C
     };
-    Ok(NpyInfo {
-        shape: header.shape,
-        dtype,
-        order,
-    })
+    let data_start = std::io::Seek::stream_position(reader).map_err(|e| io_error(path, e))?;
+    Ok((
+        NpyInfo {
+            shape: header.shape,
+            dtype,
+            order,
+        },
+        data_start,
+    ))
+}
+
+impl NpyDtype {
+    /// Bytes per element.
+    fn size(self) -> usize {
+        match self {
+            NpyDtype::F64 | NpyDtype::I64 => 8,
+            NpyDtype::F32 | NpyDtype::I32 => 4,
+            NpyDtype::U8 => 1,
+        }
+    }
+}
+
+/// Checks, before the data is allocated, that the array the header describes fits in
+/// memory (as f64, see `buffer::check_memory`) and, for a regular file, that the file
+/// holds its data: a 100-byte file whose header claims 10^12 elements is an error, not an
+/// allocation of terabytes.
+fn check_data_size(path: &Path, info: &NpyInfo, data_start: u64) -> Result<()> {
+    crate::buffer::check_memory("array in the .npy file", &info.shape)
+        .map_err(|e| parse_error(path, 1, format!("not a readable .npy array: {e}")))?;
+    let elements: usize = info.shape.iter().product();
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.is_file() {
+        let needed = (elements as u64).saturating_mul(info.dtype.size() as u64);
+        let held = meta.len().saturating_sub(data_start);
+        if held != needed {
+            return Err(parse_error(
+                path,
+                1,
+                format!(
+                    "not a readable .npy array: the header describes {elements} {} elements ({needed} bytes of data), the file holds {held}",
+                    info.dtype
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn npy_error(path: &Path, e: ReadNpyError) -> LrpError {
@@ -167,7 +248,9 @@ fn read_as<T: ndarray_npy::ReadableElement + Copy + Into<f64>>(path: &Path) -> R
 /// as f64, in C order in memory. (i64 values beyond 2^53 lose precision.)
 pub fn read_npy(path: impl AsRef<Path>) -> Result<ArrayD<f64>> {
     let path = path.as_ref();
-    match npy_info(path)?.dtype {
+    let (info, data_start) = npy_header(path, &mut open(path)?)?;
+    check_data_size(path, &info, data_start)?;
+    match info.dtype {
         NpyDtype::F64 => read_as::<f64>(path),
         NpyDtype::F32 => read_as::<f32>(path),
         NpyDtype::U8 => read_as::<u8>(path),
@@ -271,17 +354,63 @@ pub fn write_npy(
     }
 }
 
+/// The longest line the plain-text matrix reader accepts, in bytes (16 MiB: a row of
+/// half a million numbers). A longer one, such as the first "line" of /dev/zero, is a
+/// parse error at its number, found after reading at most this much.
+pub const TXT_MAX_LINE_BYTES: usize = 1 << 24;
+
 /// Parses the plain-text matrix format: one row per line, values separated by whitespace
 /// or commas; blank lines and everything after `#` or `%` on a line are ignored; `NaN`,
 /// `Inf` and `-Inf` are accepted in any case. Every row must have as many values as the
 /// first. No rows at all give a 0 x 0 matrix. `file` names the source in errors.
 pub fn parse_txt(text: &str, file: &str) -> Result<Array2<f64>> {
+    parse_txt_from(text.as_bytes(), file, None)
+}
+
+/// [`parse_txt`] on a stream, line by line: at most [`TXT_MAX_LINE_BYTES`] per line, the
+/// first malformed line ends the read, and values beyond the memory limit
+/// (`buffer::check_memory`) are an error. `path`, when given, names the file in I/O errors.
+fn parse_txt_from(
+    mut reader: impl BufRead,
+    file: &str,
+    path: Option<&Path>,
+) -> Result<Array2<f64>> {
+    let error = |line: usize, message: String| LrpError::Parse {
+        file: file.to_string(),
+        line,
+        message,
+    };
     let mut data = Vec::new();
     let mut cols: Option<(usize, usize)> = None; // (columns, line of the first row)
     let mut rows = 0;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text); // a byte-order mark
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
+    let mut buf = Vec::new();
+    let mut line_no = 0;
+    let max_values = crate::buffer::memory_limit() / std::mem::size_of::<f64>();
+    loop {
+        buf.clear();
+        let read = std::io::Read::take(&mut reader, TXT_MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| match path {
+                Some(p) => io_error(p, source),
+                None => error(line_no + 1, format!("cannot read: {source}")),
+            })?;
+        if read == 0 {
+            break;
+        }
+        line_no += 1;
+        if buf.len() > TXT_MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
+            return Err(error(
+                line_no,
+                format!("a line longer than {TXT_MAX_LINE_BYTES} bytes (the reader's limit)"),
+            ));
+        }
+        let line = std::str::from_utf8(&buf)
+            .map_err(|_| error(line_no, "the file is not text (invalid UTF-8)".into()))?;
+        let line = if line_no == 1 {
+            line.strip_prefix('\u{feff}').unwrap_or(line) // a byte-order mark
+        } else {
+            line
+        };
         let content = line.split(['#', '%']).next().unwrap_or("");
         let before = data.len();
         for (col, token) in content
@@ -289,10 +418,19 @@ pub fn parse_txt(text: &str, file: &str) -> Result<Array2<f64>> {
             .filter(|t| !t.is_empty())
             .enumerate()
         {
-            let v: f64 = token.parse().map_err(|_| LrpError::Parse {
-                file: file.to_string(),
-                line: line_no,
-                message: format!("expected a number in column {}, found '{token}'", col + 1),
+            let v: f64 = token.parse().map_err(|_| {
+                let mut shown: String = token
+                    .chars()
+                    .take(40)
+                    .flat_map(char::escape_debug)
+                    .collect();
+                if token.chars().count() > 40 {
+                    shown.push_str("...");
+                }
+                error(
+                    line_no,
+                    format!("expected a number in column {}, found '{shown}'", col + 1),
+                )
             })?;
             data.push(v);
         }
@@ -303,34 +441,33 @@ pub fn parse_txt(text: &str, file: &str) -> Result<Array2<f64>> {
         match cols {
             None => cols = Some((n, line_no)),
             Some((expected, first)) if expected != n => {
-                return Err(LrpError::Parse {
-                    file: file.to_string(),
-                    line: line_no,
-                    message: format!(
-                        "row has {n} values, the first row (line {first}) has {expected}"
-                    ),
-                })
+                return Err(error(
+                    line_no,
+                    format!("row has {n} values, the first row (line {first}) has {expected}"),
+                ))
             }
             Some(_) => {}
         }
         rows += 1;
+        if data.len() > max_values {
+            return Err(error(
+                line_no,
+                format!(
+                    "the values so far need more than the machine's {} MB",
+                    crate::buffer::memory_limit() >> 20
+                ),
+            ));
+        }
     }
     let cols = cols.map_or(0, |(c, _)| c);
     Ok(Array2::from_shape_vec((rows, cols), data).expect("every row checked"))
 }
 
-/// Reads a plain-text matrix file (see [`parse_txt`]) as rows x columns.
+/// Reads a plain-text matrix file (see [`parse_txt`]) as rows x columns, streaming (see
+/// [`TXT_MAX_LINE_BYTES`]).
 pub fn read_txt(path: impl AsRef<Path>) -> Result<Array2<f64>> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        parse_error(path, line, "the file is not text (invalid UTF-8)")
-    })?;
-    parse_txt(&text, &path.display().to_string())
+    parse_txt_from(open(path)?, &path.display().to_string(), Some(path))
 }
 
 /// One value as the text format writes it: the shortest decimal that reads back as the

@@ -82,8 +82,9 @@ impl GradientMethod {
         }
     }
 
-    /// A method by name (case-insensitive; `_`, `-` and spaces are ignored, so
-    /// `IntegratedGradients` and `integrated-gradients` work too; `ig` is integrated
+    /// A method by name (case-insensitive; `_` and `-` are ignored, so
+    /// `IntegratedGradients` and `integrated-gradients` work too, but whitespace is not:
+    /// names are exact; `ig` is integrated
     /// gradients) with optional parameters: `count` is SmoothGrad's samples or integrated
     /// gradients' steps (default [`DEFAULT_SMOOTHGRAD_SAMPLES`] / [`DEFAULT_IG_STEPS`]),
     /// `sigma` SmoothGrad's noise level (default [`DEFAULT_SMOOTHGRAD_SIGMA`]), `seed` its
@@ -97,7 +98,7 @@ impl GradientMethod {
     ) -> Result<GradientMethod> {
         let key: String = name
             .chars()
-            .filter(|c| !matches!(c, '_' | '-' | ' '))
+            .filter(|c| !matches!(c, '_' | '-'))
             .flat_map(char::to_lowercase)
             .collect();
         let method = match key.as_str() {

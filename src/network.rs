@@ -348,8 +348,10 @@ impl Network {
     }
 
     /// Sets the LRP preset of layer `i` (the toolbox's per-layer `set_lrp_parameters`). A
-    /// rule the layer does not accept ([`Layer::accepts`], e.g. `pass` on a Linear layer,
-    /// `alphabeta` on an Add) is an error naming layer and rule.
+    /// rule the layer does not accept ([`Layer::accepts`]: `pass` on a Linear layer,
+    /// `alphabeta` on an Add, `gamma` or `zbox` on a layer without weights, which would
+    /// ignore them) is an error naming layer and rule; the toolbox's rules are accepted on
+    /// every layer of the toolbox's kinds, as the toolbox does.
     pub fn set_preset(&mut self, i: usize, rule: Rule) -> Result<()> {
         rule.validate()?;
         let m = self.module_mut(i)?;

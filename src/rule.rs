@@ -153,7 +153,7 @@ impl Rule {
     /// as the parameter and gives [-p, p] (a missing bound is an error; build
     /// [`Rule::ZBox`] directly for asymmetric bounds).
     pub fn from_name(name: &str, param: Option<f64>) -> Result<Rule> {
-        let lower = name.trim().to_ascii_lowercase();
+        let lower = name.to_ascii_lowercase();
         let rule = match lower.as_str() {
             "" | "simple" | "none" => Rule::Simple,
             "epsilon" | "eps" => Rule::Epsilon(param.unwrap_or(DEFAULT_EPSILON)),
@@ -205,6 +205,12 @@ impl Rule {
             )),
             _ => Ok(()),
         }
+    }
+
+    /// Whether the rule means something only on layers with weights (`gamma`, `zbox`: a
+    /// layer without weights would ignore it).
+    pub fn needs_weights(&self) -> bool {
+        matches!(self, Rule::Gamma(_) | Rule::ZBox { .. })
     }
 
     /// The canonical name of the rule (what `from_name` maps aliases to).

@@ -25,7 +25,7 @@ pub enum LrateDecay {
 impl LrateDecay {
     /// Parses the toolbox's names: "" / "none", "sublinear", "linear" (case-insensitive).
     pub fn from_name(name: &str) -> Result<LrateDecay> {
-        match name.trim().to_ascii_lowercase().as_str() {
+        match name.to_ascii_lowercase().as_str() {
             "" | "none" => Ok(LrateDecay::None),
             "sublinear" => Ok(LrateDecay::Sublinear),
             "linear" => Ok(LrateDecay::Linear),

@@ -874,3 +874,247 @@ fn failing_training_leaves_the_network_unchanged() {
     );
     assert_eq!(net, before);
 }
+
+// ---------------------------------------------------------------------------------------
+// Hostile input (issue 17): bounded reads, bounded work, strict names
+// ---------------------------------------------------------------------------------------
+
+/// Runs `f` on another thread and fails the test when it has not returned within
+/// `seconds` (a hang is a finding, not a stuck test run).
+fn within<T: Send + 'static>(
+    seconds: u64,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(seconds))
+        .unwrap_or_else(|_| panic!("{what} did not return within {seconds} s"))
+}
+
+#[test]
+fn dev_zero_as_a_model_fails_at_once_on_line_1() {
+    let e = within(10, "model_io::read(/dev/zero)", || {
+        model_io::read("/dev/zero")
+    })
+    .expect_err("/dev/zero is no model");
+    match &e {
+        LrpError::Parse { file, line, .. } => {
+            assert_eq!((file.as_str(), *line), ("/dev/zero", 1), "{e}")
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+    assert_mentions(&e.to_string(), &["longer than 256 bytes"]);
+}
+
+#[test]
+fn dev_urandom_as_a_model_fails_at_once() {
+    let e = within(10, "model_io::read(/dev/urandom)", || {
+        model_io::read("/dev/urandom")
+    })
+    .expect_err("random bytes are no model");
+    assert!(matches!(e, LrpError::Parse { .. }), "got {e:?}");
+    assert_mentions(&e.to_string(), &["/dev/urandom"]);
+}
+
+#[test]
+fn endless_whitespace_stops_at_the_documented_limit() {
+    let text = format!("Rect\n{}Rect\n", " \n".repeat(model_io::MAX_BLANK_BYTES));
+    let msg = parse_error_at(&text, 1 + model_io::MAX_BLANK_BYTES / 2 + 1);
+    assert_mentions(
+        &msg,
+        &["whitespace", &model_io::MAX_BLANK_BYTES.to_string()],
+    );
+}
+
+#[test]
+fn more_layers_than_the_limit_are_a_parse_error() {
+    let text = "Rect\n".repeat(model_io::MAX_LAYERS + 1);
+    let msg = parse_error_at(&text, model_io::MAX_LAYERS + 1);
+    assert_mentions(&msg, &["more than 65536 layers"]);
+}
+
+#[test]
+fn a_line_with_far_more_numbers_than_its_header_stops_early() {
+    let text = format!("Linear 1 1\n{}\n0\n", "1 ".repeat(100_000));
+    let msg = parse_error_at(&text, 2);
+    assert_mentions(&msg, &["expected 1 weights", "more than 4097 numbers"]);
+}
+
+#[test]
+fn a_header_asking_for_more_memory_than_the_machine_has_fails_before_reading() {
+    // 2^31 x 2^31 doubles are 32 EiB: no machine holds them.
+    let msg = parse_error_at("Linear 2147483648 2147483648\n1\n", 1);
+    assert_mentions(&msg, &["Linear 2147483648 2147483648", "memory"]);
+}
+
+#[test]
+fn empty_blank_and_null_model_files_are_errors() {
+    for (text, line) in [("", 1), ("\n\n  \n\t\n", 5), ("   ", 1)] {
+        let msg = parse_error_at(text, line);
+        assert_mentions(&msg, &["no layers"]);
+    }
+    let msg = parse_error_at("# a comment\n", 1);
+    assert_mentions(&msg, &["expected a layer name", "'#'"]);
+    let e = model_io::read("/dev/null").expect_err("/dev/null holds no layers");
+    assert!(
+        matches!(&e, LrpError::Parse { file, line: 1, .. } if file == "/dev/null"),
+        "got {e:?}"
+    );
+    assert_mentions(&e.to_string(), &["no layers"]);
+}
+
+#[test]
+fn linear_sizes_that_do_not_chain_are_a_parse_error_at_the_second_layer() {
+    let msg = parse_error_at("Linear 2 2\n1 2 3 4\n0 0\nRect\nLinear 3 1\n1 2 3\n0\n", 5);
+    assert_mentions(
+        &msg,
+        &[
+            "Linear 3 1",
+            "takes 3 inputs",
+            "Linear 2 2 (line 1) gives 2",
+            "do not chain",
+        ],
+    );
+    // Through SoftMax and Flatten too; a Flatten after a Convolution hides the count.
+    let msg = parse_error_at(
+        "Linear 1 2\n1 2\n0 0\nFlatten\nSoftMax\nLinear 3 1\n1 2 3\n0\n",
+        6,
+    );
+    assert_mentions(&msg, &["takes 3 inputs"]);
+    model_io::parse(
+        "Convolution 1 1 1 2 1 1\n1 2\n0 0\nFlatten\nLinear 8 1\n1 2 3 4 5 6 7 8\n0\n",
+        "ok.txt",
+    )
+    .expect("a Flatten after a Convolution gives H*W*2 features: any count may fit");
+}
+
+#[test]
+fn convolution_channels_that_do_not_chain_are_a_parse_error() {
+    let text =
+        "Convolution 1 1 1 2 1 1\n1 2\n0 0\nMaxPool 2 2 2 2\nConvolution 1 1 3 1 1 1\n1 2 3\n0\n";
+    let msg = parse_error_at(text, 5);
+    assert_mentions(&msg, &["takes 3 input channels", "gives 2 channels"]);
+}
+
+#[test]
+fn writing_a_model_read_would_refuse_is_an_error_and_writes_nothing() {
+    let path = temp_path("unreadable-model.txt");
+    let e = model_io::write(&Network::new(), &path).unwrap_err();
+    assert_mentions(&e.to_string(), &["no layers"]);
+    let w = |m, n| {
+        Layer::Linear(Linear::new(Array2::zeros((m, n)), ndarray::Array1::zeros(n)).unwrap())
+    };
+    let e = model_io::write(&Network::from_layers([w(2, 2), w(3, 1)]), &path).unwrap_err();
+    assert_mentions(&e.to_string(), &["layer 2", "do not chain"]);
+    assert!(!path.exists(), "nothing may be written on failure");
+}
+
+#[test]
+fn rule_names_with_whitespace_are_unknown() {
+    for name in ["epsilon ", " epsilon", "eps\t", "alpha\n", " "] {
+        match Rule::from_name(name, None) {
+            Err(LrpError::UnknownRule { name: n }) => assert_eq!(n, name),
+            other => panic!("{name:?}: expected UnknownRule, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        Rule::from_name("EpSiLoN", None).unwrap(),
+        Rule::Epsilon(0.01)
+    );
+    assert!(lrp::Composite::from_name(" epsilon_plus", None, None, None, None).is_err());
+}
+
+#[test]
+fn per_layer_gamma_or_zbox_on_a_layer_without_weights_is_an_error() {
+    let mut net = small_net();
+    for rule in [
+        Rule::Gamma(0.25),
+        Rule::from_name("zbox", Some(1.0)).unwrap(),
+    ] {
+        let before = net.preset(1);
+        let e = net.set_preset(1, rule.clone()).unwrap_err();
+        assert_mentions(&e.to_string(), &[rule.name(), "layer 2", "Rect"]);
+        assert_eq!(net.preset(1), before, "nothing changes on error");
+        net.set_preset(0, rule.clone()).unwrap();
+        // Network-wide, every layer takes it (those without weights treat it as simple).
+        net.set_lrp_parameters(rule).unwrap();
+    }
+    // The toolbox's rules stay accepted on every layer, as in the toolbox.
+    net.set_preset(1, Rule::Epsilon(0.5)).unwrap();
+}
+
+#[test]
+fn canny_and_heatmap_sigma_beyond_the_limit_is_refused_and_large_sigma_is_fast() {
+    let img = Array2::from_shape_fn((28, 28), |(i, j)| ((i * j) % 7) as f64 / 7.0);
+    for sigma in [1e6, 1e9, lrp::render::MAX_SIGMA * 1.01, -1.0, f64::NAN] {
+        let e = lrp::render::canny(img.view(), sigma, 0.1, 0.2).unwrap_err();
+        assert_mentions(&e.to_string(), &["sigma", "100"]);
+        let e = lrp::render::hm_to_rgb(
+            img.view().into_dyn(),
+            Some(img.view().into_dyn()),
+            1,
+            None,
+            sigma,
+            "jet",
+            true,
+        )
+        .unwrap_err();
+        assert_mentions(&e.to_string(), &["sigma"]);
+    }
+    // The largest sigma: the kernel's taps are bounded by the image, so this is quick.
+    let edges = within(10, "canny at MAX_SIGMA", move || {
+        lrp::render::canny(img.view(), lrp::render::MAX_SIGMA, 0.1, 0.2).map(|e| e.len())
+    });
+    assert_eq!(edges.unwrap(), 28 * 28);
+}
+
+#[test]
+fn dev_zero_as_a_text_matrix_fails_at_the_line_limit() {
+    let e = within(10, "data_io::read_txt(/dev/zero)", || {
+        data_io::read_txt("/dev/zero")
+    })
+    .expect_err("/dev/zero is no matrix");
+    assert!(matches!(&e, LrpError::Parse { line: 1, .. }), "got {e:?}");
+    assert_mentions(&e.to_string(), &["/dev/zero", "longer than"]);
+}
+
+#[test]
+fn npy_files_claiming_more_than_they_hold_are_refused_before_allocating() {
+    let path = temp_path("claims.npy");
+    let npy = |shape: &str, data: &[u8]| {
+        let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}");
+        while (10 + header.len() + 1) % 64 != 0 {
+            header.push(' ');
+        }
+        header.push('\n');
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(data);
+        bytes
+    };
+    // 2^40 doubles (8 TiB) claimed by a file of 16 data bytes; 10^30 elements overflow.
+    for shape in [
+        "(1099511627776,)",
+        "(1000000000000000, 1000000000000000)",
+        "(3,)",
+    ] {
+        std::fs::write(&path, npy(shape, &[0u8; 16])).unwrap();
+        let e = data_io::read_npy(&path).unwrap_err();
+        assert!(matches!(e, LrpError::Parse { .. }), "{shape}: got {e:?}");
+    }
+    // A version-2 header length field of 4 GiB.
+    let mut bytes = b"\x93NUMPY\x02\x00".to_vec();
+    bytes.extend_from_slice(&u32::MAX.to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let e = data_io::read_npy(&path).unwrap_err();
+    assert_mentions(&e.to_string(), &["header claims 4294967295 bytes"]);
+    let e = data_io::npy_info(&path).unwrap_err();
+    assert_mentions(&e.to_string(), &["header claims"]);
+    let _ = std::fs::remove_file(&path);
+    let e = within(10, "read_npy(/dev/zero)", || data_io::read_npy("/dev/zero")).unwrap_err();
+    assert_mentions(&e.to_string(), &["magic"]);
+}

@@ -2037,3 +2037,274 @@ pub fn c_api(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let _ = driver(&mut u);
 }
+
+// ---------------------------------------------------------------------------------------
+// data readers: .npy and plain-text matrices
+
+/// A file in the temporary directory, unique to this process and `name`, holding `data`.
+fn temp_file(name: &str, data: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("lrp-fuzz-{}-{name}", std::process::id()));
+    std::fs::write(&path, data).expect("temporary file");
+    path
+}
+
+/// Bit-equal, or both NaN (a NaN's payload is not kept by every format).
+fn same_value(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
+/// One npy_reader input: `data_io::npy_info` and `read_npy` on the bytes as a file. Errors
+/// are fine (they must be Parse or Io errors naming the file); a panic, an abort (an
+/// allocation the header claimed) or a hang is a finding. What reads must agree with its
+/// header and read back the same after `write_npy`.
+pub fn npy_reader(data: &[u8]) {
+    let path = temp_file("input.npy", data);
+    let shown = path.display().to_string();
+    let info = lrp::data_io::npy_info(&path);
+    let array = lrp::data_io::read_npy(&path);
+    for e in [info.as_ref().err(), array.as_ref().err()].into_iter().flatten() {
+        assert!(
+            matches!(e, lrp::LrpError::Parse { .. } | lrp::LrpError::Io { .. }),
+            "unexpected error kind: {e:?}"
+        );
+        assert!(e.to_string().contains(&shown), "error not naming the file: {e}");
+    }
+    if let Ok(a) = array {
+        let info = info.expect("a readable array has a readable header");
+        assert_eq!(a.shape(), info.shape.as_slice(), "array shape against header");
+        let again = temp_file("again.npy", b"");
+        lrp::data_io::write_npy(&again, a.view(), lrp::data_io::NpyDtype::F64, info.order)
+            .expect("write_npy of a read array");
+        let b = lrp::data_io::read_npy(&again).expect("a written array reads back");
+        let _ = std::fs::remove_file(&again);
+        assert_eq!(a.shape(), b.shape());
+        assert!(
+            a.iter().zip(b.iter()).all(|(&x, &y)| same_value(x, y)),
+            "write + read changed the values"
+        );
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+/// One txt_reader input: `data_io::read_txt` on the bytes as a file. Errors must be Parse
+/// or Io errors naming the file; what reads must read back the same through `format_txt`.
+pub fn txt_reader(data: &[u8]) {
+    let path = temp_file("input.txt", data);
+    let shown = path.display().to_string();
+    let result = lrp::data_io::read_txt(&path);
+    let _ = std::fs::remove_file(&path);
+    match result {
+        Err(e) => {
+            assert!(
+                matches!(e, lrp::LrpError::Parse { .. } | lrp::LrpError::Io { .. }),
+                "unexpected error kind: {e:?}"
+            );
+            assert!(e.to_string().contains(&shown), "error not naming the file: {e}");
+        }
+        Ok(m) => {
+            let text = lrp::data_io::format_txt(m.view());
+            let back = lrp::data_io::parse_txt(&text, "written")
+                .unwrap_or_else(|e| panic!("format_txt output does not parse back: {e}"));
+            if m.nrows() > 0 && m.ncols() > 0 {
+                assert_eq!(m.dim(), back.dim(), "shape after format + parse");
+                assert!(
+                    m.iter().zip(back.iter()).all(|(&x, &y)| same_value(x, y)),
+                    "format + parse changed the values"
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// render_params: the renderers' parameters through the C entry points
+
+/// A sigma: ordinary, at and past the limit, huge, negative or not finite.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum SigmaSel {
+    Small(u8),
+    Max,
+    JustAbove,
+    Huge,
+    Negative,
+    Nan,
+    Inf,
+    Raw(f64),
+}
+
+impl SigmaSel {
+    fn value(self) -> f64 {
+        match self {
+            SigmaSel::Small(v) => f64::from(v) / 16.0,
+            SigmaSel::Max => LRP_RENDER_MAX_SIGMA,
+            SigmaSel::JustAbove => f64::from_bits(LRP_RENDER_MAX_SIGMA.to_bits() + 1),
+            SigmaSel::Huge => 1e9,
+            SigmaSel::Negative => -1.0,
+            SigmaSel::Nan => f64::NAN,
+            SigmaSel::Inf => f64::INFINITY,
+            SigmaSel::Raw(v) => v,
+        }
+    }
+}
+
+/// Colour map names, valid and not (case, whitespace, non-UTF-8, NULL).
+const CMAP_NAMES: &[&[u8]] = &[
+    b"jet", b"JET", b"binary", b"gray-red", b"gray_red", b"bwr", b"coldnhot", b" jet",
+    b"jet ", b"", b"nope", b"\xff\xfe",
+];
+
+/// One render_params input: image size, scaling, sigma, thresholds, colour map, layout and
+/// buffer lengths chosen by the fuzzer for lrp_render_hm_to_rgb, lrp_render_canny,
+/// lrp_render_digit_to_rgb and lrp_render_enlarge. Checked: no panic, a message naming the
+/// function on failure, outputs untouched on failure, nothing written past the result,
+/// and sigma within [0, LRP_RENDER_MAX_SIGMA] exactly when accepted.
+pub fn render_params(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let _ = render_driver(&mut u);
+}
+
+fn render_driver(u: &mut Unstructured) -> AResult<()> {
+    let h = usize::from(u.int_in_range(1u8..=12)?);
+    let w = usize::from(u.int_in_range(1u8..=12)?);
+    let scaling = match u.int_in_range(0u8..=5)? {
+        5 => usize::MAX / 2 + 1,
+        s => usize::from(s),
+    };
+    let n = h * w;
+    // One element more than the image, so that a length one too long is backed too.
+    let x: Vec<f64> = (0..=n)
+        .map(|_| u.arbitrary::<i8>().map(|v| f64::from(v) / 64.0))
+        .collect::<AResult<_>>()?;
+    let r: Vec<f64> = (0..n)
+        .map(|_| u.arbitrary::<i8>().map(|v| f64::from(v) / 32.0))
+        .collect::<AResult<_>>()?;
+    let sigma = u.arbitrary::<SigmaSel>()?.value();
+    let low = f64::from(u.int_in_range(0u8..=40)?) / 100.0;
+    let high = low + f64::from(u.int_in_range(0u8..=40)?) / 100.0 - 0.05;
+    let cmap_index = u.choose_index(CMAP_NAMES.len() + 1)?;
+    let cmap = CMAP_NAMES
+        .get(cmap_index)
+        .map(|b| CString::new(*b).expect("no NUL"));
+    let cmap_ptr = cmap.as_ref().map_or(null(), |c| c.as_ptr());
+    let layout = i32::from(u.int_in_range(0u8..=2)?);
+    let with_x = u.arbitrary::<bool>()?;
+    let x_len = if u.ratio(1u8, 8)? { n + 1 } else { n };
+    let big = scaling.checked_mul(scaling).and_then(|s| s.checked_mul(n));
+    let rgb_needed = big.and_then(|b| b.checked_mul(3)).filter(|&b| b <= MAX_BUFFER);
+    let out_len = match (rgb_needed, u.int_in_range(0u8..=3)?) {
+        (Some(need), 0) => need.saturating_sub(1),
+        (Some(need), 1) => need + 5,
+        (Some(need), _) => need,
+        (None, _) => 16,
+    };
+    let sigma_ok = sigma.is_finite() && (0.0..=LRP_RENDER_MAX_SIGMA).contains(&sigma);
+
+    // hm_to_rgb
+    let mut out: Vec<f64> = (0..out_len).map(sentinel).collect();
+    // SAFETY: every pointer is NULL or backed by a buffer of the length passed.
+    let s = unsafe {
+        lrp_render_hm_to_rgb(
+            r.as_ptr(),
+            n,
+            h,
+            w,
+            if with_x { x.as_ptr() } else { null() },
+            x_len,
+            scaling,
+            sigma,
+            cmap_ptr,
+            i32::from(u.arbitrary::<bool>()?),
+            layout,
+            out.as_mut_ptr(),
+            out_len,
+        )
+    };
+    check_output("lrp_render_hm_to_rgb", s, &out, rgb_needed);
+    assert!(
+        sigma_ok || s != LRP_OK,
+        "lrp_render_hm_to_rgb accepted sigma {sigma}"
+    );
+
+    // canny
+    let edges_len = if u.ratio(1u8, 8)? { n - 1 } else { n };
+    let mut edges: Vec<f64> = (0..edges_len.max(1)).map(sentinel).collect();
+    // SAFETY: as above.
+    let s = unsafe {
+        lrp_render_canny(
+            x.as_ptr(),
+            x_len,
+            h,
+            w,
+            sigma,
+            low,
+            high,
+            layout,
+            edges.as_mut_ptr(),
+            edges_len,
+        )
+    };
+    check_output("lrp_render_canny", s, &edges, Some(n));
+    assert_eq!(
+        s == LRP_OK,
+        sigma_ok && low <= high && layout < 2 && edges_len >= n && x_len == n,
+        "lrp_render_canny: status {s} for sigma {sigma}, low {low}, high {high}"
+    );
+    if s == LRP_OK {
+        assert!(edges[..n].iter().all(|&e| e == 0.0 || e == 1.0), "edges are 0 or 1");
+    }
+
+    // digit_to_rgb and enlarge
+    let mut out: Vec<f64> = (0..out_len).map(sentinel).collect();
+    // SAFETY: as above.
+    let s = unsafe {
+        lrp_render_digit_to_rgb(
+            x.as_ptr(),
+            x_len,
+            h,
+            w,
+            scaling,
+            cmap_ptr,
+            layout,
+            out.as_mut_ptr(),
+            out_len,
+        )
+    };
+    check_output("lrp_render_digit_to_rgb", s, &out, rgb_needed);
+    let grey_needed = big.filter(|&b| b <= MAX_BUFFER);
+    let mut out: Vec<f64> = (0..out_len).map(sentinel).collect();
+    // SAFETY: as above.
+    let s = unsafe {
+        lrp_render_enlarge(
+            x.as_ptr(),
+            x_len,
+            h,
+            w,
+            1,
+            scaling,
+            layout,
+            out.as_mut_ptr(),
+            out_len,
+        )
+    };
+    check_output("lrp_render_enlarge", s, &out, grey_needed);
+    Ok(())
+}
+
+/// A status with its checks; on failure every element of `out` is still its sentinel, on
+/// success nothing past `needed` elements was written.
+fn check_output(function: &str, status: i32, out: &[f64], needed: Option<usize>) {
+    let success = ok(status, function);
+    let untouched_from = if success {
+        needed.expect("success needs a result that fits the buffer")
+    } else {
+        0
+    };
+    assert!(
+        out.iter()
+            .enumerate()
+            .skip(untouched_from)
+            .all(|(i, v)| v.to_bits() == sentinel(i).to_bits()),
+        "{function}: {} wrote outside its result",
+        if success { "a success" } else { "a failure" }
+    );
+}

@@ -30,3 +30,18 @@ fn model_reader_regressions() {
 fn c_api_regressions() {
     replay("c_api", lrp_fuzz::c_api);
 }
+
+#[test]
+fn npy_reader_regressions() {
+    replay("npy_reader", lrp_fuzz::npy_reader);
+}
+
+#[test]
+fn txt_reader_regressions() {
+    replay("txt_reader", lrp_fuzz::txt_reader);
+}
+
+#[test]
+fn render_params_regressions() {
+    replay("render_params", lrp_fuzz::render_params);
+}

@@ -89,8 +89,9 @@ pub unsafe extern "C" fn lrp_network_set_caffe_formula(
 /// channel: `low` and `high` hold `channels` doubles each, one per input channel of the
 /// layer (the third axis of a Convolution's W, the rows of a Linear layer's W); with
 /// `channels` = 1 the bounds apply to every input. Bounds must be finite with low <= high
-/// channel by channel. A count that does not match the layer is LRP_ERR_SHAPE_MISMATCH;
-/// nothing changes on error. The library copies the bounds. Takes the handle exclusively.
+/// channel by channel. A count that does not match the layer is LRP_ERR_SHAPE_MISMATCH; a
+/// layer without weights (anything but Linear and Convolution, which zbox does not
+/// apply to) is LRP_ERR_INVALID_ARGUMENT naming layer and rule; nothing changes on error. The library copies the bounds. Takes the handle exclusively.
 ///
 /// # Safety
 /// `net` NULL or live; `low` and `high` NULL or `channels` readable doubles each.

@@ -32,7 +32,7 @@ fn whole(name: &str, v: f64) -> FfiResult<Option<usize>> {
 /// - `dy`: `dy_len` doubles shaped like the network's output for `x` (N x C for a
 ///   classifier; see `lrp_network_output_shape`), in `layout`: the output gradient the
 ///   method starts from, usually the one-hot of each sample's class to explain.
-/// - `method` (case-insensitive; `_`, `-` and spaces ignored), with g = the gradient of
+/// - `method` (case-insensitive, `_` and `-` ignored; no whitespace), with g = the gradient of
 ///   sum(dy .* output) with respect to the input (where a MaxPool window holds its
 ///   maximum several times, the first takes the gradient, as in PyTorch and Caffe; unlike
 ///   `lrp_network_backward`, which gives every tied maximum the full gradient, as the

@@ -50,6 +50,20 @@ pub const LRP_LAYER_IDENTITY: i32 = 15;
 /// Kind of a Sum layer (a residual Add marked by the ResNet canonizer).
 pub const LRP_LAYER_SUM: i32 = 16;
 
+/// The longest word or number `lrp_network_read` accepts, in bytes; a longer one (the
+/// first "word" of /dev/zero or of a binary file) is LRP_ERR_PARSE at its line.
+pub const LRP_MODEL_MAX_TOKEN_BYTES: usize = 256;
+/// The most whitespace (blank lines included) `lrp_network_read` skips between two words,
+/// in bytes; more is LRP_ERR_PARSE.
+pub const LRP_MODEL_MAX_BLANK_BYTES: usize = 1 << 20;
+/// The most layers a model file may hold; more is LRP_ERR_PARSE.
+pub const LRP_MODEL_MAX_LAYERS: usize = 1 << 16;
+const _: () = assert!(
+    LRP_MODEL_MAX_TOKEN_BYTES == model_io::MAX_TOKEN_BYTES
+        && LRP_MODEL_MAX_BLANK_BYTES == model_io::MAX_BLANK_BYTES
+        && LRP_MODEL_MAX_LAYERS == model_io::MAX_LAYERS
+);
+
 /// Handles alive now: created and not yet freed.
 static LIVE: AtomicI64 = AtomicI64::new(0);
 
@@ -120,6 +134,19 @@ pub extern "C" fn lrp_network_new() -> *mut LrpNetwork {
 /// layouts). Returns NULL on failure; `lrp_last_error` then names the file and, for a
 /// malformed file, the line. Free the result with `lrp_network_free`.
 ///
+/// The read is streaming and bounded: it stops at the first word that is no part of the
+/// format (so garbage such as /dev/urandom fails on its first line), and fails with
+/// LRP_ERR_PARSE naming the line at a word longer than LRP_MODEL_MAX_TOKEN_BYTES (so
+/// /dev/zero fails at once), more than LRP_MODEL_MAX_BLANK_BYTES of whitespace in a row,
+/// more than LRP_MODEL_MAX_LAYERS layers, a line with more numbers than its header asks
+/// for, and a header whose numbers, with those before, need more memory than the machine
+/// has (its physical memory; 16 GiB where that cannot be read). The numbers a file may
+/// hold are thus those its headers announce, and the work is proportional to them. Also
+/// LRP_ERR_PARSE: a file without layers (empty, blank, /dev/null), and a Linear or
+/// Convolution layer whose input size contradicts the layers before it (a Linear layer's
+/// m against the previous Linear layer's n through Rect, Tanh, SoftMax and Flatten; a
+/// Convolution's df against the previous Convolution's nf through activations and pools).
+///
 /// # Safety
 /// `path` must be NULL or a NUL-terminated UTF-8 string.
 #[no_mangle]
@@ -131,7 +158,9 @@ pub unsafe extern "C" fn lrp_network_read(path: *const c_char) -> *mut LrpNetwor
 }
 
 /// Writes the network to `path` in the plain-text model format (shortest decimals that read
-/// back exactly). The file is replaced only once the whole text is written.
+/// back exactly). The file is replaced only once the whole text is written. A network
+/// `lrp_network_read` would refuse (no layers, Linear or Convolution sizes that do not
+/// chain) is LRP_ERR_INVALID_ARGUMENT and nothing is written.
 ///
 /// # Safety
 /// `net` must be NULL or a live handle; `path` NULL or a NUL-terminated UTF-8 string.
@@ -585,8 +614,13 @@ pub(crate) unsafe fn rule_arg(rule: *const c_char, param: f64) -> FfiResult<Rule
 }
 
 /// Sets the LRP preset of layer `index`: rule name as in the toolbox ("simple"/"none",
-/// "epsilon", "alphabeta"/"alpha", "flat", "ww"/"w^2"; case-insensitive) and its parameter
-/// (epsilon or alpha; NaN for the default: epsilon 0.01, alpha 1).
+/// "epsilon", "alphabeta"/"alpha", "flat", "ww"/"w^2"; case-insensitive but otherwise
+/// exact: no surrounding whitespace) and its parameter (epsilon or alpha; NaN for the
+/// default: epsilon 0.01, alpha 1). The toolbox's rules are accepted on every layer, as in
+/// the toolbox; "gamma" and "zbox" (see `lrp_layer_set_zbox`) apply to Linear and
+/// Convolution layers only and are LRP_ERR_INVALID_ARGUMENT, naming layer and rule, on any
+/// other (`lrp_network_set_lrp_parameters` sets them on every layer, and the layers without
+/// weights treat them as "simple").
 ///
 /// # Safety
 /// `net` NULL or live; `rule` NULL or a NUL-terminated string.
@@ -623,9 +657,14 @@ pub unsafe extern "C" fn lrp_network_set_lrp_parameters(
     })
 }
 
+/// The size of the name buffer `lrp_layer_get_lrp_parameters` needs, in bytes (every
+/// canonical rule name with its NUL fits).
+pub const LRP_RULE_NAME_LEN: usize = 16;
+
 /// Reads the LRP preset of layer `index`: its canonical name into `name` (NUL-terminated;
-/// `name_len` must be at least 16) and its parameter into `*param` (NaN if it has none;
-/// zbox's bounds come from `lrp_layer_get_zbox`).
+/// `name_len` must be at least LRP_RULE_NAME_LEN (16) whatever the name, else
+/// LRP_ERR_SHAPE_MISMATCH) and its parameter into `*param` (NaN if it has none; zbox's
+/// bounds come from `lrp_layer_get_zbox`). Nothing is written on failure.
 ///
 /// # Safety
 /// `net` NULL or live; `name` NULL or writable for `name_len` bytes; `param` NULL or
@@ -643,16 +682,16 @@ pub unsafe extern "C" fn lrp_layer_get_lrp_parameters(
         layer_at(&net, index)?;
         let rule = net.preset(index).expect("index checked");
         let canonical = rule.name().as_bytes();
+        debug_assert!(canonical.len() < LRP_RULE_NAME_LEN);
         if name.is_null() {
             return Err(Failure::null("name"));
         }
-        if name_len < canonical.len() + 1 {
+        // The documented size, not the name's: a buffer that holds today's name by chance
+        // fails the same way as one that does not.
+        if name_len < LRP_RULE_NAME_LEN {
             return Err(Failure::new(
                 super::status::LRP_ERR_SHAPE_MISMATCH,
-                format!(
-                    "name has {name_len} bytes, expected at least {}",
-                    canonical.len() + 1
-                ),
+                format!("name has {name_len} bytes, expected at least {LRP_RULE_NAME_LEN} (LRP_RULE_NAME_LEN)"),
             ));
         }
         let param = out(param, "param")?;

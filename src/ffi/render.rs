@@ -11,6 +11,14 @@ use crate::render::{self, Colormap};
 use ndarray::{s, ArrayD, ArrayView3, CowArray, Ix2, Ix3, IxDyn};
 use std::ffi::c_char;
 
+/// The largest Gaussian `sigma` (pixels) `lrp_render_canny` and `lrp_render_hm_to_rgb`
+/// accept; a larger one is LRP_ERR_INVALID_ARGUMENT naming `sigma`. (The kernel reaches 4
+/// sigma; the taps applied are further bounded by the image's height and width, so the
+/// work of the smoothing is at most (2 min(4 sigma, max(h, w)) + 1) multiply-adds per
+/// pixel and pass.)
+pub const LRP_RENDER_MAX_SIGMA: f64 = 100.0;
+const _: () = assert!(LRP_RENDER_MAX_SIGMA == render::MAX_SIGMA);
+
 /// An optional colour map name: NULL gives `default`.
 unsafe fn cmap_arg(cmap: *const c_char, default: &str) -> FfiResult<&str> {
     if cmap.is_null() {
@@ -103,8 +111,8 @@ pub unsafe extern "C" fn lrp_render_colormap(
 /// u = (t + 1) / 2 with the map named `cmap` (NULL: "jet"; see `lrp_render_colormap`),
 /// and every pixel repeated `scaling` (>= 1) times along both axes. `x`, if not NULL, is
 /// the input the map explains (`x_len` = h w doubles, same layout; ignored when NULL): its
-/// Canny edges (skimage's detector on the enlarged input, Gaussian `sigma` >= 0 in pixels
-/// of the enlarged image, thresholds 0.1 and 0.2; the toolbox uses 2) are drawn in black.
+/// Canny edges (skimage's detector on the enlarged input, Gaussian `sigma` in pixels of the
+/// enlarged image, 0 <= sigma <= LRP_RENDER_MAX_SIGMA, thresholds 0.1 and 0.2; the toolbox uses 2) are drawn in black.
 /// NaN or infinite values are `LRP_ERR_NON_FINITE`. Thread-safe.
 ///
 /// # Safety
@@ -238,7 +246,7 @@ pub unsafe extern "C" fn lrp_render_repaint_corner_pixels(
 
 /// The Canny edges of the `h` x `w` grey image `x` (`x_len` = h w doubles in `layout`), as
 /// scikit-image's `feature.canny` finds them: Gaussian smoothing with standard deviation
-/// `sigma` (>= 0, pixels), Sobel gradients, non-maximum suppression, hysteresis between
+/// `sigma` (pixels, 0 <= sigma <= LRP_RENDER_MAX_SIGMA), Sobel gradients, non-maximum suppression, hysteresis between
 /// `low` and `high` (0 <= low <= high; skimage's defaults, used by `lrp_render_hm_to_rgb`,
 /// are 0.1 and 0.2). Writes an `h` x `w` map to `edges` in `layout`: 1.0 on an edge, 0.0
 /// elsewhere (the one-pixel border is never an edge). Thread-safe.

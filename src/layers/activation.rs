@@ -63,8 +63,8 @@ pub(crate) fn softmax(x: &ArrayD<f64>) -> ArrayD<f64> {
 /// passed through.
 macro_rules! passes_relevance {
     () => {
-        fn accepts(&self, _rule: &Rule) -> bool {
-            true
+        fn accepts(&self, rule: &Rule) -> bool {
+            !rule.needs_weights()
         }
 
         fn lrp(

@@ -66,8 +66,8 @@ impl LayerOps for Concat {
         (if wants.dx { split(&dy, xs) } else { vec![] }, None)
     }
 
-    fn accepts(&self, _rule: &Rule) -> bool {
-        true
+    fn accepts(&self, rule: &Rule) -> bool {
+        !rule.needs_weights()
     }
 
     fn lrp(

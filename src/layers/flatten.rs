@@ -60,8 +60,8 @@ impl LayerOps for Flatten {
             None,
         )
     }
-    fn accepts(&self, _rule: &Rule) -> bool {
-        true
+    fn accepts(&self, rule: &Rule) -> bool {
+        !rule.needs_weights()
     }
     fn lrp(
         &self,

@@ -739,7 +739,7 @@ impl LayerOps for Max {
     }
 
     fn accepts(&self, rule: &Rule) -> bool {
-        !matches!(rule, Rule::Pass)
+        !matches!(rule, Rule::Pass | Rule::Gamma(_) | Rule::ZBox { .. })
     }
 
     fn lrp(
@@ -773,7 +773,7 @@ impl LayerOps for Sum {
     }
 
     fn accepts(&self, rule: &Rule) -> bool {
-        !matches!(rule, Rule::Pass)
+        !matches!(rule, Rule::Pass | Rule::Gamma(_) | Rule::ZBox { .. })
     }
 
     fn lrp(
@@ -824,7 +824,7 @@ impl LayerOps for Avg {
     }
 
     fn accepts(&self, rule: &Rule) -> bool {
-        !matches!(rule, Rule::Pass)
+        !matches!(rule, Rule::Pass | Rule::Gamma(_) | Rule::ZBox { .. })
     }
 
     fn lrp(

@@ -147,8 +147,8 @@ impl LayerOps for Reshape {
         )
     }
 
-    fn accepts(&self, _rule: &Rule) -> bool {
-        true
+    fn accepts(&self, rule: &Rule) -> bool {
+        !rule.needs_weights()
     }
 
     /// The target shape's entries, -1 written as 0 would be ambiguous: so on their own

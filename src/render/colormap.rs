@@ -100,7 +100,7 @@ impl Colormap {
     /// (or "blue-black-yellow"), "seismic", "bwr", "coldnhot". An unknown name is
     /// [`LrpError::BadParameter`] listing the known ones.
     pub fn from_name(name: &str) -> Result<Colormap> {
-        let key = name.trim().to_ascii_lowercase().replace('_', "-");
+        let key = name.to_ascii_lowercase().replace('_', "-");
         NAMES
             .iter()
             .find(|(_, canonical, aliases)| *canonical == key || aliases.contains(&key.as_str()))

@@ -14,19 +14,31 @@ pub(crate) const LOW_THRESHOLD: f64 = 0.1;
 /// Gradient magnitude a connected run of candidates must reach somewhere to be an edge.
 pub(crate) const HIGH_THRESHOLD: f64 = 0.2;
 
+/// The largest Gaussian `sigma` (pixels) [`canny`] and `hm_to_rgb` accept: the kernel
+/// reaches 4 sigma, so 100 already smooths 800 pixels; beyond, the smoothing only costs
+/// time (the toolbox uses 2). The taps applied are further bounded by the image: no more
+/// than its height or width on either side.
+pub const MAX_SIGMA: f64 = 100.0;
+
+/// Fails unless `0 <= sigma <= MAX_SIGMA`.
+pub(crate) fn check_sigma(sigma: f64) -> Result<()> {
+    if !(sigma.is_finite() && (0.0..=MAX_SIGMA).contains(&sigma)) {
+        return Err(LrpError::param(
+            "sigma",
+            format!("must be finite, >= 0 and <= {MAX_SIGMA} (pixels), given {sigma}"),
+        ));
+    }
+    Ok(())
+}
+
 /// The Canny edges of a grey image: `true` where an edge runs.
 ///
 /// `sigma` is the standard deviation of the Gaussian smoothing in pixels (0: none);
 /// `low` and `high` are the hysteresis thresholds on the gradient magnitude of the smoothed
 /// image (skimage's defaults, used by `hm_to_rgb`, are 0.1 and 0.2). Needs finite values,
-/// `sigma >= 0` and `0 <= low <= high`.
+/// `0 <= sigma <=` [`MAX_SIGMA`] and `0 <= low <= high`.
 pub fn canny(image: ArrayView2<'_, f64>, sigma: f64, low: f64, high: f64) -> Result<Array2<bool>> {
-    if !(sigma.is_finite() && sigma >= 0.0) {
-        return Err(LrpError::param(
-            "sigma",
-            format!("must be finite and >= 0, given {sigma}"),
-        ));
-    }
+    check_sigma(sigma)?;
     if !(low.is_finite() && high.is_finite() && 0.0 <= low && low <= high) {
         return Err(LrpError::param(
             "thresholds",
@@ -72,6 +84,8 @@ fn filter_zero_padded(a: &Array2<f64>, kernel: &[f64], axis: Axis) -> Array2<f64
     let mut out = Array2::zeros(a.dim());
     for (src, mut dst) in a.lanes(axis).into_iter().zip(out.lanes_mut(axis)) {
         let n = src.len();
+        // Taps farther than the lane is long only ever meet the zero padding.
+        let reach = radius.min(n);
         let get = |j: isize| {
             if (0..n as isize).contains(&j) {
                 src[j as usize]
@@ -81,7 +95,7 @@ fn filter_zero_padded(a: &Array2<f64>, kernel: &[f64], axis: Axis) -> Array2<f64
         };
         for i in 0..n {
             let mut acc = src[i] * kernel[radius];
-            for d in 1..=radius {
+            for d in 1..=reach {
                 let (lo, hi) = (i as isize - d as isize, (i + d) as isize);
                 acc += (get(lo) + get(hi)) * kernel[radius + d];
             }

@@ -77,12 +77,7 @@ pub fn hm_to_rgb(
     normalize: bool,
 ) -> Result<RgbImage> {
     let cmap = Colormap::from_name(cmap)?;
-    if !(sigma.is_finite() && sigma >= 0.0) {
-        return Err(LrpError::param(
-            "sigma",
-            format!("must be finite and >= 0, given {sigma}"),
-        ));
-    }
+    super::edges::check_sigma(sigma)?;
     check_finite(&r, "r (hm_to_rgb)")?;
     let heat = vec2im(r.view(), shape)?;
     let (h, w) = heat.dim();

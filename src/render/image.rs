@@ -71,6 +71,7 @@ pub fn enlarge(img: ArrayViewD<'_, f64>, scaling: usize) -> Result<ArrayD<f64>> 
     sh.checked_mul(sw)
         .and_then(|n| n.checked_mul(d))
         .ok_or_else(too_big)?;
+    crate::buffer::check_memory("scaling (the enlarged image)", &[sh, sw, d])?;
     let out = Array3::from_shape_fn((sh, sw, d), |(i, j, c)| img3[[i / scaling, j / scaling, c]]);
     Ok(if rank == 2 {
         out.index_axis_move(Axis(2), 0).into_dyn()

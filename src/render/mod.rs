@@ -24,7 +24,7 @@ mod image;
 mod save;
 
 pub use colormap::Colormap;
-pub use edges::canny;
+pub use edges::{canny, MAX_SIGMA};
 pub use heatmap::{digit_to_rgb, hm_to_rgb};
 pub use image::{enlarge, enlarge_rgb, hstack, repaint_corner_pixels, vec2im, vstack};
 pub use save::{encode_png, read_png, save_image, write_png};

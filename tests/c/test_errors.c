@@ -303,11 +303,15 @@ static void test_short_output_buffers_are_untouched(void)
                 "expected 3");
     CHECK(all_equal_to(w, W_LEN, SENTINEL));
 
-    /* "simple" needs 7 bytes with its NUL. */
+    /* The name buffer needs LRP_RULE_NAME_LEN (16) bytes whatever the name: 15 fails even
+       for "simple" (7 bytes with its NUL), and neither output is touched. */
     CHECK_OK(lrp_layer_set_lrp_parameters(net, 0, "simple", NAN));
     memset(name, 'x', sizeof name);
     CHECK_FAILS(lrp_layer_get_lrp_parameters(net, 0, name, 6, &param), LRP_ERR_SHAPE_MISMATCH,
-                "lrp_layer_get_lrp_parameters", "name has 6 bytes", "7");
+                "lrp_layer_get_lrp_parameters", "name has 6 bytes", "16");
+    CHECK_FAILS(lrp_layer_get_lrp_parameters(net, 0, name, LRP_RULE_NAME_LEN - 1, &param),
+                LRP_ERR_SHAPE_MISMATCH, "lrp_layer_get_lrp_parameters", "name has 15 bytes",
+                "LRP_RULE_NAME_LEN");
     CHECK(memchr(name, 'x', sizeof name) == name && name[sizeof name - 1] == 'x');
     CHECK(all_equal_to(&param, 1, SENTINEL));
 

@@ -1,0 +1,4 @@
+//! lrp_fuzz::npy_reader on arbitrary bytes (see fuzz/src/lib.rs).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| lrp_fuzz::npy_reader(data));
