@@ -265,7 +265,7 @@ class Network:
         x = np.asarray(x)
         if classes is None:
             classes = self.top_classes(x)
-        classes = np.broadcast_to(np.asarray(classes, dtype=np.int32), (x.shape[0],))
+        classes = _per_sample(classes, x.shape[0])
         steps = self._steps(x.shape[0], batch_size, progress)
         if len(steps) <= 1 and not progress:
             return _capi.explain(self._h, x, classes, rule, param)
@@ -293,8 +293,13 @@ class Network:
         if dy is None:
             if classes is None:
                 classes = self.top_classes(x)
-            classes = np.broadcast_to(np.asarray(classes, dtype=np.int64), (x.shape[0],))
+            classes = _per_sample(classes, x.shape[0])
             dy = np.zeros(self.output_shape(x.shape))
+            if classes.shape != (x.shape[0],):
+                raise _capi.errors.error_for(
+                    _capi.CONSTANTS["LRP_ERR_SHAPE_MISMATCH"], "LRP_ERR_SHAPE_MISMATCH",
+                    f"classes: expected {x.shape[0]} (one per sample), given {classes.size}",
+                )
             dy[np.arange(x.shape[0]), classes] = 1.0
         return _capi.attribute(self._h, x, dy, method, count, sigma, seed, baseline)
 
@@ -318,6 +323,15 @@ class Network:
             options["seed"] = seed + r
             logs.append(_capi.train(self._h, x, y, xval, yval, options, lrate_decay))
         return "".join(logs)
+
+
+def _per_sample(classes, n):
+    """One class per sample from an int (the same for all) or a sequence (checked by the
+    library: one per sample)."""
+    c = np.asarray(classes)
+    if c.ndim == 0:
+        return np.full(n, int(c), dtype=np.int32)
+    return c.astype(np.int32, copy=False).ravel()
 
 
 def _from_text(text):
