@@ -12,7 +12,7 @@ import shutil
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
-from setuptools_rust import Binding, RustExtension
+from setuptools_rust import Binding, RustExtension, Strip
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -44,6 +44,9 @@ setup(
             path=os.path.relpath(CARGO_TOML, HERE),
             binding=Binding.NoBinding,
             py_limited_api=False,
+            # The release profile keeps line tables for profiling (Cargo.toml); the wheel
+            # does without them (22 MB -> a few MB).
+            strip=Strip.Debug,
         )
     ],
     cmdclass={"build_py": BuildPyWithHeader},

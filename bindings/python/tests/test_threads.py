@@ -2,6 +2,7 @@
 explain and attribute calls leave the network unchanged and run without the GIL)."""
 
 import threading
+import time
 
 import numpy as np
 
@@ -49,3 +50,33 @@ def test_threads_attribute_and_explain_classes(lenet5, mnist):
                       else net.explain_classes(xs, [1, 7], rule="epsilon", param=0.1))
     for k, o in enumerate(out):
         np.testing.assert_array_equal(o, serial_g if k % 2 else serial_k)
+
+
+def test_library_calls_release_the_gil(lenet5, mnist):
+    """While one thread is inside a long explain call, the main thread keeps running Python
+    code: its longest pause is a small part of the call (with the GIL held it would stall
+    for the whole call)."""
+    x, _ = mnist
+    big = np.concatenate([x] * 8)          # 512 digits: a call of a good fraction of a second
+    net = lrp.Network.read(lenet5)
+    classes = np.zeros(len(big), dtype=np.int32)
+    done = threading.Event()
+    span = []
+
+    def work():
+        t0 = time.perf_counter()
+        net.explain(big, classes, rule="alphabeta", param=2.0)
+        span.append(time.perf_counter() - t0)
+        done.set()
+
+    t = threading.Thread(target=work)
+    t.start()
+    last = time.perf_counter()
+    longest = 0.0
+    while not done.is_set():
+        now = time.perf_counter()
+        longest = max(longest, now - last)
+        last = now
+    t.join()
+    assert span[0] > 0.1, span
+    assert longest < span[0] / 2, (longest, span[0])

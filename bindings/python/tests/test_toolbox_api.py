@@ -95,12 +95,13 @@ def test_mlp_demo_code_path(golden, tmp_path):
     mask[:, np.argmax(ypred)] = 1
     R = nn.lrp(ypred * mask, 'epsilon', 0.01)
     assert R.shape == x.shape
-    side = int(np.sqrt(m))
-    if side * side == m:
-        digit = render.digit_to_rgb((x + 1.) / 2., scaling=3)
-        hm = render.hm_to_rgb(R, X=(x + 1.) / 2., scaling=3, sigma=2)
-        render.save_image([digit, hm], str(tmp_path / 'heatmap.png'))
-        assert digit.shape == (3 * side, 3 * side, 3)
+    assert m == 784                         # rows of 28 x 28 pixels, rendered square
+    digit = render.digit_to_rgb((x + 1.) / 2., scaling=3)
+    hm = render.hm_to_rgb(R, X=(x + 1.) / 2., scaling=3, sigma=2)
+    img = render.save_image([digit, hm], str(tmp_path / 'heatmap.png'))
+    assert digit.shape == hm.shape == (84, 84, 3) and img.shape == (84, 170, 3)
+    data_io.write(R, str(tmp_path / 'heatmap.npy'))
+    np.testing.assert_array_equal(data_io.read(str(tmp_path / 'heatmap.npy')), R)
 
 
 def toolbox_pickle(path, nn_txt):
