@@ -33,4 +33,4 @@ python-install: python-venv
 
 python-tests: python-install
 	@echo "== Python bindings (bindings/python/tests, installed package)"
-	LRP_SHARED_DIR="$(abspath $(PY_GOLDEN_DIR))" $(PY) -m pytest bindings/python/tests $(PYTEST_FLAGS)
+	LRP_SHARED_DIR="$(abspath $(PY_GOLDEN_DIR))" LRP_EXPECT_INSTALLED=1 $(PY) -m pytest bindings/python/tests $(PYTEST_FLAGS)

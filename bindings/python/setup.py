@@ -38,6 +38,11 @@ class BuildPyWithHeader(build_py):
 
 setup(
     version=VERSION,
+    packages=["lrp"],
+    # The numpy toolbox's modules: not a subpackage of lrp (a user puts the directory on
+    # sys.path), shipped as data next to it.
+    package_data={"lrp": ["toolbox/*.py", "toolbox/modules/*.py"]},
+    zip_safe=False,
     rust_extensions=[
         RustExtension(
             "lrp._liblrp",

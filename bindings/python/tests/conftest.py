@@ -79,3 +79,12 @@ def mnist(golden):
     x = x / 127.5 - 1.0
     x = np.pad(x.reshape(-1, 28, 28, 1), ((0, 0), (2, 2), (2, 2), (0, 0)), constant_values=-1.0)
     return x, y
+
+
+def pytest_report_header(config):
+    return [f"lrp {lrp.__version__} from {os.path.dirname(lrp.__file__)}",
+            f"library {lrp._capi.LIBRARY_PATH}", f"shared data {os.path.abspath(SHARED)}"]
+
+
+if os.environ.get("LRP_EXPECT_INSTALLED") and "site-packages" not in lrp.__file__:
+    raise RuntimeError(f"LRP_EXPECT_INSTALLED is set but lrp comes from {lrp.__file__}")

@@ -4,7 +4,6 @@ train_step), as a toolbox user would compute it."""
 
 import os
 
-import numpy as np
 import pytest
 
 import data_io
