@@ -510,8 +510,12 @@ def attribute(h, x, dy, method, count=None, sigma=None, seed=None, baseline=None
     return out
 
 
-def train(h, x, y, xval=None, yval=None, options=None, lrate_decay=None):
-    """lrp_network_train with the named numeric options (toolbox names); returns the log."""
+def train(h, x, y, xval=None, yval=None, options=None, lrate_decay=None, on_progress=None):
+    """lrp_network_train with the named numeric options (toolbox names); returns the log.
+
+    With `on_progress`, the training runs in a helper thread (the library call releases
+    the GIL) while this thread polls the iterations done and calls on_progress(done) as
+    the count grows; the result is the same as without."""
     opts = ffi.gc(_check_handle(lib.lrp_train_options_new()), lib.lrp_train_options_free)
     for name, value in (options or {}).items():
         _check(lib.lrp_train_options_set(opts, _s(name), float(value)))
@@ -529,7 +533,39 @@ def train(h, x, y, xval=None, yval=None, options=None, lrate_decay=None):
                 opts, _ptr(xv), xv.size, xv.ndim, *dv, _ptr(yv), yv.size, layout
             )
         )
-    _check(lib.lrp_network_train(h, _ptr(x), x.size, x.ndim, *d, _ptr(y), y.size, layout, opts))
+
+    def run():
+        return lib.lrp_network_train(h, _ptr(x), x.size, x.ndim, *d, _ptr(y), y.size, layout, opts)
+
+    if on_progress is None:
+        _check(run())
+    else:
+        import threading
+
+        result = {}
+
+        def body():
+            st = run()
+            # The message is the training thread's: fetch it there.
+            result["status"] = st
+            if st != 0:
+                result["message"] = _str(lib.lrp_last_error())
+
+        worker = threading.Thread(target=body, name="lrp-train")
+        worker.start()
+        done = ffi.new("size_t *")
+        seen = 0
+        while worker.is_alive():
+            worker.join(0.05)
+            _check(lib.lrp_train_options_progress(opts, done))
+            if int(done[0]) > seen:
+                seen = int(done[0])
+                on_progress(seen)
+        if result["status"] != 0:
+            st = result["status"]
+            raise errors.error_for(st, status_name(st), result["message"])
+        _check(lib.lrp_train_options_progress(opts, done))
+        on_progress(int(done[0]))
     n = ffi.new("size_t *")
     _check(lib.lrp_network_train_log_len(h, n))
     buf = ffi.new("char[]", int(n[0]))

@@ -19,3 +19,18 @@ def progress_bar(steps, progress, total, desc, unit_of):
         for step in steps:
             yield step
             bar.update(unit_of(step))
+
+
+def progress_counter(progress, total, desc):
+    """A tqdm bar to advance by hand (``bar.update``, ``bar.n``), or None when `progress`
+    is false or tqdm is not installed."""
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # optional: silent without it
+        return None
+    kwargs = dict(total=total, desc=desc)
+    if isinstance(progress, dict):
+        kwargs.update(progress)
+    return tqdm(**kwargs)

@@ -14,7 +14,7 @@ library.
 import numpy as np
 
 from . import _capi
-from ._progress import progress_bar
+from ._progress import progress_bar, progress_counter
 
 __all__ = ["Network", "Layer"]
 
@@ -307,22 +307,20 @@ class Network:
               lrate_decay=None, lfactor_initial=1.0, status=250, convergence=-1, seed=0,
               verbose=False, progress=False):
         """The toolbox's training (minibatch SGD on prediction - y, accuracy every `status`
-        iterations, the best parameters kept). progress=True shows a bar over the
-        evaluation rounds (tqdm when installed). Returns the training log."""
-        options = dict(batchsize=batchsize, lrate=lrate, lfactor_initial=lfactor_initial,
-                       status=status, convergence=convergence, seed=seed, verbose=int(bool(verbose)))
-        if not progress:
-            options["iters"] = iters
+        iterations on xval/yval or the training data, lrate_decay None/'none',
+        'sublinear' or 'linear', early stop after `convergence` evaluations without
+        improvement, the best parameters kept), in one library call. progress=True shows
+        a bar of the iterations done (tqdm when installed; it moves at each evaluation);
+        the result is the same with or without. Returns the training log."""
+        options = dict(batchsize=batchsize, iters=iters, lrate=lrate,
+                       lfactor_initial=lfactor_initial, status=status, convergence=convergence,
+                       seed=seed, verbose=int(bool(verbose)))
+        bar = progress_counter(progress, iters, "train")
+        if bar is None:
             return _capi.train(self._h, x, y, xval, yval, options, lrate_decay)
-        # With progress: one library call per `status` iterations (one evaluation round
-        # each), so the bar moves; the rounds continue from the parameters of the last.
-        logs = []
-        rounds = [min(status, iters - k) for k in range(0, iters, status)]
-        for r, k in progress_bar(list(enumerate(rounds)), progress, iters, "train", lambda s: s[1]):
-            options["iters"] = k
-            options["seed"] = seed + r
-            logs.append(_capi.train(self._h, x, y, xval, yval, options, lrate_decay))
-        return "".join(logs)
+        with bar:
+            return _capi.train(self._h, x, y, xval, yval, options, lrate_decay,
+                               on_progress=lambda done: bar.update(done - bar.n))
 
 
 def _per_sample(classes, n):

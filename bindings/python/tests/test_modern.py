@@ -132,12 +132,24 @@ def test_build_train_and_progress(capsys):
     x = rng.uniform(-1, 1, (200, 2))
     labels = (x[:, 0] * x[:, 1] > 0).astype(int)      # XOR of the signs
     y = np.eye(2)[labels]
-    net = lrp.Network().add_linear(2, 16, seed=1).add_rect().add_linear(16, 2, seed=2).add_softmax()
+    def fresh():
+        return lrp.Network().add_linear(2, 16, seed=1).add_rect().add_linear(16, 2, seed=2).add_softmax()
+
+    net = fresh()
     log = net.train(x, y, batchsize=20, iters=3000, lrate=0.05, status=500, seed=3, progress=True)
     assert "3000/3000" in capsys.readouterr().err
-    assert "Accuracy" in log or "accuracy" in log
+    assert "Accuracy after 3000 iterations" in log
     acc = np.mean(np.argmax(net.forward(x), axis=1) == labels)
     assert acc > 0.9, log
+    # the bar changes nothing: the same training without it gives the same parameters
+    quiet = fresh()
+    quiet.train(x, y, batchsize=20, iters=3000, lrate=0.05, status=500, seed=3)
+    assert capsys.readouterr().err == ""
+    for i in (0, 2):
+        np.testing.assert_array_equal(quiet.get_param(i, "W"), net.get_param(i, "W"))
+    # errors of a training with a bar come back from its thread
+    with pytest.raises(lrp.ShapeMismatchError):
+        fresh().train(x, y[:, :1], iters=10, progress=True)
 
 
 def test_pickle_network(net, mnist):
