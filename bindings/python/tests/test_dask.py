@@ -35,3 +35,28 @@ def test_dask_example_matches_single_process(lenet5, mnist, tmp_path):
     import dask.array as da
 
     np.testing.assert_array_equal(da.from_npy_stack(str(out)).compute(), single)
+
+
+def test_dask_example_on_a_scheduler_address(lenet5, mnist, tmp_path):
+    """The same script against a running scheduler (here a LocalCluster's, 2 workers of 2
+    threads sharing each worker's network), as on a real cluster: the same numbers."""
+    from distributed import LocalCluster
+
+    x, _ = mnist
+    inputs = tmp_path / "inputs.npy"
+    np.save(inputs, x[:40])
+    out = tmp_path / "relevance"
+    with LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
+                      dashboard_address=None) as cluster:
+        run = subprocess.run(
+            [sys.executable, EXAMPLE, lenet5, str(inputs), str(out), "--scheduler",
+             cluster.scheduler_address, "--chunk", "8", "--composite", "epsilon_plus",
+             "--convention", "zennit"],
+            capture_output=True, text=True, timeout=300,
+        )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "5 chunks" in run.stdout, run.stdout
+    r = np.concatenate([np.load(out / f"{k}.npy") for k in range(5)])
+    net = lrp.Network.read(lenet5)
+    net.set_convention("zennit")
+    np.testing.assert_array_equal(r, net.explain(x[:40], composite="epsilon_plus"))
