@@ -285,3 +285,13 @@ def test_render_functions():
     for name, fn in render.custom_maps.items():
         assert fn(R).shape == (2, 2, 3), name
         np.testing.assert_array_equal(render.hm_to_rgb(R, scaling=1, cmap=name), fn(R))
+
+
+def test_python2_npy_files_of_the_toolbox(tmp_path):
+    """The toolbox's data/MNIST/*.npy were written by Python 2's numpy: shapes as longs."""
+    header = b"{'descr': '|u1', 'fortran_order': False, 'shape': (3L, 1L), }"
+    header += b" " * (63 - (10 + len(header)) % 64) + b"\n"
+    path = tmp_path / "test_labels.npy"
+    path.write_bytes(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + bytes([7, 2, 1]))
+    Y = data_io.read(str(path))
+    assert Y.shape == (3, 1) and Y[:, 0].astype(int).tolist() == [7, 2, 1]
