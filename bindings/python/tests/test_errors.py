@@ -160,3 +160,24 @@ def test_error_messages_are_per_thread(net):
     for t in threads:
         t.join()
     assert all(f"bad{k}" in seen[k] for k in range(8))
+
+
+def test_every_export_of_the_header_is_bound():
+    with open(HEADER, encoding="utf-8") as f:
+        names = set(re.findall(r"\b(lrp_[a-z0-9_]+)\(", f.read()))
+    assert len(names) > 60
+    missing = [n for n in sorted(names) if not hasattr(_capi.lib, n)]
+    assert not missing, missing
+
+
+def test_handles_are_freed(lenet5):
+    import gc
+
+    gc.collect()
+    before = _capi.live_networks()
+    nets = [lrp.Network.read(lenet5) for _ in range(5)] + [lrp.Network().clone()]
+    # the temporary Network() is freed as soon as it has been cloned
+    assert _capi.live_networks() == before + 6
+    del nets
+    gc.collect()
+    assert _capi.live_networks() == before
