@@ -10,7 +10,7 @@ LIB := $(LIBDIR)/liblrp.so
 .PHONY: test lint rust-tests lib bench c-suite dist-suite
 
 ## Everything CI checks: formatting, lints, and every test suite.
-test: lint rust-tests c-suite dist-suite octave-ffi-test octave-tests
+test: lint rust-tests c-suite dist-suite octave-ffi-test octave-tests python-tests
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -39,3 +39,5 @@ include mk/dist.mk
 include mk/octave.mk
 # The MATLAB bindings' test suite under Octave: target octave-tests.
 include mk/matlab.mk
+# The Python bindings' venv, package install and pytest suite: target python-tests.
+include mk/python.mk

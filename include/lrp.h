@@ -1267,6 +1267,18 @@ int32_t lrp_network_train(LrpNetwork *net,
                           const LrpTrainOptions *opts);
 
 /*
+ Writes to `*iterations` how many iterations the `lrp_network_train` call running (or
+ last run) with `opts` has done: updated at each evaluation (every `status` iterations)
+ and set to the final count when the call returns successfully; 0 before any training.
+ Meant for another thread to show progress while a training runs: it reads one atomic
+ counter, concurrently with the training that uses `opts`.
+
+ # Safety
+ `opts` NULL or live; `iterations` NULL or writable.
+ */
+int32_t lrp_train_options_progress(const LrpTrainOptions *opts, size_t *iterations);
+
+/*
  Writes the size in bytes (including the final NUL) of the last training's progress log.
 
  # Safety

@@ -9,7 +9,7 @@ use ndarray_npy::npy::header::{Header, ReadHeaderError};
 use ndarray_npy::{ReadNpyError, ReadNpyExt, WritableElement, WriteNpyError, WriteNpyExt};
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Cursor, Read, Write};
 use std::path::Path;
 
 /// The element type of an `.npy` file (either byte order is read; files are written in the
@@ -145,16 +145,71 @@ fn check_preamble(path: &Path, reader: &mut impl BufRead) -> Result<()> {
     Ok(())
 }
 
+/// An `.npy` file as a reader whose header numpy of today can parse: Python 2's numpy wrote
+/// the shape's integers as longs (`(10000L, 1L)`), as in the numpy LRP toolbox's own data
+/// files, and ndarray-npy's header grammar (Python 3 literals) rejects the `L`. Each such
+/// `L` becomes a space, so the header keeps its length; the rest of the file streams
+/// through unread. Anything that is not an `.npy` header passes unchanged (the parser then
+/// reports it). Also gives where the data starts (0 when the file is no `.npy` array).
+fn open_npy(path: &Path) -> Result<(impl Read, u64)> {
+    let mut reader = open(path)?;
+    // Magic (6 bytes), version (2), header length (2 bytes in version 1, 4 in 2 and 3).
+    let mut prefix = vec![0u8; 12];
+    let mut got = 0;
+    while got < prefix.len() {
+        match reader.read(&mut prefix[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(read_error(path, e)),
+        }
+    }
+    prefix.truncate(got);
+    let mut data_start = 0;
+    if got >= 10 && prefix.starts_with(b"\x93NUMPY") {
+        let (start, len) = if prefix[6] == 1 {
+            (10, u16::from_le_bytes([prefix[8], prefix[9]]) as usize)
+        } else if got == 12 {
+            (
+                12,
+                u32::from_le_bytes([prefix[8], prefix[9], prefix[10], prefix[11]]) as usize,
+            )
+        } else {
+            (got, 0)
+        };
+        // The header proper, bounded (numpy writes at most a few hundred bytes).
+        let mut header = Vec::new();
+        let want = (start + len).saturating_sub(got).min(1 << 20);
+        (&mut reader)
+            .take(want as u64)
+            .read_to_end(&mut header)
+            .map_err(|e| read_error(path, e))?;
+        for i in 1..header.len() {
+            let next = header.get(i + 1).copied().unwrap_or(b' ');
+            if header[i] == b'L'
+                && header[i - 1].is_ascii_digit()
+                && matches!(next, b',' | b')' | b' ')
+            {
+                header[i] = b' ';
+            }
+        }
+        prefix.extend_from_slice(&header);
+        data_start = prefix.len() as u64;
+    }
+    Ok((Cursor::new(prefix).chain(reader), data_start))
+}
+
 /// Reads the header of an `.npy` file: shape, element type and order.
 pub fn npy_info(path: impl AsRef<Path>) -> Result<NpyInfo> {
     let path = path.as_ref();
-    npy_header(path, &mut open(path)?).map(|(info, _)| info)
+    npy_header(path).map(|(info, _)| info)
 }
 
-/// The header of an `.npy` file and its length in bytes (where the data starts).
-fn npy_header(path: &Path, reader: &mut BufReader<File>) -> Result<(NpyInfo, u64)> {
-    check_preamble(path, reader)?;
-    let header = Header::from_reader(reader).map_err(|e| match e {
+/// The header of an `.npy` file and where its data starts, in bytes.
+fn npy_header(path: &Path) -> Result<(NpyInfo, u64)> {
+    check_preamble(path, &mut open(path)?)?;
+    let (mut reader, data_start) = open_npy(path)?;
+    let header = Header::from_reader(&mut reader).map_err(|e| match e {
         ReadHeaderError::Io(source) => read_error(path, source),
         ReadHeaderError::Parse(e) => parse_error(
             path,
@@ -181,7 +236,6 @@ fn npy_header(path: &Path, reader: &mut BufReader<File>) -> Result<(NpyInfo, u64
     } else {
         NpyOrder::C
     };
-    let data_start = std::io::Seek::stream_position(reader).map_err(|e| io_error(path, e))?;
     Ok((
         NpyInfo {
             shape: header.shape,
@@ -237,7 +291,7 @@ fn npy_error(path: &Path, e: ReadNpyError) -> LrpError {
 }
 
 fn read_as<T: ndarray_npy::ReadableElement + Copy + Into<f64>>(path: &Path) -> Result<ArrayD<f64>> {
-    let a = ArrayD::<T>::read_npy(open(path)?).map_err(|e| npy_error(path, e))?;
+    let a = ArrayD::<T>::read_npy(open_npy(path)?.0).map_err(|e| npy_error(path, e))?;
     // Into f64 in logical (row-major) order, whatever the file's order.
     let shape = a.shape().to_vec();
     let data: Vec<f64> = a.iter().map(|&v| v.into()).collect();
@@ -248,7 +302,7 @@ fn read_as<T: ndarray_npy::ReadableElement + Copy + Into<f64>>(path: &Path) -> R
 /// as f64, in C order in memory. (i64 values beyond 2^53 lose precision.)
 pub fn read_npy(path: impl AsRef<Path>) -> Result<ArrayD<f64>> {
     let path = path.as_ref();
-    let (info, data_start) = npy_header(path, &mut open(path)?)?;
+    let (info, data_start) = npy_header(path)?;
     check_data_size(path, &info, data_start)?;
     match info.dtype {
         NpyDtype::F64 => read_as::<f64>(path),
@@ -256,7 +310,7 @@ pub fn read_npy(path: impl AsRef<Path>) -> Result<ArrayD<f64>> {
         NpyDtype::U8 => read_as::<u8>(path),
         NpyDtype::I32 => read_as::<i32>(path),
         NpyDtype::I64 => {
-            let a = ArrayD::<i64>::read_npy(open(path)?).map_err(|e| npy_error(path, e))?;
+            let a = ArrayD::<i64>::read_npy(open_npy(path)?.0).map_err(|e| npy_error(path, e))?;
             Ok(a.mapv(|v| v as f64).as_standard_layout().into_owned())
         }
     }

@@ -44,6 +44,70 @@ fn payload(path: &Path) -> Vec<u8> {
     bytes[10 + header_len..].to_vec()
 }
 
+/// An `.npy` file (version 1) with the given header dict and payload, as numpy writes it:
+/// the header padded with spaces and a newline to a multiple of 64 bytes.
+fn npy_bytes(dict: &str, payload: &[u8]) -> Vec<u8> {
+    let mut header = dict.as_bytes().to_vec();
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(b' ');
+    }
+    header.push(b'\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    bytes.extend_from_slice(&header);
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
+#[test]
+fn npy_files_of_python_2_numpy_read_with_their_long_shapes() {
+    // The numpy LRP toolbox ships data/MNIST/*.npy written by Python 2, whose headers spell
+    // the shape's integers as longs: (10000L, 1L).
+    let values = [1.5f64, -2.0, 0.25, 8.0, 3.0, -0.5];
+    let payload: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let path = temp_path("py2-long-shape.npy");
+    std::fs::write(
+        &path,
+        npy_bytes(
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (3L, 2L), }",
+            &payload,
+        ),
+    )
+    .unwrap();
+    let info = data_io::npy_info(&path).unwrap();
+    assert_eq!(info.shape, vec![3, 2]);
+    let a = data_io::read_npy(&path).unwrap();
+    assert_eq!(a.shape(), &[3, 2]);
+    assert_eq!(a.iter().copied().collect::<Vec<_>>(), values.to_vec());
+    // a u8 vector of one long dimension, as the toolbox's labels
+    let path = temp_path("py2-long-u8.npy");
+    std::fs::write(
+        &path,
+        npy_bytes(
+            "{'descr': '|u1', 'fortran_order': False, 'shape': (4L,), }",
+            &[7, 2, 1, 0],
+        ),
+    )
+    .unwrap();
+    let a = data_io::read_npy(&path).unwrap();
+    assert_eq!(
+        a.iter().copied().collect::<Vec<_>>(),
+        vec![7.0, 2.0, 1.0, 0.0]
+    );
+    // an L anywhere else is still an error naming the file
+    let path = temp_path("py2-bad-descr.npy");
+    std::fs::write(
+        &path,
+        npy_bytes(
+            "{'descr': 'L<f8', 'fortran_order': False, 'shape': (1,), }",
+            &payload[..8],
+        ),
+    )
+    .unwrap();
+    let e = data_io::read_npy(&path).unwrap_err().to_string();
+    assert!(e.contains("py2-bad-descr.npy"), "{e}");
+}
+
 // ---------------------------------------------------------------------------------------
 // .npy round trips
 // ---------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 //! Training through the C ABI: an options handle with the toolbox's options, one call that
-//! trains, and the progress log the caller reads afterwards (no callbacks cross the ABI).
+//! trains, and the progress log the caller reads afterwards (no callbacks cross the ABI:
+//! another thread can poll the iteration count of a training under way instead).
 
 use super::args::{self, text};
 use super::compute::input_batch;
@@ -8,6 +9,7 @@ use super::status::{status, value, Failure, FfiResult, LRP_ERR_SHAPE_MISMATCH};
 use crate::train::{self, LrateDecay, TrainOptions};
 use ndarray::{ArrayD, IxDyn};
 use std::ffi::c_char;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Training options: the toolbox's defaults until set (batchsize 25, iters 10000, lrate
 /// 0.005, lrate_decay none, lfactor_initial 1, status 250, convergence -1, seed 0, verbose
@@ -18,6 +20,9 @@ pub struct LrpTrainOptions {
     verbose: bool,
     /// Validation inputs (row-major, the shape as given) and targets (flat, row-major).
     validation: Option<(ArrayD<f64>, Vec<f64>)>,
+    /// Iterations done by the training running with these options, as of its last
+    /// evaluation (read by `lrp_train_options_progress` from other threads meanwhile).
+    progress: AtomicUsize,
 }
 
 /// New training options with the toolbox's defaults. NULL only if memory runs out.
@@ -28,6 +33,7 @@ pub extern "C" fn lrp_train_options_new() -> *mut LrpTrainOptions {
             options: TrainOptions::default(),
             verbose: false,
             validation: None,
+            progress: AtomicUsize::new(0),
         })))
     })
 }
@@ -184,8 +190,10 @@ pub unsafe extern "C" fn lrp_network_train(
             options: TrainOptions::default(),
             verbose: false,
             validation: None,
+            progress: AtomicUsize::new(0),
         };
         let opts = opts.as_ref().unwrap_or(&defaults);
+        opts.progress.store(0, Ordering::Relaxed);
         let mut net = handle.write();
         let x = input_batch(&net, x, x_len, rank, [d0, d1, d2, d3], layout, "x")?;
         let y_shape = net.output_shape(x.shape())?;
@@ -222,6 +230,9 @@ pub unsafe extern "C" fn lrp_network_train(
             &opts.options,
             None,
             &mut |event| {
+                if let train::TrainEvent::Evaluated { iteration, .. } = event {
+                    opts.progress.store(*iteration, Ordering::Relaxed);
+                }
                 let line = event.to_string();
                 if verbose {
                     println!("{line}");
@@ -231,7 +242,29 @@ pub unsafe extern "C" fn lrp_network_train(
             },
         );
         *handle.train_log.lock().unwrap_or_else(|e| e.into_inner()) = log;
-        result.map(|_| ()).map_err(Into::into)
+        let report = result?;
+        opts.progress.store(report.iterations, Ordering::Relaxed);
+        Ok(())
+    })
+}
+
+/// Writes to `*iterations` how many iterations the `lrp_network_train` call running (or
+/// last run) with `opts` has done: updated at each evaluation (every `status` iterations)
+/// and set to the final count when the call returns successfully; 0 before any training.
+/// Meant for another thread to show progress while a training runs: it reads one atomic
+/// counter, concurrently with the training that uses `opts`.
+///
+/// # Safety
+/// `opts` NULL or live; `iterations` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_train_options_progress(
+    opts: *const LrpTrainOptions,
+    iterations: *mut usize,
+) -> i32 {
+    status("lrp_train_options_progress", || {
+        let opts = opts.as_ref().ok_or_else(|| Failure::null("opts"))?;
+        *args::out(iterations, "iterations")? = opts.progress.load(Ordering::Relaxed);
+        Ok(())
     })
 }
 

@@ -666,9 +666,11 @@ static void test_train_is_seeded_and_logs_progress(void)
         return;
     }
     b = lrp_network_clone(a);
-    /* Nothing trained yet: the log is empty (just the NUL). */
+    /* Nothing trained yet: the log is empty (just the NUL), no iteration done. */
     CHECK_OK(lrp_network_train_log_len(a, &len));
     CHECK(len == 1);
+    CHECK_OK(lrp_train_options_progress(opts, &len));
+    CHECK(len == 0);
 
     CHECK_OK(lrp_network_train(a, XOR_X, XOR_N * 2, 2, XOR_N, 2, 0, 0, XOR_Y, XOR_N * 2,
                                LRP_LAYOUT_ROW_MAJOR, opts));
@@ -676,6 +678,11 @@ static void test_train_is_seeded_and_logs_progress(void)
                                LRP_LAYOUT_ROW_MAJOR, opts));
     /* The same seed draws the same batches: identical parameters. */
     check_same_network(a, b, "two trainings with one seed");
+    /* The options count the iterations of the training that used them: all 60. */
+    CHECK_OK(lrp_train_options_progress(opts, &len));
+    CHECK_MSG(len == 60, "progress after training: %lu iterations", (unsigned long)len);
+    CHECK(lrp_train_options_progress(NULL, &len) == LRP_ERR_NULL_ARGUMENT);
+    CHECK(lrp_train_options_progress(opts, NULL) == LRP_ERR_NULL_ARGUMENT);
 
     CHECK_OK(lrp_network_train_log_len(a, &len));
     CHECK_OK(lrp_network_train_log_len(b, &len_b));
