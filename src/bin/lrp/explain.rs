@@ -427,3 +427,64 @@ fn explain_input(job: &Job, path: &Path, name: &str) -> Result<Done, String> {
     }
     Ok(done)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stay_unique() {
+        let items: Vec<PathBuf> = ["a/x.png", "b/x.png", "a/x.jpg", "y.npy", "z.PNG"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(
+            unique_names(&items),
+            ["x_png", "x_png_2", "x_jpg", "y", "z"]
+        );
+    }
+
+    #[test]
+    fn inputs_expand_lists_and_directories() {
+        let dir = std::env::temp_dir().join(format!("lrp-cli-inputs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        for f in ["sub/b.png", "sub/a.JPG", "sub/c.txt", "one.npy"] {
+            std::fs::write(dir.join(f), b"").unwrap();
+        }
+        std::fs::write(
+            dir.join("list.txt"),
+            "# inputs\none.npy\n\nsub\nmissing.png\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("loop.txt"), "@loop.txt\n").unwrap();
+        let args = [
+            PathBuf::from(format!("@{}", dir.join("list.txt").display())),
+            dir.join("sub/c.txt"),
+            PathBuf::from(format!("@{}", dir.join("loop.txt").display())),
+        ];
+        let (files, failures, skipped) = collect_inputs(&args);
+        assert_eq!(
+            files,
+            [
+                dir.join("one.npy"),
+                dir.join("sub/a.JPG"),
+                dir.join("sub/b.png")
+            ]
+        );
+        assert_eq!(skipped, 1);
+        let failed: Vec<(PathBuf, &str)> = failures
+            .iter()
+            .map(|(p, m)| (p.clone(), m.split(' ').next().unwrap()))
+            .collect();
+        assert_eq!(
+            failed,
+            [
+                (dir.join("missing.png"), "no"),
+                (dir.join("sub/c.txt"), "not"),
+                (dir.join("loop.txt"), "list"),
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
