@@ -610,3 +610,80 @@ fn explain_resized_jpeg_and_flat_models() {
     let blended = &heat * 0.6 + &base * 0.4;
     assert_png_file(&out.join(format!("digit_class{k}.png")), &blended);
 }
+
+/// Pixel order: a Linear model on 2 x 2 RGB images (12 inputs) reads a PNG as H x W x C
+/// values by default and as C x H x W with --layout nchw (the order of ONNX models). A
+/// `.npy` batch of the wrong shape fails with its name and both shapes.
+#[test]
+fn layouts_order_the_pixels() {
+    let dir = scratch("layout");
+    let mut rng = lrp::seeded_rng(7);
+    let net = Network::from_layers([lrp::Layer::Linear(
+        lrp::Linear::random(12, 3, &mut rng).unwrap(),
+    )]);
+    let model = dir.join("rgb.txt");
+    model_io::write(&net, &model).unwrap();
+    // Channel c of pixel (i, j): 20 + 60 c + 10 (2 i + j), so every value differs.
+    let value = |i: usize, j: usize, c: usize| (20 + 60 * c + 10 * (2 * i + j)) as u8;
+    let picture =
+        ndarray::Array3::from_shape_fn((2, 2, 3), |(i, j, c)| value(i, j, c) as f64 / 255.0);
+    let png = dir.join("rgb.png");
+    render::write_png(picture.view(), &png).unwrap();
+    for (layout, index) in [
+        (
+            "nhwc",
+            Box::new(|i: usize, j: usize, c: usize| (i * 2 + j) * 3 + c)
+                as Box<dyn Fn(usize, usize, usize) -> usize>,
+        ),
+        (
+            "nchw",
+            Box::new(|i: usize, j: usize, c: usize| c * 4 + i * 2 + j),
+        ),
+    ] {
+        let out = dir.join(layout);
+        let run = lrp(&[
+            "explain",
+            s(&model),
+            s(&png),
+            "--size",
+            "2",
+            "--layout",
+            layout,
+            "--class",
+            "1",
+            "--save-relevance",
+            "--out",
+            s(&out),
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let mut x = ndarray::Array2::<f64>::zeros((1, 12));
+        for (i, j, c) in
+            (0..2).flat_map(|i| (0..2).flat_map(move |j| (0..3).map(move |c| (i, j, c))))
+        {
+            x[[0, index(i, j, c)]] = value(i, j, c) as f64 / 255.0;
+        }
+        let r = net
+            .explain(x.into_dyn().view(), &[1], Some(Rule::Epsilon(0.01)))
+            .unwrap();
+        let saved = data_io::read_npy(out.join("rgb_class1.npy")).unwrap();
+        assert!(saved == r, "{layout}: {saved} against {r}");
+    }
+    let bad = dir.join("bad.npy");
+    data_io::write_npy(
+        &bad,
+        ndarray::Array2::<f64>::zeros((2, 5)).into_dyn().view(),
+        data_io::NpyDtype::F64,
+        data_io::NpyOrder::C,
+    )
+    .unwrap();
+    let run = lrp(&["explain", s(&model), s(&bad), "--out", s(&dir.join("bad"))]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = text(&run.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}: samples of shape [5] do not fit the model",
+            bad.display()
+        )),
+        "{stderr}"
+    );
+}
