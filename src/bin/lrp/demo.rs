@@ -50,6 +50,7 @@ const GAP: usize = 6;
 /// Test images `lrp explain` writes and explains when no model is given.
 const EXPLAIN_IMAGES: usize = 8;
 
+/// `lrp demo`: the generated-images demo, or --model/--data.
 pub fn run(args: DemoArgs) -> Result<ExitCode, CliError> {
     let result = match (&args.model, &args.data) {
         (Some(model), Some(data)) => files_demo(&args, model, data),

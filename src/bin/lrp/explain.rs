@@ -44,6 +44,8 @@ struct Done {
     relevances: usize,
 }
 
+/// `lrp explain`: checks the arguments against the model (usage errors), explains every
+/// input, prints the summary; exit status 1 if any input failed.
 pub fn run(mut args: ExplainArgs) -> Result<ExitCode, CliError> {
     let started = Instant::now();
     let model_path = match args.model.clone() {

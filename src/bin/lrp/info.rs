@@ -7,6 +7,7 @@ use crate::CliError;
 use lrp::{model_io, Layer, LayerKind};
 use std::process::ExitCode;
 
+/// `lrp info`: the table of layers for the given or inferred input shape.
 pub fn run(args: InfoArgs) -> Result<ExitCode, CliError> {
     let net = model_io::read(&args.model).map_err(|e| {
         CliError::failed(format!(
