@@ -405,7 +405,7 @@ fn info_on_every_golden_toolbox_model() {
 fn bad_arguments_exit_2_with_clap_errors() {
     let model =
         golden_file("lenet5.txt").map_or_else(|| "lenet5.txt".into(), |p| s(&p).to_string());
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (&["explain", &model, "x.png", "--class", "abc"], "--class"),
         (
             &["explain", &model, "x.png", "--cmap", "rainbow"],
@@ -430,6 +430,10 @@ fn bad_arguments_exit_2_with_clap_errors() {
             "cannot be used with",
         ),
         (&["frobnicate"], "unrecognized subcommand"),
+        (
+            &["explain", &model, "x.png", "--mean", "nan"],
+            "not a finite number",
+        ),
     ];
     for (args, needle) in cases {
         let run = lrp(args);

@@ -70,7 +70,8 @@ pub struct ExplainArgs {
         long,
         value_delimiter = ',',
         allow_negative_numbers = true,
-        default_value = "0"
+        default_value = "0",
+        value_parser = parse_finite
     )]
     pub mean: Vec<f64>,
     /// Divides the pixels after --mean: one value or one per channel (all > 0).
@@ -173,6 +174,13 @@ fn parse_positive(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
         _ => Err(format!("'{s}' is not a finite number > 0")),
+    }
+}
+
+fn parse_finite(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!("'{s}' is not a finite number")),
     }
 }
 
