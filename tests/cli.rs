@@ -167,7 +167,7 @@ fn explain_folder_with_a_corrupt_png() {
         )),
         "{stderr}"
     );
-    assert!(stderr.contains("1 input(s) failed"), "{stderr}");
+    assert!(stderr.contains("lrp: 1 input failed: "), "{stderr}");
     assert!(
         stdout.contains("explained 5 of 6 inputs (5 samples, the top class)"),
         "{stdout}"
@@ -176,10 +176,7 @@ fn explain_folder_with_a_corrupt_png() {
         stdout.contains("5 heatmaps and 5 relevance files"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains("skipped 1 files of other types"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("skipped 1 file of other types"), "{stdout}");
 
     let net = model_io::read(&model).unwrap();
     let mut expected = BTreeSet::new();

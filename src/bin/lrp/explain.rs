@@ -184,22 +184,27 @@ pub fn run(mut args: ExplainArgs) -> Result<ExitCode, CliError> {
     }
     let inputs = explained + failures.len() + not_tried;
     let mut summary = format!(
-        "explained {explained} of {inputs} inputs ({samples} samples, {classes_label}) in {:.2} s: \
-         {heatmaps} heatmaps",
-        started.elapsed().as_secs_f64()
+        "explained {explained} of {} ({}, {classes_label}) in {:.2} s: {}",
+        count(inputs, "input"),
+        count(samples, "sample"),
+        started.elapsed().as_secs_f64(),
+        count(heatmaps, "heatmap"),
     );
     if args.save_relevance {
-        summary += &format!(" and {relevances} relevance files");
+        summary += &format!(" and {}", count(relevances, "relevance file"));
     }
     summary += &format!(" in {}", args.out.display());
     if skipped > 0 {
-        summary += &format!("; skipped {skipped} files of other types in directories");
+        summary += &format!(
+            "; skipped {} of other types in directories",
+            count(skipped, "file")
+        );
     }
     println!("{summary}");
     if failures.is_empty() && not_tried == 0 {
         return Ok(ExitCode::SUCCESS);
     }
-    let mut failed = format!("lrp: {} input(s) failed", failures.len());
+    let mut failed = format!("lrp: {} failed", count(failures.len(), "input"));
     if not_tried > 0 {
         failed += &format!(", {not_tried} not tried (--fail-fast)");
     }
@@ -234,6 +239,11 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// "1 input", "2 inputs".
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 fn join(list: &[usize]) -> String {
