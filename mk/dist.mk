@@ -3,7 +3,7 @@
 # C++ wrapper test against it through pkg-config only, run both) and fuzz (cargo-fuzz, not
 # part of `make test`).
 
-.PHONY: install dist-suite fuzz fuzz-regressions
+.PHONY: install dist-suite fuzz fuzz-regressions bin
 
 # From Cargo.toml, for lrp.pc.
 LRP_VERSION := $(shell sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
@@ -13,10 +13,17 @@ INSTALL ?= install
 INSTALL_LIB := $(DESTDIR)$(PREFIX)/lib
 INSTALL_INCLUDE := $(DESTDIR)$(PREFIX)/include
 INSTALL_PC := $(DESTDIR)$(PREFIX)/lib/pkgconfig
+INSTALL_BIN := $(DESTDIR)$(PREFIX)/bin
 
-## liblrp.so, liblrp.a, lrp.h, lrp.hpp and lrp.pc into $(DESTDIR)$(PREFIX)/{lib,include,lib/pkgconfig}.
-install: lib
-	$(INSTALL) -d $(INSTALL_LIB) $(INSTALL_INCLUDE) $(INSTALL_PC)
+## The `lrp` command line (feature `cli`, on by default).
+bin:
+	$(CARGO) build --release --bin lrp
+
+## liblrp.so, liblrp.a, lrp.h, lrp.hpp and lrp.pc into $(DESTDIR)$(PREFIX)/{lib,include,lib/pkgconfig},
+## the `lrp` command into $(DESTDIR)$(PREFIX)/bin.
+install: lib bin
+	$(INSTALL) -d $(INSTALL_LIB) $(INSTALL_INCLUDE) $(INSTALL_PC) $(INSTALL_BIN)
+	$(INSTALL) -m 755 $(LIBDIR)/lrp $(INSTALL_BIN)/lrp
 	$(INSTALL) -m 755 $(LIBDIR)/liblrp.so $(INSTALL_LIB)/liblrp.so
 	$(INSTALL) -m 644 $(LIBDIR)/liblrp.a $(INSTALL_LIB)/liblrp.a
 	$(INSTALL) -m 644 include/lrp.h include/lrp.hpp $(INSTALL_INCLUDE)/
@@ -33,10 +40,16 @@ GOLDEN := ../shared/golden
 
 ## make install into a scratch tree; the C example (shared and static: Libs.private) and the
 ## C++ wrapper test built against it through pkg-config only, then run (image 0 of
-## mnist_test_x.npy is a 7).
-dist-suite: lib
+## mnist_test_x.npy is a 7); the installed `lrp` command: info on LeNet-5 (47645 parameters)
+## and explain on its 16 golden inputs (16 heatmaps).
+dist-suite: lib bin
 	rm -rf $(DIST_ROOT)
 	$(MAKE) --no-print-directory install DESTDIR=$(DIST_ROOT) PREFIX=/usr
+	$(DIST_ROOT)/usr/bin/lrp --version | grep -qx 'lrp $(LRP_VERSION)'
+	$(DIST_ROOT)/usr/bin/lrp info $(GOLDEN)/lenet5.txt | grep -q '^parameters: 47645$$'
+	$(DIST_ROOT)/usr/bin/lrp explain $(GOLDEN)/lenet5.txt $(GOLDEN)/lenet5_input.npy \
+	    --out $(DIST_ROOT)/lrp-out --save-relevance
+	test "$$(ls $(DIST_ROOT)/lrp-out | grep -c '^lenet5_input_[0-9]*_class[0-9]\.png$$')" = 16
 	test "$$($(DIST_PKG) --modversion lrp)" = "$(LRP_VERSION)"
 	$(DIST_PKG) --cflags lrp | grep -q -- '-I$(DIST_ROOT)/usr/include'
 	$(DIST_PKG) --libs lrp | grep -q -- '-L$(DIST_ROOT)/usr/lib'

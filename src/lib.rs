@@ -23,7 +23,7 @@
 //! contract is the project's SPEC.md. [`render`] draws relevance maps as heatmap images
 //! (PNG), [`data_io`] reads and writes `.npy` and plain-text data files, and [`synthetic`]
 //! generates small labelled images with the ground truth of what defines their class (the
-//! `lrp_demo` example trains on them and explains the predictions).
+//! `lrp demo` command trains on them and explains the predictions).
 
 #![warn(missing_docs)]
 

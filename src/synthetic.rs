@@ -180,7 +180,7 @@ fn draw_shape(class: usize, s: usize, rng: &mut impl Rng) -> Array2<bool> {
 /// toolbox's seeded initialisation: a 3 x 3 convolution (16 filters), Rect, 2 x 2 sum
 /// pooling, a 3 x 3 or 4 x 4 convolution (32 filters; the size that leaves an even map),
 /// Rect, 2 x 2 sum pooling, then Flatten, Linear to 64, Rect, Linear to [`CLASSES`] and
-/// SoftMax. It is the network the `lrp_demo` example trains. For S = 24 the activations
+/// SoftMax. It is the network the `lrp demo` command trains. For S = 24 the activations
 /// are 22 x 22 x 16, 11 x 11 x 16, 8 x 8 x 32 and 4 x 4 x 32 (512 features).
 ///
 /// Every pooling window fits the map exactly, so every pixel reaches the output (a

@@ -1,27 +1,32 @@
-//! The demo: train a small CNN on generated images and explain its predictions with LRP.
+//! `lrp demo`: train a small CNN on generated images and explain its predictions with LRP.
 //!
-//! `cargo run --release --example lrp_demo` generates images of four shapes
-//! ([`lrp::synthetic`]: horizontal bar, vertical bar, diagonal, ring, on a noisy background
-//! with clutter), trains a CNN on them with a progress bar, prints the test accuracy and
-//! the timings, explains the first test images with the epsilon and the alphabeta rule and
-//! writes `lrp_demo.png`: one row per image with the input, the epsilon heatmap and the
-//! alphabeta heatmap (red positive, blue negative relevance). It also prints how much of
-//! the positive relevance falls on the shape that defines the class.
+//! Without options it generates images of four shapes ([`lrp::synthetic`]: horizontal
+//! bar, vertical bar, diagonal, ring, on a noisy background with clutter), trains a CNN on
+//! them with a progress bar, prints the test accuracy and the timings, explains the first
+//! test images with the epsilon and the alphabeta rule and writes `lrp_demo.png`: one row
+//! per image with the input, the epsilon heatmap and the alphabeta heatmap (red positive,
+//! blue negative relevance). It also prints how much of the positive relevance falls on
+//! the shape that defines the class.
 //!
-//! `cargo run --release --example lrp_demo -- --model FILE --data FILE.npy` explains the
-//! first samples of the data with a model in the toolbox's text format instead, e.g.
-//! `--model ../shared/golden/lenet5.txt --data ../shared/golden/mnist_test_x.npy`. Rows of
-//! 784 values are taken as 28 x 28 images and padded with -1 to 32 x 32 when the model
-//! needs that (the toolbox's LeNet-5 convention). `--help` lists the options.
+//! `lrp demo --model FILE --data FILE.npy` explains the first samples of the data with a
+//! model in the toolbox's text format instead, e.g. `--model ../shared/golden/lenet5.txt
+//! --data ../shared/golden/mnist_test_x.npy`. Rows of 784 values are taken as 28 x 28
+//! images and padded with -1 to 32 x 32 when the model needs that (the toolbox's LeNet-5
+//! convention).
+//!
+//! `lrp explain` without a model trains the same CNN ([`train_cnn`]) and explains test
+//! images it writes as PNG files ([`prepare_explain`]).
 
+use crate::args::{DemoArgs, ExplainArgs};
+use crate::CliError;
+use indicatif::{ProgressBar, ProgressStyle};
 use lrp::render::{self, RgbImage};
-use lrp::synthetic::{self, ShapesOptions, CLASS_NAMES};
+use lrp::synthetic::{self, Shapes, ShapesOptions, CLASS_NAMES};
 use lrp::train::{self, TrainEvent, TrainOptions};
 use lrp::{data_io, model_io, Layer, Network, Rule};
 use ndarray::{s, Array2, ArrayD, ArrayView3, ArrayViewD, Axis, IxDyn};
 use std::cell::RefCell;
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -29,10 +34,6 @@ use std::time::{Duration, Instant};
 const EPSILON: f64 = 0.01;
 /// The alpha of the alphabeta rule (beta = 1 - alpha).
 const ALPHA: f64 = 2.0;
-/// Samples explained and drawn by default.
-const DEFAULT_SAMPLES: usize = 8;
-/// Samples explained at most (a row of the PNG is 0.35 MB of f64 pixels while it is built).
-const MAX_SAMPLES: usize = 64;
 /// Generated training images.
 const TRAIN_IMAGES: usize = 2000;
 /// Generated validation images (training keeps the parameters that do best on them).
@@ -46,96 +47,16 @@ const SCALING: usize = 8;
 /// Black pixels between panels and between rows.
 const GAP: usize = 6;
 
-const USAGE: &str = "\
-usage: lrp_demo [--out FILE.png] [--samples K]
-       lrp_demo --model FILE --data FILE.npy [--out FILE.png] [--samples K]
+/// Test images `lrp explain` writes and explains when no model is given.
+const EXPLAIN_IMAGES: usize = 8;
 
-Without --model/--data: generates images of four shapes, trains a small CNN on them,
-prints its test accuracy and the timings, and explains the first K test images.
-With --model/--data: explains the first K samples of FILE.npy (N x ...; rows of 784
-values are 28 x 28 images, padded to 32 x 32 with -1 if the model needs it) with the
-model FILE (the toolbox's text format).
-
-Either way it writes one PNG (default lrp_demo.png) with a row per sample: the input,
-the epsilon (0.01) heatmap and the alphabeta (alpha 2) heatmap, red for positive and
-blue for negative relevance.
-
-options:
-  --model FILE     a model in the toolbox's text format (needs --data)
-  --data FILE.npy  the samples to explain (needs --model)
-  --out FILE.png   where to write the picture (default lrp_demo.png)
-  --samples K      how many samples to explain (1 to 64, default 8)
-  --help           this text";
-
-/// What the command line asks for.
-#[derive(Debug)]
-struct Args {
-    files: Option<(PathBuf, PathBuf)>,
-    out: PathBuf,
-    samples: usize,
-}
-
-/// Parses the command line; `Ok(None)` means `--help`.
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
-    let (mut model, mut data, mut out, mut samples) = (None, None, None, None);
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--help" | "-h" => return Ok(None),
-            "--model" => model = Some(PathBuf::from(value("--model")?)),
-            "--data" => data = Some(PathBuf::from(value("--data")?)),
-            "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--samples" => {
-                let v = value("--samples")?;
-                let k = v
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|k| (1..=MAX_SAMPLES).contains(k))
-                    .ok_or_else(|| {
-                        format!("--samples needs an integer from 1 to {MAX_SAMPLES}, given '{v}'")
-                    })?;
-                samples = Some(k);
-            }
-            other => return Err(format!("unknown argument '{other}'")),
-        }
-    }
-    let files = match (model, data) {
-        (Some(m), Some(d)) => Some((m, d)),
-        (None, None) => None,
-        (Some(_), None) => return Err("--model needs --data FILE.npy too".into()),
-        (None, Some(_)) => return Err("--data needs --model FILE too".into()),
+/// `lrp demo`: the generated-images demo, or --model/--data.
+pub fn run(args: DemoArgs) -> Result<ExitCode, CliError> {
+    let result = match (&args.model, &args.data) {
+        (Some(model), Some(data)) => files_demo(&args, model, data),
+        _ => synthetic_demo(&args),
     };
-    Ok(Some(Args {
-        files,
-        out: out.unwrap_or_else(|| PathBuf::from("lrp_demo.png")),
-        samples: samples.unwrap_or(DEFAULT_SAMPLES),
-    }))
-}
-
-fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("lrp_demo: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = match &args.files {
-        None => synthetic_demo(&args),
-        Some((model, data)) => files_demo(&args, model, data),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("lrp_demo: error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    result.map(|()| ExitCode::SUCCESS).map_err(CliError::failed)
 }
 
 /// The demo's errors are messages for the user.
@@ -164,54 +85,37 @@ fn demo_train_options() -> TrainOptions {
     }
 }
 
-/// A progress bar on stderr for the training: ticked once per iteration (through the
-/// training's batch hook) and told the validation accuracy by the training's events. On a
-/// terminal it is redrawn in place; otherwise it prints one line per evaluation.
-///
-/// Written here rather than taken from a crate (indicatif): a bar, a count and two
-/// figures are a few lines, and the example keeps the project's dependency list short.
-struct ProgressBar {
-    total: usize,
+/// The training's progress on stderr: an indicatif bar ticked once per iteration (through
+/// the training's batch hook) that shows the last validation accuracy. Where stderr is not
+/// a terminal the bar is hidden and each evaluation prints one line instead.
+struct TrainingBar {
+    bar: ProgressBar,
     started: Instant,
-    tty: bool,
-    iteration: usize,
-    accuracy: Option<f64>,
-    drawn: Option<Instant>,
     /// The iteration of the last evaluation, and of the best one (whose parameters the
     /// training keeps).
     evaluated: usize,
     best: usize,
 }
 
-impl ProgressBar {
-    const WIDTH: usize = 30;
-
-    fn new(total: usize) -> ProgressBar {
-        let mut bar = ProgressBar {
-            total,
+impl TrainingBar {
+    fn new(total: usize) -> TrainingBar {
+        let bar = ProgressBar::new(total as u64);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "training {bar:30} {pos}/{len} iterations, {elapsed}, ~{eta} left {msg}",
+            )
+            .expect("a valid template"),
+        );
+        TrainingBar {
+            bar,
             started: Instant::now(),
-            tty: std::io::stderr().is_terminal(),
-            iteration: 0,
-            accuracy: None,
-            drawn: None,
             evaluated: 0,
             best: 0,
-        };
-        if bar.tty {
-            bar.draw();
         }
-        bar
     }
 
-    /// One more iteration done; redraws at most ten times a second.
-    fn tick(&mut self) {
-        self.iteration += 1;
-        let due = self
-            .drawn
-            .is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
-        if self.tty && (due || self.iteration == self.total) {
-            self.draw();
-        }
+    fn tick(&self) {
+        self.bar.inc(1);
     }
 
     fn event(&mut self, event: &TrainEvent) {
@@ -222,53 +126,36 @@ impl ProgressBar {
                 ..
             } => {
                 self.evaluated = *iteration;
-                self.accuracy = Some(*accuracy);
-                self.draw();
+                let acc = format!("validation accuracy {:.1} %", accuracy * 100.0);
+                if self.bar.is_hidden() {
+                    eprintln!(
+                        "training: iteration {iteration}/{}, {acc}, {:.1} s",
+                        self.bar.length().unwrap_or(0),
+                        self.started.elapsed().as_secs_f64()
+                    );
+                }
+                self.bar.set_message(acc);
             }
             TrainEvent::NewBest { .. } => self.best = self.evaluated,
             _ => {}
         }
     }
 
-    fn draw(&mut self) {
-        let done = self.iteration.min(self.total);
-        let filled = Self::WIDTH * done / self.total.max(1);
-        let elapsed = self.started.elapsed().as_secs_f64();
-        let mut line = format!(
-            "training [{}{}] {done}/{} iterations, {elapsed:.1} s",
-            "#".repeat(filled),
-            "-".repeat(Self::WIDTH - filled),
-            self.total,
-        );
-        if let Some(acc) = self.accuracy {
-            line += &format!(", validation accuracy {:.1} %", acc * 100.0);
-        }
-        if done > 0 && done < self.total {
-            let left = elapsed / done as f64 * (self.total - done) as f64;
-            line += &format!(", ~{left:.0} s left");
-        }
-        let mut err = std::io::stderr().lock();
-        // A failed write to stderr only loses the bar.
-        let _ = if self.tty {
-            write!(err, "\r{line}\x1b[K")
-        } else {
-            writeln!(err, "{line}")
-        };
-        let _ = err.flush();
-        self.drawn = Some(Instant::now());
-    }
-
-    /// Ends the bar's line and returns the iteration whose parameters were kept.
+    /// Removes the bar and returns the iteration whose parameters were kept.
     fn finish(self) -> usize {
-        if self.tty {
-            eprintln!();
-        }
+        self.bar.finish_and_clear();
         self.best
     }
 }
 
-fn synthetic_demo(args: &Args) -> DemoResult<()> {
-    let started = Instant::now();
+/// The data sets of the demo (generated with the demo's seeds).
+struct DemoData {
+    train: Shapes,
+    validation: Shapes,
+    test: Shapes,
+}
+
+fn demo_data(test_images: usize) -> DemoResult<DemoData> {
     let data = |n, seed| {
         context(
             "generating images",
@@ -281,48 +168,127 @@ fn synthetic_demo(args: &Args) -> DemoResult<()> {
             ),
         )
     };
-    let size = ShapesOptions::default().size;
-    let train_set = data(TRAIN_IMAGES, SEED)?;
-    let val_set = data(VALIDATION_IMAGES, SEED + 1)?;
-    let test_set = data(TEST_IMAGES.max(args.samples), SEED + 2)?;
-    println!(
-        "data: {} training, {} validation and {} test images of {size} x {size} pixels, \
-         classes: {} (generated in {:.2} s)",
-        train_set.labels.len(),
-        val_set.labels.len(),
-        test_set.labels.len(),
-        CLASS_NAMES.join(", "),
-        started.elapsed().as_secs_f64()
-    );
+    Ok(DemoData {
+        train: data(TRAIN_IMAGES, SEED)?,
+        validation: data(VALIDATION_IMAGES, SEED + 1)?,
+        test: data(test_images, SEED + 2)?,
+    })
+}
 
+/// The demo's CNN trained on `data` (progress on stderr), SoftMax output dropped, with the
+/// training's report and the iteration whose parameters it kept.
+fn train_cnn(data: &DemoData) -> DemoResult<(Network, train::TrainReport, usize)> {
+    let size = ShapesOptions::default().size;
     let mut net = context("building the CNN", synthetic::cnn(size, SEED))?;
-    println!("network: {}", describe(&net));
     let opts = demo_train_options();
+    println!("network: {}", describe(&net));
     println!(
         "training: batch {}, {} iterations, learning rate {}, seed {}",
         opts.batchsize, opts.iters, opts.lrate, opts.seed
     );
-    let bar = RefCell::new(ProgressBar::new(opts.iters));
+    let bar = RefCell::new(TrainingBar::new(opts.iters));
     // The batch hook passes each batch on unchanged and ticks the bar.
     let mut tick = |batch: ArrayD<f64>| -> lrp::Result<ArrayD<f64>> {
-        bar.borrow_mut().tick();
+        bar.borrow().tick();
         Ok(batch)
     };
-    let t = Instant::now();
     let trained = train::train(
         &mut net,
-        train_set.x.view().into_dyn(),
-        train_set.y.view().into_dyn(),
-        Some((val_set.x.view().into_dyn(), val_set.y.view().into_dyn())),
+        data.train.x.view().into_dyn(),
+        data.train.y.view().into_dyn(),
+        Some((
+            data.validation.x.view().into_dyn(),
+            data.validation.y.view().into_dyn(),
+        )),
         &opts,
         Some(&mut tick),
         &mut |event| bar.borrow_mut().event(event),
     );
     let best_iteration = bar.into_inner().finish();
     let report = context("training", trained)?;
-    let train_time = t.elapsed();
-
     net.drop_softmax_output_layer();
+    Ok((net, report, best_iteration))
+}
+
+/// `lrp explain` without a model: trains the demo CNN, writes it to OUT/demo_model.txt and
+/// the first test images to OUT/demo_inputs/ (8-bit grey PNGs of the [-1, 1] images), and
+/// sets the arguments to explain them as `lrp explain OUT/demo_model.txt OUT/demo_inputs
+/// --size 24 --mean 0.5 --std 0.5` would (options given stay). Returns the model's path.
+pub fn prepare_explain(args: &mut ExplainArgs) -> Result<PathBuf, CliError> {
+    if !args.inputs.is_empty() {
+        return Err(CliError::usage("INPUT needs a MODEL before it"));
+    }
+    let fail = CliError::failed;
+    println!("no MODEL given: training the demo CNN on generated images of four shapes");
+    let data = demo_data(EXPLAIN_IMAGES).map_err(fail)?;
+    let (net, report, _) = train_cnn(&data).map_err(fail)?;
+    let (accuracy, _) = context(
+        "testing",
+        train::evaluate(
+            &net,
+            data.test.x.view().into_dyn(),
+            data.test.y.view().into_dyn(),
+        ),
+    )
+    .map_err(fail)?;
+    let inputs = args.out.join("demo_inputs");
+    std::fs::create_dir_all(&inputs)
+        .map_err(|e| fail(format!("cannot create {}: {e}", inputs.display())))?;
+    let model = args.out.join("demo_model.txt");
+    context("writing the model", model_io::write(&net, &model)).map_err(fail)?;
+    for (i, image) in data.test.x.outer_iter().enumerate() {
+        // [-1, 1] to [0, 1]; --mean 0.5 --std 0.5 maps it back.
+        let grey = image.index_axis(Axis(2), 0).mapv(|v| (v + 1.0) / 2.0);
+        let (h, w) = grey.dim();
+        let rgb = grey
+            .insert_axis(Axis(2))
+            .broadcast((h, w, 3))
+            .expect("grey to RGB")
+            .to_owned();
+        let name = CLASS_NAMES[data.test.labels[i]].replace(' ', "_");
+        let path = inputs.join(format!("{i}_{name}.png"));
+        context("writing a test image", render::write_png(rgb.view(), &path)).map_err(fail)?;
+    }
+    let size = ShapesOptions::default().size;
+    println!(
+        "wrote {} (test accuracy {:.0} % on these {EXPLAIN_IMAGES} images, validation {:.1} %) \
+         and {EXPLAIN_IMAGES} test images in {}; explaining them as \
+         `lrp explain {} {} --size {size} --mean 0.5 --std 0.5` does",
+        model.display(),
+        accuracy * 100.0,
+        report.best_accuracy * 100.0,
+        inputs.display(),
+        model.display(),
+        inputs.display(),
+    );
+    args.inputs = vec![inputs];
+    args.size.get_or_insert((size, size));
+    if args.mean == [0.0] && args.std == [1.0] {
+        args.mean = vec![0.5];
+        args.std = vec![0.5];
+    }
+    Ok(model)
+}
+
+fn synthetic_demo(args: &DemoArgs) -> DemoResult<()> {
+    let started = Instant::now();
+    let samples = usize::from(args.samples);
+    let size = ShapesOptions::default().size;
+    let data = demo_data(TEST_IMAGES.max(samples))?;
+    println!(
+        "data: {} training, {} validation and {} test images of {size} x {size} pixels, \
+         classes: {} (generated in {:.2} s)",
+        data.train.labels.len(),
+        data.validation.labels.len(),
+        data.test.labels.len(),
+        CLASS_NAMES.join(", "),
+        started.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let (net, report, best_iteration) = train_cnn(&data)?;
+    let train_time = t.elapsed();
+    let test_set = &data.test;
+
     let x = test_set.x.view().into_dyn();
     let t = Instant::now();
     let trace = context("forward pass", net.trace(x.view()))?;
@@ -389,7 +355,7 @@ fn synthetic_demo(args: &Args) -> DemoResult<()> {
         );
     }
 
-    let k = args.samples.min(n);
+    let k = usize::from(args.samples).min(n);
     let mut rows = Vec::with_capacity(k);
     for i in 0..k {
         println!(
@@ -410,7 +376,7 @@ fn synthetic_demo(args: &Args) -> DemoResult<()> {
 // --model FILE --data FILE.npy
 // ---------------------------------------------------------------------------------------
 
-fn files_demo(args: &Args, model: &std::path::Path, data: &std::path::Path) -> DemoResult<()> {
+fn files_demo(args: &DemoArgs, model: &Path, data: &Path) -> DemoResult<()> {
     let started = Instant::now();
     let mut net = context("reading the model", model_io::read(model))?;
     if net.drop_softmax_output_layer() {
@@ -426,7 +392,7 @@ fn files_demo(args: &Args, model: &std::path::Path, data: &std::path::Path) -> D
             raw.shape()
         ));
     }
-    let k = args.samples.min(raw.shape()[0]);
+    let k = usize::from(args.samples).min(raw.shape()[0]);
     let mut raw = raw.slice_axis(Axis(0), (0..k).into()).to_owned();
     if let Some(note) = rescale_bytes(&mut raw) {
         println!("{note}");
@@ -701,12 +667,7 @@ fn figure_row<'a>(
 }
 
 /// Stacks the figure's rows into `out` and says so, with the time since `started`.
-fn write_figure(
-    rows: &[RgbImage],
-    out: &std::path::Path,
-    rules: &[Rule],
-    started: Instant,
-) -> DemoResult<()> {
+fn write_figure(rows: &[RgbImage], out: &Path, rules: &[Rule], started: Instant) -> DemoResult<()> {
     let views: Vec<ArrayView3<f64>> = rows.iter().map(|r| r.view()).collect();
     let figure = context("stacking the rows", render::vstack(&views, GAP))?;
     context("writing the picture", render::write_png(figure.view(), out))?;
