@@ -10,7 +10,7 @@ LIB := $(LIBDIR)/liblrp.so
 .PHONY: test lint rust-tests lib bench c-suite dist-suite
 
 ## Everything CI checks: formatting, lints, and every test suite.
-test: lint rust-tests c-suite dist-suite octave-ffi-test octave-tests python-tests
+test: lint onnx-proto-check rust-tests c-suite dist-suite octave-ffi-test octave-tests python-tests
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -35,6 +35,8 @@ bench:
 include mk/c.mk
 # Installation, pkg-config, the C example and the C++ wrapper: targets install, dist-suite.
 include mk/dist.mk
+# The generated ONNX protobuf types and their freshness check: onnx-proto, onnx-proto-check.
+include mk/onnx.mk
 # The Octave emulation of MATLAB's loadlibrary/calllib: targets octave-ffi, octave-ffi-test.
 include mk/octave.mk
 # The MATLAB bindings' test suite under Octave: target octave-tests.

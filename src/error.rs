@@ -71,6 +71,19 @@ pub enum LrpError {
         /// The offending value.
         value: f64,
     },
+    /// An ONNX model that cannot be read: a malformed protobuf, or an op, attribute, tensor
+    /// or graph structure the ONNX reader does not support (see `lrp::onnx`).
+    Onnx {
+        /// The file (or a label such as `<bytes>` for in-memory data).
+        file: String,
+        /// The node's name (`#<index> <op>` when the file gives it none); empty when the
+        /// problem is not one node's (the model header, the graph's inputs or outputs).
+        node: String,
+        /// The node's op type (empty with `node`).
+        op: String,
+        /// What is wrong, naming the attribute, input or tensor involved.
+        message: String,
+    },
 }
 
 /// Shorthand for results of this crate.
@@ -131,6 +144,18 @@ impl fmt::Display for LrpError {
                 f,
                 "non-finite value {value} in {what} at index {index:?} (row-major, batch first)"
             ),
+            LrpError::Onnx {
+                file,
+                node,
+                op,
+                message,
+            } => {
+                if node.is_empty() && op.is_empty() {
+                    write!(f, "{file}: ONNX: {message}")
+                } else {
+                    write!(f, "{file}: ONNX node '{node}' ({op}): {message}")
+                }
+            }
         }
     }
 }

@@ -44,6 +44,7 @@ mod gradient_methods;
 mod layers;
 pub mod model_io;
 mod network;
+pub mod onnx;
 mod relevance;
 pub mod render;
 mod rule;

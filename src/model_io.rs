@@ -19,13 +19,21 @@ pub const MAX_BLANK_BYTES: usize = 1 << 20;
 /// The most layers a model file may hold.
 pub const MAX_LAYERS: usize = 1 << 16;
 
-/// Reads a model file, streaming: nothing past the first malformed word is read, a layer's
+/// Reads a model file: an ONNX model when the name ends in `.onnx` (see [`crate::onnx`];
+/// such a network takes N x C x H x W arrays, errors name the node), otherwise the
+/// toolbox's text format, streaming: nothing past the first malformed word is read, a layer's
 /// numbers are counted against its header as they come, and the reader stops at the limits
 /// above ([`MAX_TOKEN_BYTES`], [`MAX_BLANK_BYTES`], [`MAX_LAYERS`]) and when a header asks
 /// for more numbers than the machine's memory holds. Errors name the file and line. A file
 /// without layers, and one whose Linear or Convolution sizes do not chain, is an error.
 pub fn read(path: impl AsRef<Path>) -> Result<Network> {
     let path = path.as_ref();
+    let is_onnx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("onnx"));
+    if is_onnx {
+        return crate::onnx::read_network(path);
+    }
     let file = std::fs::File::open(path).map_err(|source| LrpError::Io {
         path: path.to_path_buf(),
         source,

@@ -69,7 +69,7 @@ impl From<LrpError> for Failure {
             | LrpError::UnknownMethod { .. } => LRP_ERR_UNKNOWN_RULE,
             LrpError::BadParameter { .. } => LRP_ERR_INVALID_ARGUMENT,
             LrpError::Io { .. } => LRP_ERR_IO,
-            LrpError::Parse { .. } => LRP_ERR_PARSE,
+            LrpError::Parse { .. } | LrpError::Onnx { .. } => LRP_ERR_PARSE,
             LrpError::OutOfOrder { .. } => LRP_ERR_OUT_OF_ORDER,
             LrpError::NonFinite { .. } => LRP_ERR_NON_FINITE,
         };
