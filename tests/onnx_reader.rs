@@ -861,3 +861,95 @@ fn used_second_outputs_and_training_mode_are_refused() {
         "{e}"
     );
 }
+
+// ---- From the reader's IR to a network (src/onnx/convert.rs) ----
+
+/// The small model in ONNX's own semantics, loop by loop: N x C x H x W in, N x 4 out.
+fn small_by_hand(m: &OnnxModel, x: &ndarray::ArrayD<f64>) -> ndarray::Array2<f64> {
+    let (Op::Conv { w, b, .. }, Op::Gemm { w: fw, b: fb }) = (&m.nodes[0].op, &m.nodes[3].op)
+    else {
+        panic!("small() is Conv, Relu, Flatten, Gemm")
+    };
+    let b = b.as_ref().unwrap();
+    let fb = fb.as_ref().unwrap();
+    let n = x.shape()[0];
+    let mut out = ndarray::Array2::zeros((n, 4));
+    for s in 0..n {
+        let mut flat = Vec::new();
+        for f in 0..3 {
+            for i in 0..5i64 {
+                for j in 0..5i64 {
+                    let mut z = b[f];
+                    for c in 0..2 {
+                        for a in 0..3i64 {
+                            for bb in 0..3i64 {
+                                let (ii, jj) = (i + a - 1, j + bb - 1);
+                                if (0..5).contains(&ii) && (0..5).contains(&jj) {
+                                    z += w[[f, c, a as usize, bb as usize]]
+                                        * x[[s, c, ii as usize, jj as usize]];
+                                }
+                            }
+                        }
+                    }
+                    flat.push(z.max(0.0));
+                }
+            }
+        }
+        for k in 0..4 {
+            out[[s, k]] = fb[k] + (0..75).map(|q| flat[q] * fw[[q, k]]).sum::<f64>();
+        }
+    }
+    out
+}
+
+#[test]
+fn network_computes_the_model_in_its_own_layout() {
+    let m = small();
+    let ir = parse(&m).unwrap();
+    let mut net = onnx::parse_network(&m.encode_to_vec(), "test.onnx").unwrap();
+    assert_eq!(net.layout(), lrp::Layout::ChannelsFirst);
+    let x = ndarray::ArrayD::from_shape_fn(ndarray::IxDyn(&[2, 2, 5, 5]), |i| {
+        ((i[0] * 7 + i[1] * 5 + i[2] * 3 + i[3]) % 11) as f64 / 5.0 - 1.0
+    });
+    let y = net.forward(x.view(), false).unwrap();
+    let want = small_by_hand(&ir, &x);
+    for (a, b) in y.iter().zip(want.iter()) {
+        assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    // Relevance comes back in the model's layout too, and conserves without biases but
+    // for what they absorb: check the shape and that LRP runs on N x C x H x W.
+    let r = net.lrp(y.view(), Some(lrp::Rule::Epsilon(1e-9))).unwrap();
+    assert_eq!(r.shape(), &[2, 2, 5, 5]);
+}
+
+#[test]
+fn a_node_that_does_not_fit_the_input_shape_is_named() {
+    let mut m = small();
+    // The Gemm takes 75 features; a 6 x 6 input gives 108.
+    graph(&mut m).input[0] = input("x", &[None, Some(2), Some(6), Some(6)]);
+    let e = onnx::parse_network(&m.encode_to_vec(), "test.onnx")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("'fc'") && e.contains("Gemm") && e.contains("75"),
+        "{e}"
+    );
+}
+
+#[test]
+fn ops_without_a_layer_and_second_inputs_are_refused_by_name() {
+    let mut m = small();
+    graph(&mut m).node[1] = node("sig", "Sigmoid", &["c"], &["r"], vec![]);
+    let e = onnx::parse_network(&m.encode_to_vec(), "test.onnx")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("'sig'") && e.contains("Sigmoid"), "{e}");
+    let mut m = small();
+    graph(&mut m)
+        .input
+        .push(input("x2", &[None, Some(2), Some(5), Some(5)]));
+    let e = onnx::parse_network(&m.encode_to_vec(), "test.onnx")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("one input"), "{e}");
+}

@@ -41,6 +41,13 @@ pub fn to_network(model: &OnnxModel, file: &str) -> Result<Network> {
             model.outputs.len()
         )));
     };
+    // A fixed input shape (batch aside) lets each node's shapes be checked as it is added,
+    // so a model that cannot run on its own input fails when read, naming the node.
+    let fixed_input: Option<Vec<usize>> = input.shape.as_ref().and_then(|shape| {
+        let dims: Option<Vec<usize>> = shape.iter().skip(1).copied().collect();
+        dims.filter(|d| !d.is_empty())
+            .map(|d| [vec![1], d].concat())
+    });
     let live = live_nodes(model, output);
     // How many live nodes take each value: a MatMul's bias folds in only where the Add is
     // its output's one consumer.
@@ -118,6 +125,14 @@ pub fn to_network(model: &OnnxModel, file: &str) -> Result<Network> {
         let v = net
             .add_node(layer, &ins)
             .map_err(|e| fail(node, e.to_string()))?;
+        if let Some(dims) = &fixed_input {
+            net.shapes(dims).map_err(|e| {
+                fail(
+                    node,
+                    format!("does not fit the model's input (batch 1, {dims:?}): {e}"),
+                )
+            })?;
+        }
         if is_matmul {
             open_bias.insert(v, v - 1);
         }
@@ -128,19 +143,6 @@ pub fn to_network(model: &OnnxModel, file: &str) -> Result<Network> {
         return Err(graph_error(format!(
             "the graph output '{output}' must be computed by the model's last node"
         )));
-    }
-    if let Some(shape) = &input.shape {
-        // A fixed input shape (batch aside) is checked now, so a model that cannot run on
-        // its own inputs fails when read, naming the node.
-        if shape.iter().skip(1).all(Option::is_some) && !shape.is_empty() {
-            let mut dims: Vec<usize> = shape.iter().map(|d| d.unwrap_or(1)).collect();
-            dims[0] = 1;
-            net.shapes(&dims).map_err(|e| {
-                graph_error(format!(
-                    "the model does not fit its own input shape {shape:?}: {e}"
-                ))
-            })?;
-        }
     }
     Ok(net)
 }
