@@ -203,7 +203,7 @@ pub(crate) fn decode(n: &NodeIn) -> Result<(Op, Vec<String>)> {
         }
         "Dropout" => dropout(n),
         _ => Err(n.ctx.err(format!(
-            "op {op_type} is not supported (supported: {})",
+            "op '{op_type}' is not supported (supported: {})",
             SUPPORTED_OPS.join(", ")
         ))),
     }
