@@ -546,14 +546,68 @@ fn unknown_op_names_node_and_op() {
 }
 
 #[test]
-fn auto_pad_same_is_refused_naming_the_attribute() {
+fn auto_pad_same_with_stride_is_refused_naming_the_attribute() {
     let mut m = small();
-    graph(&mut m).node[0].attribute = vec![string("auto_pad", "SAME_UPPER")];
+    graph(&mut m).node[0].attribute =
+        vec![string("auto_pad", "SAME_UPPER"), ints("strides", &[2, 2])];
     let e = onnx_error(&m, "conv", "Conv");
     assert!(
-        e.contains("attribute 'auto_pad' = \"SAME_UPPER\" is not supported"),
+        e.contains("attribute 'auto_pad' = \"SAME_UPPER\" with strides [2, 2] is not supported (the pads depend on the input size"),
         "{e}"
     );
+    let mut m = small();
+    graph(&mut m).node[0].attribute = vec![
+        string("auto_pad", "SAME_LOWER"),
+        ints("pads", &[1, 1, 1, 1]),
+    ];
+    let e = onnx_error(&m, "conv", "Conv");
+    assert!(
+        e.contains("attribute 'auto_pad' = \"SAME_LOWER\" together with attribute 'pads'"),
+        "{e}"
+    );
+    let mut m = small();
+    graph(&mut m).node[0].attribute = vec![string("auto_pad", "SAME")];
+    let e = onnx_error(&m, "conv", "Conv");
+    assert!(
+        e.contains("attribute 'auto_pad' = \"SAME\" is not supported (NOTSET, VALID"),
+        "{e}"
+    );
+    // SAME with stride 1 keeps the size: total pad dilation * (k - 1), the odd cell at the
+    // end (UPPER) or the beginning (LOWER).
+    for (mode, dilations, kernel, expected) in [
+        ("SAME_UPPER", [1, 1], [3, 3], [1, 1, 1, 1]),
+        ("SAME_UPPER", [2, 1], [3, 3], [2, 1, 2, 1]),
+        ("SAME_UPPER", [1, 1], [2, 3], [0, 1, 1, 1]),
+        ("SAME_LOWER", [1, 1], [2, 3], [1, 1, 0, 1]),
+    ] {
+        let mut m = small();
+        let g = graph(&mut m);
+        g.node[0].attribute = vec![string("auto_pad", mode), ints("dilations", &dilations)];
+        let n = (kernel[0] * kernel[1] * 6) as usize;
+        g.initializer[0] = f32_tensor("W", &[3, 2, kernel[0], kernel[1]], &ramp(n, 0.125));
+        let Op::Conv { pads, .. } = parse(&m).unwrap().nodes[0].op else {
+            panic!()
+        };
+        assert_eq!(
+            pads, expected,
+            "{mode} dilations {dilations:?} kernel {kernel:?}"
+        );
+    }
+    let mut m = small();
+    graph(&mut m).node[1] = node(
+        "mp",
+        "MaxPool",
+        &["c"],
+        &["r"],
+        vec![
+            ints("kernel_shape", &[2, 2]),
+            string("auto_pad", "SAME_LOWER"),
+        ],
+    );
+    let Op::MaxPool { pads, .. } = parse(&m).unwrap().nodes[1].op else {
+        panic!()
+    };
+    assert_eq!(pads, [1, 1, 0, 0]);
     // VALID is zero padding.
     let mut m = small();
     graph(&mut m).node[0].attribute = vec![string("auto_pad", "VALID")];
