@@ -537,7 +537,7 @@ fn unknown_op_names_node_and_op() {
     let mut m = small();
     graph(&mut m).node[1].op_type = Some("Elu".into());
     let e = onnx_error(&m, "relu", "Elu");
-    assert!(e.contains("op Elu is not supported"), "{e}");
+    assert!(e.contains("op 'Elu' is not supported"), "{e}");
     // A node without a name is named by its index and op.
     let mut m = small();
     graph(&mut m).node[1].name = None;
@@ -546,14 +546,68 @@ fn unknown_op_names_node_and_op() {
 }
 
 #[test]
-fn auto_pad_same_is_refused_naming_the_attribute() {
+fn auto_pad_same_with_stride_is_refused_naming_the_attribute() {
     let mut m = small();
-    graph(&mut m).node[0].attribute = vec![string("auto_pad", "SAME_UPPER")];
+    graph(&mut m).node[0].attribute =
+        vec![string("auto_pad", "SAME_UPPER"), ints("strides", &[2, 2])];
     let e = onnx_error(&m, "conv", "Conv");
     assert!(
-        e.contains("attribute 'auto_pad' = \"SAME_UPPER\" is not supported"),
+        e.contains("attribute 'auto_pad' = \"SAME_UPPER\" with strides [2, 2] is not supported (the pads depend on the input size"),
         "{e}"
     );
+    let mut m = small();
+    graph(&mut m).node[0].attribute = vec![
+        string("auto_pad", "SAME_LOWER"),
+        ints("pads", &[1, 1, 1, 1]),
+    ];
+    let e = onnx_error(&m, "conv", "Conv");
+    assert!(
+        e.contains("attribute 'auto_pad' = \"SAME_LOWER\" together with attribute 'pads'"),
+        "{e}"
+    );
+    let mut m = small();
+    graph(&mut m).node[0].attribute = vec![string("auto_pad", "SAME")];
+    let e = onnx_error(&m, "conv", "Conv");
+    assert!(
+        e.contains("attribute 'auto_pad' = \"SAME\" is not supported (NOTSET, VALID"),
+        "{e}"
+    );
+    // SAME with stride 1 keeps the size: total pad dilation * (k - 1), the odd cell at the
+    // end (UPPER) or the beginning (LOWER).
+    for (mode, dilations, kernel, expected) in [
+        ("SAME_UPPER", [1, 1], [3, 3], [1, 1, 1, 1]),
+        ("SAME_UPPER", [2, 1], [3, 3], [2, 1, 2, 1]),
+        ("SAME_UPPER", [1, 1], [2, 3], [0, 1, 1, 1]),
+        ("SAME_LOWER", [1, 1], [2, 3], [1, 1, 0, 1]),
+    ] {
+        let mut m = small();
+        let g = graph(&mut m);
+        g.node[0].attribute = vec![string("auto_pad", mode), ints("dilations", &dilations)];
+        let n = (kernel[0] * kernel[1] * 6) as usize;
+        g.initializer[0] = f32_tensor("W", &[3, 2, kernel[0], kernel[1]], &ramp(n, 0.125));
+        let Op::Conv { pads, .. } = parse(&m).unwrap().nodes[0].op else {
+            panic!()
+        };
+        assert_eq!(
+            pads, expected,
+            "{mode} dilations {dilations:?} kernel {kernel:?}"
+        );
+    }
+    let mut m = small();
+    graph(&mut m).node[1] = node(
+        "mp",
+        "MaxPool",
+        &["c"],
+        &["r"],
+        vec![
+            ints("kernel_shape", &[2, 2]),
+            string("auto_pad", "SAME_LOWER"),
+        ],
+    );
+    let Op::MaxPool { pads, .. } = parse(&m).unwrap().nodes[1].op else {
+        panic!()
+    };
+    assert_eq!(pads, [1, 1, 0, 0]);
     // VALID is zero padding.
     let mut m = small();
     graph(&mut m).node[0].attribute = vec![string("auto_pad", "VALID")];
@@ -952,4 +1006,124 @@ fn ops_without_a_layer_and_second_inputs_are_refused_by_name() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("one input"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Models written by the `onnx` Python package (fuzz/seeds/onnx_reader, made with
+// onnx.helper and checked with onnx.checker): the attributes PyTorch's exports do not use.
+
+fn seed(name: &str) -> OnnxModel {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds/onnx_reader")
+        .join(name);
+    onnx::read(p).unwrap()
+}
+
+#[test]
+fn python_convnet_attributes() {
+    let m = seed("convnet.onnx");
+    assert_eq!(
+        ops(&m),
+        [
+            "Conv",
+            "BatchNormalization",
+            "Relu",
+            "MaxPool",
+            "AveragePool",
+            "GlobalAveragePool",
+            "Flatten",
+            "Gemm"
+        ]
+    );
+    let Op::Conv {
+        w,
+        pads,
+        strides,
+        dilations,
+        group,
+        b,
+    } = &m.nodes[0].op
+    else {
+        panic!()
+    };
+    // ONNX pads [1, 0, 1, 2] are H begin, W begin, H end, W end.
+    assert_eq!(
+        (*pads, *strides, *dilations, *group),
+        ([1, 0, 1, 2], [1, 2], [2, 1], 2)
+    );
+    assert_eq!(
+        (w.shape(), b.as_ref().unwrap().len()),
+        (&[4, 1, 3, 3][..], 4)
+    );
+    assert_eq!(w[[3, 0, 2, 1]], f64::from(0.21465912f32));
+    let Op::BatchNorm { epsilon, .. } = &m.nodes[1].op else {
+        panic!()
+    };
+    assert_eq!(*epsilon, f64::from(1e-3f32));
+    assert_eq!(
+        m.nodes[3].op,
+        Op::MaxPool {
+            kernel: [2, 2],
+            strides: [2, 2],
+            pads: [0, 0, 1, 1],
+            ceil_mode: true
+        }
+    );
+    assert_eq!(
+        m.nodes[4].op,
+        Op::AveragePool {
+            kernel: [2, 2],
+            strides: [1, 1],
+            pads: [0; 4],
+            ceil_mode: false,
+            count_include_pad: true
+        }
+    );
+    // FW is 3 x 4 with transB = 1, alpha 0.5, beta 2.
+    let Op::Gemm { w, b } = &m.nodes[7].op else {
+        panic!()
+    };
+    assert_eq!(w.shape(), &[4, 3]);
+    assert_eq!(w[[3, 2]], 0.5 * f64::from(1.320361f32));
+    assert_eq!(b.as_ref().unwrap()[1], 2.0 * f64::from(-2.2035098f32));
+}
+
+#[test]
+fn python_graph_ops() {
+    let m = seed("graph.onnx");
+    assert_eq!(
+        ops(&m),
+        [
+            "Reshape", "MatMul", "Add", "Tanh", "Sigmoid", "Add", "Sum", "Identity", "Dropout",
+            "Concat", "Softmax"
+        ]
+    );
+    assert_eq!(m.inputs[0].elem_type, ElemType::Double);
+    assert_eq!(m.nodes[0].op, Op::Reshape { shape: vec![-1, 8] });
+    let Op::MatMul { w } = &m.nodes[1].op else {
+        panic!()
+    };
+    assert_eq!((w.shape(), w[[7, 3]]), (&[8, 4][..], -0.1642945926252907));
+    let Op::AddConstant { c } = &m.nodes[2].op else {
+        panic!()
+    };
+    assert_eq!(c[[2]], -1.2803939447145731);
+    assert_eq!(m.nodes[5].op, Op::Add);
+    assert_eq!(m.nodes[5].inputs, ["t", "s"]);
+    assert_eq!(m.nodes[6].inputs, ["a2", "t", "s"]);
+    assert_eq!(m.nodes[9].op, Op::Concat { axis: 1 });
+    assert_eq!(m.nodes[9].inputs, ["d", "t"]);
+    assert_eq!(
+        m.nodes[10].op,
+        Op::Softmax {
+            axis: -1,
+            coerce_2d: false
+        }
+    );
+    let m = seed("opset11.onnx");
+    assert_eq!(m.opset, 11);
+    let Op::Conv { pads, b, .. } = &m.nodes[0].op else {
+        panic!()
+    };
+    assert_eq!((*pads, b.is_none()), ([0; 4], true));
 }

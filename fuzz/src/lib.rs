@@ -3,6 +3,8 @@
 //!
 //! - [`model_reader`]: `lrp::model_io::parse` on arbitrary text. Errors are fine; a panic
 //!   is a bug, and so is a network whose written text does not parse back to itself.
+//! - [`onnx_reader`]: `lrp::onnx::parse` on arbitrary bytes. Errors are fine; a panic is a
+//!   bug, and so is a model that breaks the reader's promises (see the function).
 //! - [`c_api`]: builds a network through the C entry points (`lrp::ffi::*`) from
 //!   fuzzer-chosen layer kinds and sizes, then runs a sequence of calls with fuzzer-chosen
 //!   shapes, buffer lengths (shorter, exact, longer, NULL), layouts (valid and invalid), rule
@@ -41,6 +43,98 @@ pub fn model_reader(data: &[u8]) {
             lrp::model_io::to_text(&again),
             written,
             "to_text is not stable"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// onnx_reader
+
+/// One onnx_reader input: parse; if it parses, check what `lrp::onnx` promises: every node's
+/// inputs are graph inputs or outputs of earlier nodes, outputs are assigned once, graph
+/// outputs are computed, the node count and array ranks within the documented limits, every
+/// weight finite, and the op-specific shapes (Conv bias per filter, groups dividing the
+/// filters, Gemm bias per column, BatchNorm vectors of one length).
+pub fn onnx_reader(data: &[u8]) {
+    use lrp::onnx::Op;
+    use std::collections::HashSet;
+    fn finite<'a>(mut values: impl Iterator<Item = &'a f64>) -> bool {
+        values.all(|v| v.is_finite())
+    }
+    let Ok(m) = lrp::onnx::parse(data, "fuzz") else {
+        return;
+    };
+    assert!(m.nodes.len() <= lrp::onnx::MAX_NODES);
+    assert!((lrp::onnx::MIN_OPSET..=lrp::onnx::MAX_OPSET).contains(&m.opset));
+    let mut known: HashSet<&str> = m.inputs.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(known.len(), m.inputs.len(), "graph inputs named twice");
+    for n in &m.nodes {
+        for i in &n.inputs {
+            assert!(
+                known.contains(i.as_str()),
+                "node {} reads {i} before it exists",
+                n.name
+            );
+        }
+        assert!(known.insert(&n.output), "{} assigned twice", n.output);
+        match &n.op {
+            Op::Conv {
+                w,
+                b,
+                strides,
+                dilations,
+                group,
+                ..
+            } => {
+                let f = w.shape()[0];
+                assert!(w.shape().iter().all(|&d| d > 0) && *group >= 1 && f % group == 0);
+                assert!(strides.iter().chain(dilations).all(|&s| s >= 1));
+                assert!(b.as_ref().is_none_or(|b| b.len() == f));
+                assert!(finite(w.iter()) && b.as_ref().is_none_or(|b| finite(b.iter())));
+            }
+            Op::Gemm { w, b } => {
+                assert!(b.as_ref().is_none_or(|b| b.len() == w.ncols()));
+                assert!(finite(w.iter()) && b.as_ref().is_none_or(|b| finite(b.iter())));
+            }
+            Op::MatMul { w } => assert!(finite(w.iter())),
+            Op::AddConstant { c } => {
+                assert!(c.ndim() <= lrp::onnx::MAX_TENSOR_RANK && finite(c.iter()))
+            }
+            Op::Add => assert_eq!(n.inputs.len(), 2),
+            Op::BatchNorm {
+                scale,
+                bias,
+                mean,
+                var,
+                epsilon,
+            } => {
+                let c = scale.len();
+                assert!(bias.len() == c && mean.len() == c && var.len() == c);
+                assert!(var.iter().all(|v| v + epsilon > 0.0));
+            }
+            Op::MaxPool {
+                kernel, strides, ..
+            }
+            | Op::AveragePool {
+                kernel, strides, ..
+            } => {
+                assert!(kernel
+                    .iter()
+                    .chain(strides)
+                    .all(|&k| (1..=lrp::onnx::MAX_WINDOW).contains(&k)));
+            }
+            Op::Reshape { shape } => assert!(shape.len() <= lrp::onnx::MAX_TENSOR_RANK),
+            _ => {}
+        }
+        if !matches!(n.op, Op::Sum | Op::Concat { .. } | Op::Add) {
+            assert_eq!(n.inputs.len(), 1, "{}", n.name);
+        }
+    }
+    assert!(!m.outputs.is_empty());
+    for o in &m.outputs {
+        assert!(
+            known.contains(o.as_str()),
+            "graph output {o} is not computed"
         );
     }
 }

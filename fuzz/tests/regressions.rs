@@ -27,6 +27,11 @@ fn model_reader_regressions() {
 }
 
 #[test]
+fn onnx_reader_regressions() {
+    replay("onnx_reader", lrp_fuzz::onnx_reader);
+}
+
+#[test]
 fn c_api_regressions() {
     replay("c_api", lrp_fuzz::c_api);
 }

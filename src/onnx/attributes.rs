@@ -38,7 +38,7 @@ pub(crate) struct Attributes<'c, 'a> {
 fn type_name(t: i32) -> String {
     AttributeType::try_from(t)
         .map(|t| t.as_str_name().to_string())
-        .unwrap_or_else(|_| format!("type {t}"))
+        .unwrap_or_else(|_| format!("{t} (unknown)"))
 }
 
 impl<'c, 'a> Attributes<'c, 'a> {

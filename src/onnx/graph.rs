@@ -139,7 +139,10 @@ fn constant_value<'a>(ctx: &Ctx, node: &'a NodeProto) -> Result<Cow<'a, TensorPr
     };
     let name = node.attribute[0].name();
     Ok(match name {
-        "value" => Cow::Borrowed(a.tensor("value")?.expect("the one attribute")),
+        "value" => Cow::Borrowed(
+            a.tensor("value")?
+                .ok_or_else(|| ctx.err("attribute 'value' holds no tensor"))?,
+        ),
         "value_float" => Cow::Owned(TensorProto {
             float_data: vec![a.float("value_float")?.expect("present") as f32],
             ..scalar(DataType::Float, vec![])
@@ -368,6 +371,9 @@ pub(crate) fn read_model(m: &ModelProto, file: &str) -> Result<OnnxModel> {
         if n.op_type() == "Identity" {
             if let Some(c) = n.input.first().and_then(|s| consts.get(s.as_str())) {
                 Attributes::new(&ctx, n, &[])?;
+                if n.input.len() != 1 {
+                    return Err(ctx.err(format!("has {} inputs, 1 expected", n.input.len())));
+                }
                 let c = c.clone();
                 consts.insert(output, c);
                 continue;

@@ -12,7 +12,7 @@
 //!   exports 17 by default). Versions 18 to 28 of the ops below change only their types
 //!   and AveragePool's new `dilations` (refused unless 1) - checked against the schemas of
 //!   onnx 1.23. Any other domain on a node is an error.
-//! - Ops: Conv (2-D, pads, strides, dilations, groups), Gemm (`transA = 0`, any `transB`,
+//! - Ops: Conv (2-D, pads or auto_pad, strides, dilations, groups), Gemm (`transA = 0`, any `transB`,
 //!   `alpha`, `beta`), MatMul by a constant, Add (two runtime inputs, or one and a
 //!   constant), Sum, Relu, Tanh, Sigmoid, Softmax, MaxPool and AveragePool (2-D, pads,
 //!   strides, ceil mode, count_include_pad), GlobalAveragePool, BatchNormalization
@@ -25,8 +25,8 @@
 //!
 //! ## Refused, with an [`LrpError::Onnx`] naming the node, its op and the attribute or input
 //! Any other op; any attribute the op does not define or we do not read (never ignored);
-//! `auto_pad` SAME_UPPER / SAME_LOWER (the pads depend on the input size: export with
-//! explicit pads); pooling dilation other than 1; Gemm `transA = 1`; 1-D or 3-D
+//! `auto_pad` SAME_UPPER / SAME_LOWER with a stride above 1 (the pads depend on the input
+//! size: export with explicit pads; with stride 1 they are computed); pooling dilation other than 1; Gemm `transA = 1`; 1-D or 3-D
 //! convolution and pooling; BatchNormalization or Dropout in training mode; weights that
 //! are computed at run time instead of being initializers or constants (e.g. a Conv whose
 //! W is a node's output); constant expressions other than Constant and Identity; a Gemm

@@ -80,7 +80,9 @@ pub enum Op {
         /// Step along H and W (>= 1).
         strides: [usize; 2],
         /// Zero padding: top, left, bottom, right (ONNX's `pads` order for 2-D:
-        /// H begin, W begin, H end, W end). `auto_pad = VALID` gives zeros.
+        /// H begin, W begin, H end, W end). `auto_pad = VALID` gives zeros, SAME_UPPER /
+        /// SAME_LOWER with stride 1 the pads that keep the size (the odd cell at the end /
+        /// the beginning).
         pads: [usize; 4],
         /// Spacing of kernel taps along H and W (>= 1).
         dilations: [usize; 2],
@@ -134,7 +136,8 @@ pub enum Op {
         kernel: [usize; 2],
         /// Step along H and W (>= 1; default 1).
         strides: [usize; 2],
-        /// Padding top, left, bottom, right (padded cells never win: they count as -inf).
+        /// Padding top, left, bottom, right, as for `Conv` (padded cells never win: they
+        /// count as -inf).
         pads: [usize; 4],
         /// Output size by ceiling instead of floor; a window that would start in the
         /// right/bottom padding is dropped (PyTorch's rule, stated by ONNX from opset 22).
@@ -146,7 +149,7 @@ pub enum Op {
         kernel: [usize; 2],
         /// Step along H and W (>= 1; default 1).
         strides: [usize; 2],
-        /// Padding top, left, bottom, right.
+        /// Padding top, left, bottom, right, as for `Conv`.
         pads: [usize; 4],
         /// As for `MaxPool`.
         ceil_mode: bool,

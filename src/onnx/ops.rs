@@ -2,7 +2,7 @@
 //! constants (initializers or folded `Constant`s), the op's attributes with their ONNX
 //! defaults, and the checks that keep an unsupported form from becoming a wrong model.
 
-use super::attributes::{Attributes, Ctx};
+use super::attributes::{Attributes, Ctx, MAX_WINDOW};
 use super::model::Op;
 use super::proto::{NodeProto, TensorProto};
 use super::tensor;
@@ -203,7 +203,7 @@ pub(crate) fn decode(n: &NodeIn) -> Result<(Op, Vec<String>)> {
         }
         "Dropout" => dropout(n),
         _ => Err(n.ctx.err(format!(
-            "op {op_type} is not supported (supported: {})",
+            "op '{op_type}' is not supported (supported: {})",
             SUPPORTED_OPS.join(", ")
         ))),
     }
@@ -215,21 +215,51 @@ fn unary(n: &NodeIn, op: Op) -> Result<(Op, Vec<String>)> {
     Ok((op, vec![n.runtime(0, "X")?]))
 }
 
-/// Pads from `pads` and `auto_pad` (NOTSET or VALID; SAME_* needs the input size).
-fn pads(n: &NodeIn, a: &Attributes) -> Result<[usize; 4]> {
+/// Pads from `pads` and `auto_pad`. NOTSET: `pads`; VALID: zeros; SAME_UPPER / SAME_LOWER
+/// with stride 1: the output keeps the input's size, so the total pad per axis is
+/// `dilation * (kernel - 1)`, the odd cell at the end (UPPER) or the beginning (LOWER). With
+/// a larger stride the SAME pads depend on the input size, which the reader does not know.
+fn pads(
+    n: &NodeIn,
+    a: &Attributes,
+    kernel: [usize; 2],
+    strides: [usize; 2],
+    dilations: [usize; 2],
+) -> Result<[usize; 4]> {
     let auto_pad = a
         .string("auto_pad")?
         .unwrap_or_else(|| "NOTSET".to_string());
     let pads = a.sizes::<4>("pads", 0, [0; 4])?;
+    if auto_pad != "NOTSET" && pads != [0; 4] {
+        return Err(n.ctx.err(format!(
+            "attribute 'auto_pad' = {auto_pad:?} together with attribute 'pads' = {pads:?}"
+        )));
+    }
     match auto_pad.as_str() {
-        "NOTSET" => Ok(pads),
-        "VALID" if pads == [0; 4] => Ok(pads),
-        "VALID" => Err(n.ctx.err(format!(
-            "attribute 'auto_pad' = VALID together with attribute 'pads' = {pads:?}"
+        "NOTSET" | "VALID" => Ok(pads),
+        "SAME_UPPER" | "SAME_LOWER" if strides == [1, 1] => {
+            let mut out = [0; 4];
+            for axis in 0..2 {
+                // <= 2^16 * 2^16: no overflow.
+                let total = dilations[axis] * (kernel[axis] - 1);
+                let (small, large) = (total / 2, total - total / 2);
+                let (begin, end) = if auto_pad == "SAME_UPPER" {
+                    (small, large)
+                } else {
+                    (large, small)
+                };
+                out[axis] = begin;
+                out[axis + 2] = end;
+            }
+            Ok(out)
+        }
+        "SAME_UPPER" | "SAME_LOWER" => Err(n.ctx.err(format!(
+            "attribute 'auto_pad' = {auto_pad:?} with strides {strides:?} is not supported (the \
+             pads depend on the input size; export with explicit 'pads')"
         ))),
         _ => Err(n.ctx.err(format!(
-            "attribute 'auto_pad' = {auto_pad:?} is not supported (NOTSET and VALID are; \
-             export with explicit 'pads')"
+            "attribute 'auto_pad' = {auto_pad:?} is not supported (NOTSET, VALID, SAME_UPPER \
+             and SAME_LOWER are)"
         ))),
     }
 }
@@ -250,7 +280,6 @@ fn conv(n: &NodeIn) -> Result<(Op, Vec<String>)> {
     let _ = a.sizes::<2>("kernel_shape", 1, [1, 1])?;
     let strides = a.sizes::<2>("strides", 1, [1, 1])?;
     let dilations = a.sizes::<2>("dilations", 1, [1, 1])?;
-    let pads = pads(n, &a)?;
     let w: Array4<f64> = n
         .weight(
             1,
@@ -268,6 +297,12 @@ fn conv(n: &NodeIn) -> Result<(Op, Vec<String>)> {
             )));
         }
     }
+    if kh.max(kw) > MAX_WINDOW {
+        return Err(n.ctx.err(format!(
+            "input 1 (W) has a {kh} x {kw} kernel; at most {MAX_WINDOW} per side is supported"
+        )));
+    }
+    let pads = pads(n, &a, [kh, kw], strides, dilations)?;
     let group = a.int("group")?.unwrap_or(1);
     if group < 1 || group as u64 > f as u64 || f % group as usize != 0 {
         return Err(n.ctx.err(format!(
@@ -426,7 +461,7 @@ fn pool(n: &NodeIn, max: bool) -> Result<(Op, Vec<String>)> {
              only)"
         )));
     }
-    let pads = pads(n, &a)?;
+    let pads = pads(n, &a, kernel, strides, dilations)?;
     let ceil_mode = a.flag("ceil_mode", false)?;
     if max {
         // storage_order only affects the Indices output, which must be unused.
