@@ -78,11 +78,7 @@ dist-suite: lib bin
 # entries go to fuzz/corpus/<target>, crashes to fuzz/artifacts/<target> (both ignored by
 # git); fuzz/seeds/<target> are the committed starting inputs.
 FUZZ_SECONDS ?= 60
-<<<<<<< HEAD
-FUZZ_TARGETS := model_reader c_api npy_reader txt_reader render_params
-=======
-FUZZ_TARGETS := model_reader onnx_reader c_api
->>>>>>> onnx
+FUZZ_TARGETS := model_reader onnx_reader c_api npy_reader txt_reader render_params
 FUZZ_TARGET_DIR ?= fuzz/target
 FUZZ_FLAGS ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 

@@ -73,9 +73,36 @@ pub fn check_writable(net: &Network) -> Result<()> {
             "has no layers: a model file holds at least one",
         ));
     }
-    // The chain of sizes is a sequence's; a graph's shapes are checked when it runs.
+    // The text format is the toolbox's: a sequence of its eight layer kinds, valid
+    // convolutions and unpadded pools, channels last. Writing anything else would give a
+    // file this reader cannot read back, so it is refused (keep such networks as ONNX).
+    let beyond = |why: String| {
+        Err(LrpError::param(
+            "network",
+            format!("{why}: the text model format holds only the toolbox's layers in sequence (keep this model as its ONNX file)"),
+        ))
+    };
     if !net.is_sequential() {
-        return Ok(());
+        return beyond("is a graph, not a sequence".into());
+    }
+    if net.layout() == crate::network::Layout::ChannelsFirst {
+        return beyond("takes N x C x H x W batches".into());
+    }
+    for (i, layer) in net.layers().enumerate() {
+        let plain = match layer {
+            Layer::Convolution(c) => c.is_plain(),
+            Layer::MaxPool(p) | Layer::SumPool(p) => p.is_plain(),
+            Layer::Linear(_) | Layer::Flatten | Layer::Rect | Layer::Tanh | Layer::SoftMax => true,
+            _ => false,
+        };
+        if !plain {
+            return beyond(format!(
+                "layer {} is a {} {:?}",
+                i + 1,
+                layer.kind().name(),
+                layer.sizes()
+            ));
+        }
     }
     let mut chain = Chain::default();
     for (i, layer) in net.layers().enumerate() {
@@ -151,11 +178,12 @@ impl Chain {
     }
 }
 
-/// The model as text in the format `parse` reads: per layer a header line (its name and
-/// the sizes that define it), then one line per stored vector (W and B of Linear and
-/// Convolution, ...). A network whose nodes are not a sequence writes each node's input
-/// values after a `<` on its header line; a channels-first network starts with `Layout
-/// NCHW`.
+/// The model as text: per layer a header line (its name and the sizes that define it),
+/// then one line per stored vector (W and B of Linear and Convolution, ...). For the
+/// toolbox's networks (what [`check_writable`] accepts) this is the format `parse` reads.
+/// Other networks get the same layout as a description for people, which `parse` does not
+/// read: each node's input values after a `<` on its header line, `Layout NCHW` first for
+/// a channels-first network, the extra sizes of padded or grouped layers.
 pub fn to_text(net: &Network) -> String {
     let mut out = String::new();
     if net.layout() == crate::network::Layout::ChannelsFirst {
