@@ -7,11 +7,11 @@
 #[path = "support/workloads.rs"]
 mod workloads;
 
-use lrp::{model_io, Network, Rule};
+use lrp::{model_io, Canonizer, Composite, Convention, Network, Rule};
 use ndarray::{ArrayD, Ix2};
 use std::path::PathBuf;
 use std::time::Instant;
-use workloads::{cnn64, cnn64_inputs, lenet_inputs};
+use workloads::{cnn64, cnn64_inputs, lenet_inputs, normal_images, resnet18};
 
 /// Seconds spent in `f`.
 fn secs<T>(f: impl FnOnce() -> T) -> (f64, T) {
@@ -79,6 +79,32 @@ fn measure(workload: &str, net: &Network, x: &ArrayD<f64>, runs: usize) -> Row {
     }
 }
 
+/// Forward, and forward + LRP with zennit's `epsilon_plus` and the canonizers it needs
+/// (residual sums), of a network as ONNX files bring them; medians.
+fn measure_composite(
+    workload: &str,
+    net: &Network,
+    x: &ArrayD<f64>,
+    runs: usize,
+) -> (String, f64, f64) {
+    let mut net = net.canonized(&Canonizer::for_model(net)).unwrap();
+    net.set_convention(Convention::Zennit);
+    net.set_composite(&Composite::from_name("epsilon_plus", None, None, None, None).unwrap())
+        .unwrap();
+    let (mut fwd, mut lrp) = (Vec::new(), Vec::new());
+    for rep in 0..=runs {
+        let (t_fwd, trace) = secs(|| net.trace(x.view()).unwrap());
+        let r = top_class_relevance(trace.output());
+        let (t_lrp, _) = secs(|| net.lrp_trace(&trace, r.view(), None).unwrap());
+        if rep > 0 {
+            fwd.push(t_fwd);
+            lrp.push(t_fwd + t_lrp);
+        }
+    }
+    eprintln!("measured {workload}");
+    (workload.to_string(), median(fwd), median(lrp))
+}
+
 /// Many classes at once against one class at a time: `explain_classes` with all K = 10
 /// classes of LeNet-5 (one forward pass, ten LRP passes) and K/2 = 5 separate `explain`
 /// calls (each a forward and an LRP pass), interleaved; medians of each.
@@ -128,6 +154,26 @@ fn main() {
         rows.push(measure("cnn64, B=64", &cnn64(), &cnn64_inputs(), reps(12)));
     }
 
+    let onnx = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/golden-onnx");
+    let mut graphs = Vec::new();
+    for (batch, runs) in [(1, 20), (16, 6)] {
+        let name = format!("golden-onnx resnet_tiny (3 x 64 x 64), B={batch}");
+        if wanted(&name) {
+            let net = model_io::read(onnx.join("resnet_tiny.onnx")).expect("resnet_tiny.onnx");
+            let x = normal_images(batch, 3, 64, 64);
+            graphs.push(measure_composite(&name, &net, &x, reps(runs)));
+        }
+    }
+    if wanted("ResNet-18 (3 x 224 x 224), B=1") {
+        let x = normal_images(1, 224, 224, 3);
+        graphs.push(measure_composite(
+            "ResNet-18 (3 x 224 x 224), B=1",
+            &resnet18(),
+            &x,
+            reps(5),
+        ));
+    }
+
     let classes =
         wanted("classes").then(|| measure_classes(&lenet, &lenet_inputs(&golden, 64), reps(40)));
 
@@ -147,6 +193,16 @@ fn main() {
             r.alpha1,
             r.epsilon_only / r.forward
         );
+    }
+    if !graphs.is_empty() {
+        println!();
+        println!(
+            "| network (ONNX-style graph) | forward | forward + LRP epsilon_plus (canonized) |"
+        );
+        println!("|---|---|---|");
+        for (name, fwd, lrp) in &graphs {
+            println!("| {name} | {fwd:.4} s | {lrp:.4} s |");
+        }
     }
     if let Some((together, separate)) = classes {
         println!();

@@ -341,14 +341,18 @@ fn the_text_format_refuses_what_it_cannot_hold() {
     let dir = std::env::temp_dir().join(format!("lrp-graph-write-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("graph.txt");
-    let err = lrp::model_io::write(&residual(), &path).unwrap_err().to_string();
+    let err = lrp::model_io::write(&residual(), &path)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("graph") && err.contains("ONNX"), "{err}");
     let padded = Network::from_layers([Layer::Convolution(
         Convolution::new(ones_filter(2, 2, 1, 1), Array1::zeros(1), (1, 1))
             .unwrap()
             .with_padding([1, 0, 0, 0]),
     )]);
-    let err = lrp::model_io::write(&padded, &path).unwrap_err().to_string();
+    let err = lrp::model_io::write(&padded, &path)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("layer 1 is a Convolution"), "{err}");
     assert!(!path.exists(), "nothing written on failure");
     std::fs::remove_dir_all(&dir).unwrap();
