@@ -49,6 +49,36 @@ pub unsafe extern "C" fn lrp_network_set_composite(
     })
 }
 
+/// Applies canonizers to the network in place (see the README's "Today's networks"):
+/// `names` is one of "merge_batchnorm" (also "sequential_merge_batchnorm" and "vgg":
+/// each BatchNorm right after a Linear or Convolution layer is merged into it), "resnet"
+/// (that merge, and every residual Add becomes a Sum, which composites explain in
+/// proportion to the summands), "resnet_sum" (only the latter), "auto" (what a zennit
+/// composite needs on this network) or "none" (case-insensitive). The forward pass stays the
+/// same (up to rounding); the layer count may shrink (merged BatchNorm layers are gone), so
+/// layer indices taken before refer to other layers after. Canonize before setting a
+/// composite. Drops the cached forward pass. An unknown name is LRP_ERR_INVALID_ARGUMENT;
+/// nothing changes on error. Takes the handle exclusively.
+///
+/// # Safety
+/// `net` NULL or live; `names` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_network_canonize(net: *mut LrpNetwork, names: *const c_char) -> i32 {
+    status("lrp_network_canonize", || {
+        let net = handle(net)?;
+        let names = super::args::text(names, "names")?;
+        let mut guard = net.write();
+        let canonizers = if names.eq_ignore_ascii_case("auto") {
+            crate::Canonizer::for_model(&guard)
+        } else {
+            crate::Canonizer::from_name(names)?
+        };
+        let canonized = guard.canonized(&canonizers)?;
+        *guard = canonized;
+        Ok(())
+    })
+}
+
 /// Sets every layer's preset to the Caffe LRP toolbox's formula type `formula`
 /// (relpropformulatype): 0 epsilon, 2 alphabeta on every layer; 54 / 56 epsilon and
 /// 58 / 60 alphabeta with the Linear and Convolution layers at and below the 0-based

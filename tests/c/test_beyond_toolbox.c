@@ -388,8 +388,56 @@ static void test_many_classes_from_one_forward_pass(void)
     lrp_network_free(net);
 }
 
+/* An ONNX model read through lrp_network_read, canonized in place: the merged BatchNorm
+ * layer is gone, the forward pass (N x C x H x W, the model's layout) is unchanged, and a
+ * bad name changes nothing. */
+static void test_onnx_model_canonized_in_place(void)
+{
+    char path[TEST_PATH_LEN];
+    NpyArray x = {0};
+    double y1[4 * 5], y2[4 * 5];
+    size_t before = 0, after = 0, i;
+    LrpNetwork *net;
+    onnx_path(path, "mixed.onnx");
+    net = lrp_network_read(path);
+    if (!CHECK_MSG(net != NULL, "%s", lrp_last_error())) {
+        return;
+    }
+    onnx_path(path, "mixed_input.npy");
+    {
+        char err[TEST_PATH_LEN + 256];
+        if (!CHECK_MSG(npy_read(path, &x, err, sizeof err) == 0, "%s", err)) {
+            lrp_network_free(net);
+            return;
+        }
+    }
+    CHECK(x.rank == 4 && x.shape[1] == 4 && x.shape[2] == 16);
+    CHECK_OK(lrp_network_num_layers(net, &before));
+    if (forward_npy(net, &x, y1, 20)) {
+        CHECK_FAILS(lrp_network_canonize(net, "resnet50"), LRP_ERR_INVALID_ARGUMENT,
+                    "lrp_network_canonize", "resnet50");
+        CHECK_OK(lrp_network_num_layers(net, &after));
+        CHECK(after == before);
+        CHECK_OK(lrp_network_canonize(net, "sequential_merge_batchnorm"));
+        CHECK_OK(lrp_network_num_layers(net, &after));
+        CHECK_MSG(after == before - 1, "%zu layers after merging, %zu before", after, before);
+        if (forward_npy(net, &x, y2, 20)) {
+            for (i = 0; i < 20; i++) {
+                CHECK_MSG(fabs(y1[i] - y2[i]) <= 1e-12 * (1 + fabs(y1[i])), "output %zu", i);
+            }
+        }
+    }
+    CHECK_FAILS(lrp_network_canonize(NULL, "resnet"), LRP_ERR_NULL_ARGUMENT,
+                "lrp_network_canonize");
+    CHECK_FAILS(lrp_network_canonize(net, NULL), LRP_ERR_NULL_ARGUMENT, "lrp_network_canonize",
+                "names");
+    npy_free(&x);
+    lrp_network_free(net);
+}
+
 void suite_beyond_toolbox(void)
 {
+    RUN_TEST(test_onnx_model_canonized_in_place);
     RUN_TEST(test_composites_match_zennit);
     RUN_TEST(test_composite_errors_change_nothing);
     RUN_TEST(test_caffe_formula_types);

@@ -50,6 +50,13 @@ void zennit_path(char *buf, const char *name)
     join_path(buf, dir, name);
 }
 
+void onnx_path(char *buf, const char *name)
+{
+    char dir[TEST_PATH_LEN];
+    snprintf(dir, sizeof dir, "%s-onnx", test_golden_dir);
+    join_path(buf, dir, name);
+}
+
 int load_zennit(const char *name, NpyArray *out)
 {
     char path[TEST_PATH_LEN];

@@ -39,6 +39,10 @@ int load_golden(const char *name, NpyArray *out);
  * `buf` (TEST_PATH_LEN bytes). */
 void zennit_path(char *buf, const char *name);
 
+/* `name` in the ONNX models' reference data (GOLDEN_DIR-onnx, i.e. ../shared/golden-onnx)
+ * into `buf` (TEST_PATH_LEN bytes). */
+void onnx_path(char *buf, const char *name);
+
 /* load_golden for zennit's reference data. */
 int load_zennit(const char *name, NpyArray *out);
 

@@ -383,6 +383,10 @@ def set_composite(h, name, epsilon=None, gamma=None, low=None, high=None):
     )
 
 
+def canonize(h, names):
+    _check(lib.lrp_network_canonize(h, _s(names)))
+
+
 def set_caffe_formula(h, formula, layer=0, epsilon=None, alpha=None):
     _check(lib.lrp_network_set_caffe_formula(h, formula, layer, _opt(epsilon), _opt(alpha)))
 

@@ -193,6 +193,13 @@ class Network:
         epsilon_gamma_box (which needs low and high, the input bounds)."""
         _capi.set_composite(self._h, name, epsilon, gamma, low, high)
 
+    def canonize(self, names):
+        """Applies canonizers in place: 'merge_batchnorm' (also 'vgg',
+        'sequential_merge_batchnorm'), 'resnet' (merge and residual sums), 'resnet_sum',
+        'auto' (what a zennit composite needs here) or 'none'. The forward pass stays the
+        same; merged BatchNorm layers are gone. Canonize before setting a composite."""
+        _capi.canonize(self._h, names)
+
     def set_caffe_formula(self, formula, layer=0, epsilon=None, alpha=None):
         """Presets from the Caffe toolbox's formula type (0, 2, 54-60, 100-104)."""
         _capi.set_caffe_formula(self._h, formula, layer, epsilon, alpha)
@@ -249,15 +256,17 @@ class Network:
         return [(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
 
     def explain(self, x, classes=None, rule=None, param=None, composite=None,
-                batch_size=None, progress=False, **composite_params):
+                canonizers=None, batch_size=None, progress=False, **composite_params):
         """Relevance maps of the batch `x` (shaped like `x`) for one class per sample.
 
         classes: None (each sample's top class), one int for all, or one per sample.
         rule/param: one rule for every layer (None: the presets); composite (with epsilon,
         gamma, low, high): sets the presets from a composite first (a lasting change of the
-        network). batch_size: explain that many samples per library call; progress: True
+        network); canonizers: applied before, as by `canonize` (also lasting). batch_size: explain that many samples per library call; progress: True
         for a progress bar (tqdm when installed, silent otherwise). Results do not depend
         on batch_size."""
+        if canonizers is not None:
+            self.canonize(canonizers)
         if composite is not None:
             self.set_composite(composite, **composite_params)
         elif composite_params:

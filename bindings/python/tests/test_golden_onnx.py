@@ -1,6 +1,5 @@
-"""Golden parity for ../shared/golden-onnx through the modern API, where the library reads
-ONNX (the lead is adding it to lrp_network_read): until then every case is skipped with the
-library's own message as the reason, visible in pytest's summary."""
+"""Golden parity for ../shared/golden-onnx through the modern API (ONNX models read by
+lrp_network_read; arrays N x C x H x W, the models' layout)."""
 
 import os
 
@@ -13,21 +12,20 @@ from conftest import SHARED, assert_close, load_cases, manifest
 COMPOSITE_PARAMS = ("epsilon", "gamma", "low", "high")
 
 
-def onnx_unsupported():
-    """The library's error for reading an ONNX file, or None when it reads them."""
-    path = os.path.join(SHARED, "golden-onnx", "mixed.onnx")
-    try:
-        lrp.Network.read(path)
-    except lrp.LrpError as e:
-        return str(e)
-    return None
+# The LRP cases that meet a normwise bound instead of the manifest's elementwise tolerance:
+# the same list and bounds as tests/golden.rs's ONNX_NORMWISE (see the README's "Known
+# deviation").
+NORMWISE = {
+    "vgg_bn/lrp/epsilon_plus": 2e-6,
+    "vgg_bn/lrp/epsilon_alpha2_beta1": 5e-6,
+    "vgg_bn/lrp/epsilon_gamma_box": 5e-6,
+    "resnet_tiny/lrp/epsilon_alpha2_beta1": 2e-5,
+    "resnet_tiny/lrp/epsilon_gamma_box": 2e-5,
+}
 
 
 @pytest.mark.parametrize("case", load_cases("golden-onnx"))
 def test_case(case):
-    reason = onnx_unsupported()
-    if reason is not None:
-        pytest.skip(f"the library does not read ONNX yet ({reason})")
     d, m = manifest("golden-onnx")
     rtol, atol = m["rtol"], m["atol"]
     p = lambda key: os.path.join(d, case[key])  # noqa: E731
@@ -45,7 +43,13 @@ def test_case(case):
         net.set_convention("zennit")
         classes = np.argmax(np.abs(lrp.read_npy(p("relevance"))), axis=1)
         params = {k: case[k] for k in COMPOSITE_PARAMS if k in case}
-        r = net.explain(x, classes, composite=case["composite"], **params)
-        assert_close(r, expected, rtol, atol, case["name"])
+        r = net.explain(x, classes, composite=case["composite"],
+                        canonizers=case["canonizer"], **params)
+        bound = NORMWISE.get(case["name"])
+        if bound is None:
+            assert_close(r, expected, rtol, atol, case["name"])
+        else:
+            worst = np.max(np.abs(r - expected))
+            assert worst <= bound * np.max(np.abs(expected)), (case["name"], worst)
     else:
         pytest.fail(f"op {op!r} of {case['name']} is not covered")
