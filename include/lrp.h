@@ -1164,9 +1164,10 @@ LrpTrainOptions *lrp_train_options_new(void);
 void lrp_train_options_free(LrpTrainOptions *opts);
 
 /*
- Sets one numeric option by its toolbox name: "batchsize" (>= 1), "iters" (>= 0),
- "lrate", "lfactor_initial" (finite), "status" (>= 1), "convergence" (<= 0: off),
- "seed" (whole, >= 0) or "verbose" (non-zero: print progress to stdout while training).
+ Sets one numeric option by its toolbox name (case-insensitive, as MATLAB's name-value
+ pairs; otherwise exact): "batchsize" (>= 1), "iters" (>= 0), "lrate",
+ "lfactor_initial" (finite), "status" (>= 1), "convergence" (<= 0: off), "seed" (whole,
+ >= 0) or "verbose" (non-zero: print progress to stdout while training).
 
  # Safety
  `opts` NULL or live; `name` NULL or a NUL-terminated string.
