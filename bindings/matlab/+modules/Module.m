@@ -143,16 +143,24 @@ classdef Module < handle
         function append_with_preset_(obj, h, index)
             % Appends this layer to h (as layer `index`, 0-based) with its LRP preset.
             obj.append_to_(h);
-            if ~isempty(obj.lrp_var_) || ~isempty(obj.lrp_param_)
+            if (~isempty(obj.lrp_var_) || ~isempty(obj.lrp_param_)) && obj.takes_rule_(obj.lrp_var_)
                 lrp_native.set_preset(h, index, obj.lrp_var_, obj.lrp_param_);
             end
+        end
+
+        function tf = takes_rule_(obj, lrp_var)
+            % Whether the library takes lrp_var as this layer's own preset: gamma and zbox
+            % only on layers with weights (a network-wide setting reaches the others as
+            % 'simple', and is copied to them without error).
+            tf = ~(ischar(lrp_var) && any(strcmpi(lrp_var, {'gamma', 'zbox', 'z^b'}))) ...
+                || ~isempty(obj.param_shapes_());
         end
 
         function preset_cache_(obj, lrp_var, param)
             % Records a preset already set in net_ (and copies it to the one-layer copy).
             obj.lrp_var_ = lrp_var;
             obj.lrp_param_ = param;
-            if ~isempty(obj.solo_) && obj.solo_.alive()
+            if ~isempty(obj.solo_) && obj.solo_.alive() && obj.takes_rule_(lrp_var)
                 lrp_native.set_preset(obj.solo_, 0, lrp_var, param);
             end
         end
