@@ -551,10 +551,9 @@ impl<'a, R: BufRead> Lines<'a, R> {
     /// The numbers on the current line, at most `max` of them (`what` describes what is
     /// expected); more is an error saying how many the line holds.
     fn line_numbers(&mut self, line_no: usize, what: &str, max: usize) -> Result<Vec<f64>> {
-        let mut values = Vec::new();
-        values
-            .try_reserve_exact(max)
-            .map_err(|_| self.error(line_no, format!("cannot allocate {what}")))?;
+        // Grown as the numbers come, not reserved for `max`: memory follows what the file
+        // holds, not what a (short, hostile) header claims.
+        let mut values = Vec::with_capacity(max.min(4096));
         while let Some(t) = self.word()? {
             if values.len() == max {
                 let mut found = max + 1;
