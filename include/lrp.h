@@ -18,7 +18,8 @@
  *   file chose (layer sizes, image scalings, model file headers) is refused up front when
  *   it needs more bytes than the machine's physical memory (16 GiB where that cannot be
  *   read): LRP_ERR_INVALID_ARGUMENT, or LRP_ERR_PARSE in a model file. The readers stream
- *   and stop at the first malformed word and at documented limits (LRP_MODEL_MAX_*);
+ *   and stop at the first malformed word and at documented limits (LRP_MODEL_MAX_*,
+ *   LRP_NPY_MAX_HEADER_BYTES, LRP_TXT_MAX_LINE_BYTES);
  *   the renderers' smoothing is bounded by LRP_RENDER_MAX_SIGMA and the image.
  * - Names (rules, composites, methods, colour maps) are case-insensitive but otherwise
  *   exact: surrounding whitespace makes them unknown.
@@ -54,6 +55,23 @@
  methods of `lrp_network_attribute` follow neither: they compute the exact gradient.)
  */
 #define LRP_CONVENTION_ZENNIT 1
+
+/*
+ The longest `.npy` header `lrp_npy_info`, `lrp_npy_dim` and `lrp_npy_read` accept, in
+ bytes (numpy writes 128 or so and refuses more than 10000 by default); a header length
+ field above it is LRP_ERR_PARSE, before anything is allocated. The readers check the
+ magic string first (so /dev/zero or a text file fails on its first bytes), and
+ `lrp_npy_read` checks, before allocating, that the array fits in memory (the machine's
+ physical memory) and that a regular file holds exactly the data its header describes.
+ */
+#define LRP_NPY_MAX_HEADER_BYTES 65536
+
+/*
+ The longest line `lrp_txt_shape` and `lrp_txt_read` accept, in bytes (16 MiB); a longer
+ one, such as the first "line" of /dev/zero, is LRP_ERR_PARSE at its number. The files
+ are read line by line and the first malformed line ends the read.
+ */
+#define LRP_TXT_MAX_LINE_BYTES 16777216
 
 /*
  `.npy` element type float64 (numpy `<f8`).
@@ -180,12 +198,12 @@
  The most whitespace (blank lines included) `lrp_network_read` skips between two words,
  in bytes; more is LRP_ERR_PARSE.
  */
-#define LRP_MODEL_MAX_BLANK_BYTES (1 << 20)
+#define LRP_MODEL_MAX_BLANK_BYTES 1048576
 
 /*
  The most layers a model file may hold; more is LRP_ERR_PARSE.
  */
-#define LRP_MODEL_MAX_LAYERS (1 << 16)
+#define LRP_MODEL_MAX_LAYERS 65536
 
 /*
  The size of the name buffer `lrp_layer_get_lrp_parameters` needs, in bytes (every
@@ -550,8 +568,9 @@ int32_t lrp_network_explain_class_set(const LrpNetwork *net,
  the order of its elements in the file to `*file_layout` (`LRP_LAYOUT_ROW_MAJOR` for C
  order, `LRP_LAYOUT_COL_MAJOR` for Fortran order). Ask `lrp_npy_dim` for each dimension,
  then read with `lrp_npy_read`; the file's order does not matter to `lrp_npy_read`.
- Errors: `LRP_ERR_IO` (cannot open), `LRP_ERR_PARSE` (not an `.npy` file, or an element
- type other than the five supported). Thread-safe.
+ Errors: `LRP_ERR_IO` (cannot open), `LRP_ERR_PARSE` (not an `.npy` file, a header
+ longer than LRP_NPY_MAX_HEADER_BYTES, or an element type other than the five
+ supported). Thread-safe.
 
  # Safety
  `path` NULL or a NUL-terminated string; `rank`, `dtype`, `file_layout` NULL or writable.
@@ -573,7 +592,9 @@ int32_t lrp_npy_dim(const char *path, size_t axis, size_t *dim);
  of the dimensions (1 for a scalar array); the first that many doubles are written, in
  `layout`: with `LRP_LAYOUT_COL_MAJOR` the buffer is the MATLAB array of size
  [d0 d1 ...], with `LRP_LAYOUT_ROW_MAJOR` numpy's C order. Integers above 2^53 lose
- precision. Thread-safe.
+ precision. A header that claims more elements than the file holds, or more than fit in
+ memory, is LRP_ERR_PARSE before anything is allocated (see LRP_NPY_MAX_HEADER_BYTES).
+ Thread-safe.
 
  # Safety
  `path` NULL or a NUL-terminated string; `out` NULL or `out_len` writable doubles.
@@ -613,7 +634,8 @@ int32_t lrp_npy_write(const char *path,
  `*rows` and `*cols` (0 and 0 for a file without numbers). The format: one row per line,
  values separated by whitespace or commas, `#` and `%` start comments. Errors:
  `LRP_ERR_IO`, `LRP_ERR_PARSE` (with the line: a value that is not a number, or a row
- of another length). Parses the whole file. Thread-safe.
+ of another length, a line longer than LRP_TXT_MAX_LINE_BYTES). Parses the whole file,
+ line by line. Thread-safe.
 
  # Safety
  `path` NULL or a NUL-terminated string; `rows`, `cols` NULL or writable.
@@ -1221,9 +1243,10 @@ LrpTrainOptions *lrp_train_options_new(void);
 void lrp_train_options_free(LrpTrainOptions *opts);
 
 /*
- Sets one numeric option by its toolbox name: "batchsize" (>= 1), "iters" (>= 0),
- "lrate", "lfactor_initial" (finite), "status" (>= 1), "convergence" (<= 0: off),
- "seed" (whole, >= 0) or "verbose" (non-zero: print progress to stdout while training).
+ Sets one numeric option by its toolbox name (case-insensitive, as MATLAB's name-value
+ pairs; otherwise exact): "batchsize" (>= 1), "iters" (>= 0), "lrate",
+ "lfactor_initial" (finite), "status" (>= 1), "convergence" (<= 0: off), "seed" (whole,
+ >= 0) or "verbose" (non-zero: print progress to stdout while training).
 
  # Safety
  `opts` NULL or live; `name` NULL or a NUL-terminated string.

@@ -82,7 +82,8 @@ FUZZ_TARGETS := model_reader onnx_reader c_api npy_reader txt_reader render_para
 FUZZ_TARGET_DIR ?= fuzz/target
 FUZZ_FLAGS ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 
-## Every fuzz target for FUZZ_SECONDS each (needs `cargo install cargo-fuzz`).
+## Every fuzz target for FUZZ_SECONDS each (needs `cargo install cargo-fuzz`); -timeout in
+## FUZZ_FLAGS makes an input running longer than 10 s a finding (the hang detector).
 fuzz:
 	@command -v cargo-fuzz >/dev/null || { echo "fuzz: cargo-fuzz is missing: cargo install cargo-fuzz" >&2; exit 1; }
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -244,16 +244,17 @@ fn parse_from(reader: impl BufRead, file: &str, path: Option<&Path>) -> Result<N
     let mut lines = Lines::new(reader, file, path);
     let mut net = Network::new();
     let mut chain = Chain::default();
-    while let Some((line_no, line)) = lines.next_header()? {
+    while let Some((line_no, words)) = lines.next_header()? {
         if net.len() == MAX_LAYERS {
             return Err(lines.error(
                 line_no,
                 format!("more than {MAX_LAYERS} layers (the reader's limit)"),
             ));
         }
-        let mut tokens = line.split_whitespace();
-        let name = tokens.next().expect("non-empty line");
-        let args: Vec<&str> = tokens.collect();
+        // The reader's own words (split at ASCII whitespace), not split again: a vertical
+        // tab is part of a word here but whitespace to str::split_whitespace.
+        let name = words[0].as_str();
+        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
         let layer = match name {
             "Linear" => {
                 let [m, n] = lines.sizes(line_no, name, &args)?;
@@ -505,8 +506,8 @@ impl<'a, R: BufRead> Lines<'a, R> {
         }
     }
 
-    /// The next non-empty line as a layer header (its words joined by single spaces).
-    fn next_header(&mut self) -> Result<Option<(usize, String)>> {
+    /// The next non-empty line as a layer header: its number and its words (at least one).
+    fn next_header(&mut self) -> Result<Option<(usize, Vec<String>)>> {
         let Some(line_no) = self.next_line()? else {
             return Ok(None);
         };
@@ -520,7 +521,7 @@ impl<'a, R: BufRead> Lines<'a, R> {
             }
             words.push(w);
         }
-        Ok(Some((line_no, words.join(" "))))
+        Ok(Some((line_no, words)))
     }
 
     /// The N positive integers of a layer header.
@@ -587,10 +588,9 @@ impl<'a, R: BufRead> Lines<'a, R> {
     /// The numbers on the current line, at most `max` of them (`what` describes what is
     /// expected); more is an error saying how many the line holds.
     fn line_numbers(&mut self, line_no: usize, what: &str, max: usize) -> Result<Vec<f64>> {
-        let mut values = Vec::new();
-        values
-            .try_reserve_exact(max)
-            .map_err(|_| self.error(line_no, format!("cannot allocate {what}")))?;
+        // Grown as the numbers come, not reserved for `max`: memory follows what the file
+        // holds, not what a (short, hostile) header claims.
+        let mut values = Vec::with_capacity(max.min(4096));
         while let Some(t) = self.word()? {
             if values.len() == max {
                 let mut found = max + 1;

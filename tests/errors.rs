@@ -1118,3 +1118,21 @@ fn npy_files_claiming_more_than_they_hold_are_refused_before_allocating() {
     let e = within(10, "read_npy(/dev/zero)", || data_io::read_npy("/dev/zero")).unwrap_err();
     assert_mentions(&e.to_string(), &["magic"]);
 }
+
+#[test]
+fn a_vertical_tab_is_part_of_a_word_not_a_panic() {
+    // Found by fuzzing: the reader splits at ASCII whitespace, which a vertical tab is not.
+    let msg = parse_error_at("\x0b", 1);
+    assert_mentions(&msg, &["expected a layer name", "\\u{b}"]);
+    let msg = parse_error_at("Rect\x0b\n", 1);
+    assert_mentions(&msg, &["found 'Rect\\u{b}'"]);
+}
+
+#[test]
+fn a_short_file_with_a_large_header_allocates_for_what_it_holds() {
+    // Found by fuzzing: "Linear 92 9960077" (916 M weights, 7 GB) followed by one bad
+    // token reserved the 7 GB before reading it (libFuzzer's malloc limit caught it; the
+    // input is fuzz/regressions/model_reader/header-claims-7-gb). Here: the error itself.
+    let msg = parse_error_at("Linear 92 9960077\nx\n", 2);
+    assert_mentions(&msg, &["expected a number", "'x'"]);
+}

@@ -4,6 +4,7 @@
 use super::network::{handle, LrpNetwork};
 use super::status::{status, Failure, FfiResult};
 use crate::composite::Composite;
+use crate::error::LrpError;
 use crate::rule::{Bound, Convention, Rule};
 use std::ffi::c_char;
 
@@ -135,10 +136,41 @@ pub unsafe extern "C" fn lrp_layer_set_zbox(
 ) -> i32 {
     status("lrp_layer_set_zbox", || {
         let net = handle(net)?;
+        for (ptr, what) in [(low, "low"), (high, "high")] {
+            if ptr.is_null() {
+                return Err(Failure::null(what));
+            }
+        }
+        if channels == 0 {
+            return Err(Failure::invalid(
+                "channels must be at least 1 (the number of low and high bounds), given 0",
+            ));
+        }
+        let mut net = net.write();
+        let layer = super::network::layer_at(&net, index)?;
+        // The count is checked against the layer before the caller's arrays are read: a
+        // wrong (huge) count must not make the library read past them.
+        let Some(w) = layer.weights() else {
+            return Err(Failure::invalid(format!(
+                "zbox applies to Linear and Convolution layers only; layer {} is a {}",
+                index + 1,
+                layer.kind().name()
+            )));
+        };
+        let expected = w.shape()[w.ndim() - 2];
+        if channels != 1 && channels != expected {
+            return Err(LrpError::shape(
+                format!(
+                    "zbox low bounds of layer {} (one per input channel)",
+                    index + 1
+                ),
+                &[expected],
+                &[channels],
+            )
+            .into());
+        }
         let low = bound(low, channels, "low")?;
         let high = bound(high, channels, "high")?;
-        let mut net = net.write();
-        super::network::layer_at(&net, index)?;
         Ok(net.set_preset(index, Rule::ZBox { low, high })?)
     })
 }

@@ -9,6 +9,22 @@ use crate::data_io::{self, NpyDtype, NpyOrder};
 use ndarray::Ix2;
 use std::ffi::c_char;
 
+/// The longest `.npy` header `lrp_npy_info`, `lrp_npy_dim` and `lrp_npy_read` accept, in
+/// bytes (numpy writes 128 or so and refuses more than 10000 by default); a header length
+/// field above it is LRP_ERR_PARSE, before anything is allocated. The readers check the
+/// magic string first (so /dev/zero or a text file fails on its first bytes), and
+/// `lrp_npy_read` checks, before allocating, that the array fits in memory (the machine's
+/// physical memory) and that a regular file holds exactly the data its header describes.
+pub const LRP_NPY_MAX_HEADER_BYTES: usize = 65_536;
+/// The longest line `lrp_txt_shape` and `lrp_txt_read` accept, in bytes (16 MiB); a longer
+/// one, such as the first "line" of /dev/zero, is LRP_ERR_PARSE at its number. The files
+/// are read line by line and the first malformed line ends the read.
+pub const LRP_TXT_MAX_LINE_BYTES: usize = 16_777_216;
+const _: () = assert!(
+    LRP_NPY_MAX_HEADER_BYTES == data_io::NPY_MAX_HEADER_BYTES
+        && LRP_TXT_MAX_LINE_BYTES == data_io::TXT_MAX_LINE_BYTES
+);
+
 /// `.npy` element type float64 (numpy `<f8`).
 pub const LRP_DTYPE_F64: i32 = 1;
 /// `.npy` element type float32 (numpy `<f4`).
@@ -58,8 +74,9 @@ fn order_arg(file_layout: i32) -> FfiResult<NpyOrder> {
 /// the order of its elements in the file to `*file_layout` (`LRP_LAYOUT_ROW_MAJOR` for C
 /// order, `LRP_LAYOUT_COL_MAJOR` for Fortran order). Ask `lrp_npy_dim` for each dimension,
 /// then read with `lrp_npy_read`; the file's order does not matter to `lrp_npy_read`.
-/// Errors: `LRP_ERR_IO` (cannot open), `LRP_ERR_PARSE` (not an `.npy` file, or an element
-/// type other than the five supported). Thread-safe.
+/// Errors: `LRP_ERR_IO` (cannot open), `LRP_ERR_PARSE` (not an `.npy` file, a header
+/// longer than LRP_NPY_MAX_HEADER_BYTES, or an element type other than the five
+/// supported). Thread-safe.
 ///
 /// # Safety
 /// `path` NULL or a NUL-terminated string; `rank`, `dtype`, `file_layout` NULL or writable.
@@ -117,7 +134,9 @@ pub unsafe extern "C" fn lrp_npy_dim(path: *const c_char, axis: usize, dim: *mut
 /// of the dimensions (1 for a scalar array); the first that many doubles are written, in
 /// `layout`: with `LRP_LAYOUT_COL_MAJOR` the buffer is the MATLAB array of size
 /// [d0 d1 ...], with `LRP_LAYOUT_ROW_MAJOR` numpy's C order. Integers above 2^53 lose
-/// precision. Thread-safe.
+/// precision. A header that claims more elements than the file holds, or more than fit in
+/// memory, is LRP_ERR_PARSE before anything is allocated (see LRP_NPY_MAX_HEADER_BYTES).
+/// Thread-safe.
 ///
 /// # Safety
 /// `path` NULL or a NUL-terminated string; `out` NULL or `out_len` writable doubles.
@@ -188,7 +207,8 @@ pub unsafe extern "C" fn lrp_npy_write(
 /// `*rows` and `*cols` (0 and 0 for a file without numbers). The format: one row per line,
 /// values separated by whitespace or commas, `#` and `%` start comments. Errors:
 /// `LRP_ERR_IO`, `LRP_ERR_PARSE` (with the line: a value that is not a number, or a row
-/// of another length). Parses the whole file. Thread-safe.
+/// of another length, a line longer than LRP_TXT_MAX_LINE_BYTES). Parses the whole file,
+/// line by line. Thread-safe.
 ///
 /// # Safety
 /// `path` NULL or a NUL-terminated string; `rows`, `cols` NULL or writable.

@@ -55,9 +55,9 @@ pub const LRP_LAYER_SUM: i32 = 16;
 pub const LRP_MODEL_MAX_TOKEN_BYTES: usize = 256;
 /// The most whitespace (blank lines included) `lrp_network_read` skips between two words,
 /// in bytes; more is LRP_ERR_PARSE.
-pub const LRP_MODEL_MAX_BLANK_BYTES: usize = 1 << 20;
+pub const LRP_MODEL_MAX_BLANK_BYTES: usize = 1_048_576;
 /// The most layers a model file may hold; more is LRP_ERR_PARSE.
-pub const LRP_MODEL_MAX_LAYERS: usize = 1 << 16;
+pub const LRP_MODEL_MAX_LAYERS: usize = 65_536;
 const _: () = assert!(
     LRP_MODEL_MAX_TOKEN_BYTES == model_io::MAX_TOKEN_BYTES
         && LRP_MODEL_MAX_BLANK_BYTES == model_io::MAX_BLANK_BYTES

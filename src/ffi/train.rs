@@ -64,9 +64,10 @@ fn count(name: &str, v: f64, min: f64) -> FfiResult<usize> {
     Ok(v as usize)
 }
 
-/// Sets one numeric option by its toolbox name: "batchsize" (>= 1), "iters" (>= 0),
-/// "lrate", "lfactor_initial" (finite), "status" (>= 1), "convergence" (<= 0: off),
-/// "seed" (whole, >= 0) or "verbose" (non-zero: print progress to stdout while training).
+/// Sets one numeric option by its toolbox name (case-insensitive, as MATLAB's name-value
+/// pairs; otherwise exact): "batchsize" (>= 1), "iters" (>= 0), "lrate",
+/// "lfactor_initial" (finite), "status" (>= 1), "convergence" (<= 0: off), "seed" (whole,
+/// >= 0) or "verbose" (non-zero: print progress to stdout while training).
 ///
 /// # Safety
 /// `opts` NULL or live; `name` NULL or a NUL-terminated string.
@@ -85,7 +86,7 @@ pub unsafe extern "C" fn lrp_train_options_set(
                 "{name} must be finite, given {value}"
             )));
         }
-        match name {
+        match name.to_ascii_lowercase().as_str() {
             "batchsize" => o.batchsize = count(name, value, 1.0)?,
             "iters" => o.iters = count(name, value, 0.0)?,
             "lrate" => o.lrate = value,
@@ -94,9 +95,9 @@ pub unsafe extern "C" fn lrp_train_options_set(
             "convergence" => o.convergence = value as i64,
             "seed" => o.seed = count(name, value, 0.0)? as u64,
             "verbose" => opts.verbose = value != 0.0,
-            other => {
+            _ => {
                 return Err(Failure::invalid(format!(
-                    "unknown option '{other}' (batchsize, iters, lrate, lfactor_initial, status, convergence, seed, verbose)"
+                    "unknown option '{name}' (batchsize, iters, lrate, lfactor_initial, status, convergence, seed, verbose)"
                 )))
             }
         }

@@ -11,5 +11,6 @@ void suite_golden(void);      /* test_golden.c: the toolbox's reference results 
 void suite_threads(void);     /* test_threads.c: shared handles, clones, per-thread errors */
 void suite_beyond_toolbox(void); /* test_beyond_toolbox.c: composites, Caffe types, zbox, classes */
 void suite_gradient_methods(void); /* test_gradient_methods.c: lrp_network_attribute */
+void suite_hostile(void);     /* test_hostile.c: every export against hostile arguments */
 
 #endif /* LRP_TEST_SUITES_H */

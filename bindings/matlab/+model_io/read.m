@@ -71,7 +71,10 @@ delete(tmp);
 model = modules.Sequential(h);
 if isfield(v, 'lrp_var') && iscell(v.lrp_var) && numel(v.lrp_var) == numel(model.modules)
     for i = 1:numel(model.modules)
-        if ~isempty(v.lrp_var{i}) || ~isempty(v.lrp_param{i})
+        % gamma and zbox saved for a layer without weights came from a network-wide
+        % setting: that layer treats them as 'simple' and takes no preset of its own.
+        if (~isempty(v.lrp_var{i}) || ~isempty(v.lrp_param{i})) ...
+                && model.modules{i}.takes_rule_(v.lrp_var{i})
             model.modules{i}.set_lrp_parameters(v.lrp_var{i}, v.lrp_param{i});
         end
     end

@@ -186,15 +186,25 @@ classdef Module < handle
             obj.append_to_(h);
             if obj.has_preset_
                 [lrp_var, param] = lrp_native.preset(obj.net_, obj.index_);
-                lrp_native.set_preset(h, index, lrp_var, param);
+                if obj.takes_rule_(lrp_var)
+                    lrp_native.set_preset(h, index, lrp_var, param);
+                end
             end
+        end
+
+        function tf = takes_rule_(obj, lrp_var)
+            % Whether the library takes lrp_var as this layer's own preset: gamma and zbox
+            % only on layers with weights (a network-wide setting reaches the others as
+            % 'simple', and is copied to them without error).
+            tf = ~(ischar(lrp_var) && any(strcmpi(lrp_var, {'gamma', 'zbox', 'z^b'}))) ...
+                || ~isempty(obj.param_shapes_());
         end
 
         function preset_cache_(obj, lrp_var, param)
             % A preset was set in net_: lrp_var and lrp_param read it from there from now
             % on (none for an empty lrp_var); the one-layer copy gets it too.
             obj.has_preset_ = ~isempty(lrp_var);
-            if ~isempty(obj.solo_) && obj.solo_.alive()
+            if ~isempty(obj.solo_) && obj.solo_.alive() && obj.takes_rule_(lrp_var)
                 lrp_native.set_preset(obj.solo_, 0, lrp_var, param);
             end
         end
