@@ -292,6 +292,8 @@ static void setup_set_composite(Val *a)
     a[0].p = net; a[1].s = "epsilon_gamma_box"; a[2].d = 0.01; a[3].d = 0.25; a[4].d = -1.0;
     a[5].d = 1.0;
 }
+static int32_t call_canonize(Val *a) { return lrp_network_canonize(P(0), S(1)); }
+static void setup_canonize(Val *a) { a[0].p = net; a[1].s = "none"; }
 static int32_t call_caffe_formula(Val *a)
 {
     return lrp_network_set_caffe_formula(P(0), I(1), I(2), D(3), D(4));
@@ -482,6 +484,8 @@ static void setup_save_images_png(Val *a)
 
 static int32_t call_options_set(Val *a) { return lrp_train_options_set(P(0), S(1), D(2)); }
 static void setup_options_set(Val *a) { a[0].p = opts; a[1].s = "lrate"; a[2].d = 0.01; }
+static int32_t call_options_progress(Val *a) { return lrp_train_options_progress(P(0), P(1)); }
+static void setup_options_progress(Val *a) { a[0].p = opts; a[1].p = &sz[0]; }
 static int32_t call_options_decay(Val *a) { return lrp_train_options_set_lrate_decay(P(0), S(1)); }
 static void setup_options_decay(Val *a) { a[0].p = opts; a[1].s = "sublinear"; }
 static int32_t call_options_validation(Val *a)
@@ -551,6 +555,7 @@ static const Row ROWS[] = {
     {"lrp_network_set_composite", call_set_composite, setup_set_composite,
      KINDS(K_NET, K_NAME, K_REAL_NAN_DEFAULT, K_REAL_NAN_DEFAULT, K_REAL_NAN_DEFAULT,
            K_REAL_NAN_DEFAULT)},
+    {"lrp_network_canonize", call_canonize, setup_canonize, KINDS(K_NET, K_NAME)},
     {"lrp_network_set_caffe_formula", call_caffe_formula, setup_caffe_formula,
      KINDS(K_NET, K_ENUM, K_FIXED, K_REAL_NAN_DEFAULT, K_FIXED)},
     {"lrp_layer_set_zbox", call_set_zbox, setup_set_zbox, KINDS(K_NET, K_INDEX, K_IN, K_IN, K_DIM)},
@@ -606,6 +611,8 @@ static const Row ROWS[] = {
     {"lrp_render_save_images_png", call_save_images_png, setup_save_images_png,
      KINDS(K_PATH_WRITE, K_IN, K_IN_LEN, K_DIM, K_IN, K_DIM, K_FIXED, K_LAYOUT)},
     {"lrp_train_options_set", call_options_set, setup_options_set, KINDS(K_OPTS, K_NAME, K_REAL)},
+    {"lrp_train_options_progress", call_options_progress, setup_options_progress,
+     KINDS(K_OPTS, K_OUT)},
     {"lrp_train_options_set_lrate_decay", call_options_decay, setup_options_decay,
      KINDS(K_OPTS, K_NAME_NULL_OK)},
     {"lrp_train_options_set_validation", call_options_validation, setup_options_validation,
