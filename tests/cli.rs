@@ -688,3 +688,96 @@ fn layouts_order_the_pixels() {
         "{stderr}"
     );
 }
+
+/// An ONNX model from PyTorch (the golden-onnx VGG, 3 x 32 x 32 RGB in, N x C x H x W) over
+/// a folder of generated PNGs with one corrupt file: one heatmap per good image, the saved
+/// relevance equal to the library's own `epsilon_plus` (after the canonizers zennit needs)
+/// bit for bit, the corrupt file named, exit status 1.
+#[test]
+fn explain_an_onnx_model_over_a_folder() {
+    let Some(model) = common::onnx_file("vgg_bn.onnx") else {
+        return;
+    };
+    let dir = scratch("onnx");
+    let inputs = dir.join("in");
+    fs::create_dir_all(&inputs).unwrap();
+    let images: Vec<image::RgbImage> = (0..3u32)
+        .map(|seed| {
+            image::RgbImage::from_fn(32, 32, |x, y| {
+                let bar = (4 + 7 * seed..8 + 7 * seed).contains(&x);
+                image::Rgb([
+                    if bar { 250 } else { (x * 7) as u8 },
+                    ((y * 5 + seed * 40) % 256) as u8,
+                    ((x + y) * 3) as u8,
+                ])
+            })
+        })
+        .collect();
+    for (i, img) in images.iter().enumerate() {
+        img.save(inputs.join(format!("img{i}.png"))).unwrap();
+    }
+    fs::write(inputs.join("broken.png"), b"\x89PNG\r\n\x1a\n not an image").unwrap();
+    let out = dir.join("out");
+    let run = lrp(&[
+        "explain",
+        s(&model),
+        s(&inputs),
+        "--size",
+        "32",
+        "--save-relevance",
+        "--out",
+        s(&out),
+    ]);
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("broken.png"), "{stderr}");
+    let net = model_io::read(&model).unwrap();
+    let mut net = net.canonized(&lrp::Canonizer::for_model(&net)).unwrap();
+    net.set_convention(lrp::Convention::Zennit);
+    net.set_composite(&lrp::Composite::from_name("epsilon_plus", None, None, None, None).unwrap())
+        .unwrap();
+    let pngs: Vec<String> = listing(&out)
+        .into_iter()
+        .filter(|f| f.ends_with(".png"))
+        .collect();
+    assert_eq!(pngs.len(), 3, "{pngs:?}");
+    for (i, img) in images.iter().enumerate() {
+        let x = Array4::from_shape_fn((1, 3, 32, 32), |(_, c, r, col)| {
+            img.get_pixel(col as u32, r as u32)[c] as f64 / 255.0
+        })
+        .into_dyn();
+        let k = top_class(&net, &x);
+        let r = net.explain(x.view(), &[k], None).unwrap();
+        let saved = data_io::read_npy(out.join(format!("img{i}_class{k}.npy"))).unwrap();
+        assert!(
+            saved == r,
+            "image {i}: the saved relevance differs from the library's"
+        );
+    }
+}
+
+/// `lrp info` on every golden-onnx model: its nodes, their inputs and the parameter count.
+#[test]
+fn info_on_every_golden_onnx_model() {
+    for name in ["vgg_bn.onnx", "resnet_tiny.onnx", "mixed.onnx"] {
+        let Some(model) = common::onnx_file(name) else {
+            return;
+        };
+        let run = lrp(&["info", s(&model)]);
+        let stdout = text(&run.stdout);
+        assert_eq!(run.status.code(), Some(0), "{name}: {}", text(&run.stderr));
+        let net = model_io::read(&model).unwrap();
+        let params: usize = net
+            .layers()
+            .map(|l| l.weights().map_or(0, |w| w.len()) + l.biases().map_or(0, |b| b.len()))
+            .sum();
+        assert!(
+            stdout.contains(&format!("parameters: {params}")),
+            "{name}: {stdout}"
+        );
+        assert!(stdout.contains("Convolution"), "{name}: {stdout}");
+        if name == "resnet_tiny.onnx" {
+            assert!(stdout.contains("Add"), "{name}: {stdout}");
+        }
+    }
+}

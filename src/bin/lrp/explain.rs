@@ -74,6 +74,12 @@ pub fn run(mut args: ExplainArgs) -> Result<ExitCode, CliError> {
     let layout = args
         .layout
         .unwrap_or_else(|| model::input_layout(&model_path, &net));
+    // The library takes batches in the order the network is set to: --layout sets it (the
+    // core computes channels last inside either way).
+    net.set_layout(match layout {
+        model::Layout::Nchw => lrp::Layout::ChannelsFirst,
+        model::Layout::Nhwc => lrp::Layout::ChannelsLast,
+    });
     let shape = model::sample_shape(&net, layout, args.size).map_err(CliError::usage)?;
     let norm = Normalisation {
         mean: args.mean.clone(),

@@ -1,10 +1,11 @@
 //! Reading a model and the decisions that depend on what kind of model it is: the default
 //! explanation method ([`default_method`]), the pixel order of its input ([`input_layout`])
-//! and the shape of one sample ([`sample_shape`]). ONNX models (once the library reads
-//! them) change only these functions.
+//! and the shape of one sample ([`sample_shape`]). ONNX models differ only here: the
+//! library reads them as graphs taking N x C x H x W batches, explained by default with
+//! zennit's `epsilon_plus` after the canonizers it needs.
 
 use crate::CliError;
-use lrp::{model_io, Composite, Layer, Network, Rule};
+use lrp::{model_io, Canonizer, Composite, Convention, Layer, Network, Rule};
 use std::path::Path;
 
 /// The pixel order of a model's image input.
@@ -27,11 +28,17 @@ pub enum Method {
 
 impl Method {
     /// Sets the network up for the method and returns the rule argument of the library's
-    /// LRP calls (`None`: the presets).
+    /// LRP calls (`None`: the presets). A composite is zennit's: the network is canonized
+    /// as zennit's composites need it (BatchNorm merged, residual sums marked; nothing on a
+    /// toolbox model) and follows zennit's conventions.
     pub fn apply(&self, net: &mut Network) -> lrp::Result<Option<Rule>> {
         match self {
             Method::Rule(rule) => Ok(Some(rule.clone())),
-            Method::Composite(c) => net.set_composite(c).map(|()| None),
+            Method::Composite(c) => {
+                *net = net.canonized(&Canonizer::for_model(net))?;
+                net.set_convention(Convention::Zennit);
+                net.set_composite(c).map(|()| None)
+            }
         }
     }
 
@@ -50,7 +57,7 @@ impl Method {
     }
 }
 
-/// Whether the file names an ONNX model (by its extension, until the library says).
+/// Whether the file names an ONNX model (by its extension, as `model_io::read` decides).
 pub fn is_onnx(model_path: &Path) -> bool {
     model_path
         .extension()
@@ -90,14 +97,13 @@ pub fn default_method(model_path: &Path, net: &Network) -> Method {
     }
 }
 
-/// The pixel order of the model's input when --layout is not given: N x C x H x W for ONNX
-/// models, N x H x W x C for toolbox models.
+/// The pixel order of the model's input when --layout is not given: the network's own
+/// (N x C x H x W for ONNX models, N x H x W x C for toolbox models).
 pub fn input_layout(model_path: &Path, net: &Network) -> Layout {
-    let _ = net;
-    if is_onnx(model_path) {
-        Layout::Nchw
-    } else {
-        Layout::Nhwc
+    let _ = model_path;
+    match net.layout() {
+        lrp::Layout::ChannelsFirst => Layout::Nchw,
+        lrp::Layout::ChannelsLast => Layout::Nhwc,
     }
 }
 
@@ -207,7 +213,7 @@ pub fn sample_shape(
         };
     }
     let channels: Vec<usize> = match first {
-        Some(Layer::Convolution(c)) => vec![c.filter_size()[2]],
+        Some(Layer::Convolution(c)) => vec![c.input_channels()],
         _ => vec![1, 3],
     };
     let make = |h, w, c| SampleShape {
