@@ -388,6 +388,110 @@ static void test_many_classes_from_one_forward_pass(void)
     lrp_network_free(net);
 }
 
+/* ../shared/golden-onnx through the C API: each ONNX model read by lrp_network_read, its
+ * forward pass and zennit's three composites after the canonizers the manifest names,
+ * arrays N x C x H x W row-major (the models' layout). `normwise` > 0 marks the cases the
+ * library meets only normwise (max |got - want| <= normwise max |want|; the README's
+ * "Known deviation", the same bounds as tests/golden.rs). */
+static const struct {
+    const char *prefix;
+    const char *canonizer;
+    const char *composite; /* NULL: the forward case */
+    double normwise;
+} ONNX_CASES[] = {
+    {"vgg_bn", "vgg", NULL, 0},
+    {"vgg_bn", "vgg", "epsilon_plus", 2e-6},
+    {"vgg_bn", "vgg", "epsilon_alpha2_beta1", 5e-6},
+    {"vgg_bn", "vgg", "epsilon_gamma_box", 5e-6},
+    {"resnet_tiny", "resnet", NULL, 0},
+    {"resnet_tiny", "resnet", "epsilon_plus", 0},
+    {"resnet_tiny", "resnet", "epsilon_alpha2_beta1", 2e-5},
+    {"resnet_tiny", "resnet", "epsilon_gamma_box", 2e-5},
+    {"mixed", "sequential_merge_batchnorm", NULL, 0},
+    {"mixed", "sequential_merge_batchnorm", "epsilon_plus", 0},
+    {"mixed", "sequential_merge_batchnorm", "epsilon_alpha2_beta1", 0},
+    {"mixed", "sequential_merge_batchnorm", "epsilon_gamma_box", 0},
+};
+
+static int load_onnx(const char *name, NpyArray *out)
+{
+    char path[TEST_PATH_LEN];
+    char err[TEST_PATH_LEN + 256];
+    onnx_path(path, name);
+    return CHECK_MSG(npy_read(path, out, err, sizeof err) == 0, "%s", err);
+}
+
+static void test_golden_onnx_models(void)
+{
+    size_t c;
+    for (c = 0; c < sizeof ONNX_CASES / sizeof ONNX_CASES[0]; c++) {
+        const char *prefix = ONNX_CASES[c].prefix, *composite = ONNX_CASES[c].composite;
+        char file[256], path[TEST_PATH_LEN];
+        NpyArray x = {0}, r = {0}, want = {0};
+        double *y = NULL, *got = NULL;
+        LrpNetwork *net;
+        snprintf(file, sizeof file, "%s.onnx", prefix);
+        onnx_path(path, file);
+        net = lrp_network_read(path);
+        snprintf(file, sizeof file, "%s_input.npy", prefix);
+        if (!CHECK_MSG(net != NULL, "%s", lrp_last_error()) || !load_onnx(file, &x)) {
+            lrp_network_free(net);
+            continue;
+        }
+        snprintf(file, sizeof file, "%s_R0.npy", prefix);
+        load_onnx(file, &r);
+        if (composite == NULL) {
+            snprintf(file, sizeof file, "%s_forward.npy", prefix);
+        } else {
+            snprintf(file, sizeof file, "%s_lrp_%s.npy", prefix, composite);
+        }
+        load_onnx(file, &want);
+        y = alloc_doubles(r.len);
+        got = alloc_doubles(x.len);
+        if (composite != NULL) {
+            CHECK_OK(lrp_network_canonize(net, ONNX_CASES[c].canonizer));
+            CHECK_OK(lrp_network_set_convention(net, LRP_CONVENTION_ZENNIT));
+            CHECK_OK(lrp_network_set_composite(net, composite, 1e-6, 0.25, -3.0, 3.0));
+        }
+        if (forward_npy(net, &x, y, r.len)) {
+            const double *result = y;
+            size_t n = r.len;
+            if (composite != NULL) {
+                result = got;
+                n = x.len;
+                if (!CHECK_OK(lrp_network_lrp(net, r.data, r.len, LRP_LAYOUT_ROW_MAJOR, NULL, NAN,
+                                              got, x.len))) {
+                    n = 0;
+                }
+            }
+            if (n > 0 && CHECK_MSG(want.len == n, "%s %s: %zu values, expected %zu", prefix,
+                                   composite ? composite : "forward", n, want.len)) {
+                if (ONNX_CASES[c].normwise > 0) {
+                    double worst = 0, scale = 0;
+                    size_t i;
+                    for (i = 0; i < n; i++) {
+                        double d = fabs(result[i] - want.data[i]);
+                        worst = (d > worst || d != d) ? d : worst;
+                        scale = fabs(want.data[i]) > scale ? fabs(want.data[i]) : scale;
+                    }
+                    CHECK_MSG(worst <= ONNX_CASES[c].normwise * scale,
+                              "%s %s: normwise error %g", prefix, composite, worst / scale);
+                } else {
+                    size_t bad = count_outside(result, want.data, n, ZENNIT_RTOL, ZENNIT_ATOL);
+                    CHECK_MSG(bad == 0, "%s %s: %zu of %zu values off", prefix,
+                              composite ? composite : "forward", bad, n);
+                }
+            }
+        }
+        free(y);
+        free(got);
+        npy_free(&x);
+        npy_free(&r);
+        npy_free(&want);
+        lrp_network_free(net);
+    }
+}
+
 /* An ONNX model read through lrp_network_read, canonized in place: the merged BatchNorm
  * layer is gone, the forward pass (N x C x H x W, the model's layout) is unchanged, and a
  * bad name changes nothing. */
@@ -438,6 +542,7 @@ static void test_onnx_model_canonized_in_place(void)
 void suite_beyond_toolbox(void)
 {
     RUN_TEST(test_onnx_model_canonized_in_place);
+    RUN_TEST(test_golden_onnx_models);
     RUN_TEST(test_composites_match_zennit);
     RUN_TEST(test_composite_errors_change_nothing);
     RUN_TEST(test_caffe_formula_types);
