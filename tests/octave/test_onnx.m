@@ -11,6 +11,7 @@ tests = {
     'explain_classes_equal_lrp_of_the_masked_output', @explain_classes_equal_lrp_of_the_masked_output
     'readme_example_runs_as_written', @readme_example_runs_as_written
     'errors', @errors
+    'no_leaked_handles', @no_leaked_handles
 };
 end
 
@@ -256,10 +257,38 @@ assert_error(@() nn.set_composite('epsilon_pluss', 1e-6), 'lrp:unknownRule', 'ep
 assert_error(@() nn.set_composite('epsilon_gamma_box', 1e-6, 0.25), 'lrp:invalidArgument');
 assert_error(@() nn.set_convention('pytorch'), 'lrp:invalidArgument', 'toolbox');
 assert_error(@() nn.lrp(ones(2, 10)), 'lrp:outOfOrder');
+% Bounds per channel: as many low as high, one per input channel (3); on error no preset
+% changes.
+assert_error(@() nn.set_composite('epsilon_gamma_box', [], [], [-3 -3], [3 3 3]), ...
+    'lrp:invalidArgument', 'low and high');
+assert_error(@() nn.set_composite('epsilon_gamma_box', [], [], [-3 -3], [3 3]), ...
+    'lrp:shapeMismatch', 'expected [3], given [2]');
+assert_true(all(strcmp({nn.layers.lrp_var}, 'simple')), 'a failed set_composite changed presets');
 % N x H x W x C (MATLAB's image order) is not the model's layout: a shape error.
 assert_error(@() nn.forward(permute(X, [1 3 4 2])), {'lrp:shapeMismatch', 'lrp:invalidArgument'});
 % The network still works after the errors.
 Y = nn.forward(X);
 assert_close(Y, quiet(@data_io.read, onnx_file('resnet_tiny_forward.npy')), 1e-4, 1e-9, 'forward after errors');
 assert_error(@() quiet(@model_io.read, onnx_file('missing.onnx')), 'lrp:io', 'missing.onnx');
+end
+
+function no_leaked_handles()
+% Graphs read, used (per-channel bounds work on a copy), failing and deleted leave the
+% library's count of live handles (lrp_live_networks) where it was.
+live = @() double(calllib('lrp', 'lrp_live_networks'));
+before = live();
+X = quiet(@data_io.read, onnx_file('mixed_input.npy'));
+for k = 1:20
+    nn = quiet(@model_io.read, onnx_file('mixed.onnx'));
+    nn.canonize('auto');
+    nn.set_composite('epsilon_gamma_box', [], [], -3 * ones(1, 4), 3 * ones(1, 4));
+    try
+        nn.set_composite('epsilon_gamma_box', [], [], [-3 -3], [3 3]);
+    catch
+    end
+    nn.forward(X);
+    nn.gradient(X, ones(4, 5));
+    clear nn
+end
+assert_true(live() == before, 'after 20 graphs: %d live handles, %d before', live(), before);
 end

@@ -85,6 +85,11 @@ classdef Graph < handle
             if nargin < 6, high = []; end
             name = modules.Graph.name_(name, 'modules.Graph.set_composite', 'composite');
             per_channel = numel(low) > 1 || numel(high) > 1;
+            if per_channel && numel(low) ~= numel(high)
+                error('lrp:invalidArgument', ...
+                    'modules.Graph.set_composite: low and high must have one bound per input channel each, given %d and %d', ...
+                    numel(low), numel(high));
+            end
             s = cellfun(@(v, what) modules.Sequential.scalar_or_nan_(v, what, per_channel), ...
                 {epsilon, gamma, low, high}, {'epsilon', 'gamma', 'low', 'high'});
             if ~per_channel
