@@ -10,6 +10,7 @@ tests = {
     'composite_presets_and_per_channel_bounds', @composite_presets_and_per_channel_bounds
     'explain_classes_equal_lrp_of_the_masked_output', @explain_classes_equal_lrp_of_the_masked_output
     'readme_example_runs_as_written', @readme_example_runs_as_written
+    'other_gradient_methods', @other_gradient_methods
     'errors', @errors
     'no_leaked_handles', @no_leaked_handles
 };
@@ -291,4 +292,24 @@ for k = 1:20
     clear nn
 end
 assert_true(live() == before, 'after 20 graphs: %d live handles, %d before', live(), before);
+end
+
+function other_gradient_methods()
+% Beyond the manifest's gradient and input_x_gradient: SmoothGrad without noise is the
+% gradient; integrated gradients from a zero baseline are complete (their sum is
+% sum(DY .* (f(X) - f(0))), here within 1% at 256 steps); guided backprop and deconvnet
+% are shaped like X and differ from the gradient (the ReLUs gate differently).
+nn = quiet(@model_io.read, onnx_file('mixed.onnx'));
+X = quiet(@data_io.read, onnx_file('mixed_input.npy'));
+D = quiet(@data_io.read, onnx_file('mixed_onehot.npy'));
+G = nn.gradient(X, D);
+assert_close(nn.smoothgrad(X, D, 3, 0, 1), G, 1e-12, 1e-15, 'smoothgrad with sigma 0');
+A = nn.integrated_gradients(X, D, 256);
+gap = sum(D .* (nn.forward(X) - nn.forward(zeros(size(X)))), 2);
+assert_close(sum(reshape(A, size(A, 1), []), 2), gap, 1e-2, 1e-9, 'integrated gradients completeness');
+for m = {'guided_backprop', 'deconvnet'}
+    B = nn.(m{1})(X, D);
+    assert_true(isequal(size(B), size(X)) && max(abs(B(:) - G(:))) > 1e-3 * max(abs(G(:))), ...
+        '%s: size %s, or equal to the gradient', m{1}, mat2str(size(B)));
+end
 end
