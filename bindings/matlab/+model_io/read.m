@@ -1,5 +1,5 @@
 function model = read(path, fmt)
-%MODEL_IO.READ  Reads a network (a modules.Sequential) from a file.
+%MODEL_IO.READ  Reads a network (a modules.Sequential, or a modules.Graph for ONNX) from a file.
 %
 %   model = model_io.read(path)       format from the extension
 %   model = model_io.read(path, fmt)  fmt 'txt': the toolbox's plain-text format (the
@@ -9,6 +9,8 @@ function model = read(path, fmt)
 %       through the classes' loadobj. GNU Octave cannot read MATLAB class objects from
 %       .mat files: convert such a model once with the toolbox in MATLAB,
 %       model_io.write(nn, 'model.txt'), and read the text file.
+%       'onnx': an ONNX model (e.g. exported from PyTorch), read by liblrp into a graph of
+%       layers: a modules.Graph, whose arrays are in the model's layout (N x C x H x W).
 %   Failures are MATLAB errors: lrp:io (missing or unreadable file), lrp:parse (malformed
 %   file; the message names file and line), lrp:invalidArgument (unknown format).
 path = lrp_native.check_path(path, 'model_io.read');
@@ -20,13 +22,16 @@ switch fmt
     case 'txt'
         disp(['loading plain text model from ' path]);
         model = modules.Sequential(lrp_native.Handle.read(path));
+    case 'onnx'
+        disp(['loading ONNX model from ' path]);
+        model = modules.Graph(lrp_native.Handle.read(path));
     case 'mat'
         disp(['loading mat-compressed model from ' path]);
         model = read_mat_(path);
     case {'pickled', 'pickle', 'nn'}
         error('lrp:invalidArgument', 'model_io.read: reading python''s pickled format is not supported (%s)', path);
     otherwise
-        error('lrp:invalidArgument', 'model_io.read: unknown format ''%s'' for %s (txt, mat)', fmt, path);
+        error('lrp:invalidArgument', 'model_io.read: unknown format ''%s'' for %s (txt, mat, onnx)', fmt, path);
 end
 end
 
