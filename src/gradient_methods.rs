@@ -11,6 +11,7 @@
 //! the points are grouped, so the result does not depend on the grouping.
 
 use crate::error::{LrpError, Result};
+use crate::network::Layout;
 use crate::network::{check_finite, GradientMode, Network};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, CowArray, IxDyn, Slice, Zip};
 use rand_distr::{Distribution, StandardNormal};
@@ -146,11 +147,23 @@ impl GradientMethod {
         }
     }
 
-    /// The shape of the result for an input of shape `input`: `input` itself, except for
-    /// [`GradientMethod::Sensitivity`] on a rank-4 input (N x H x W x 1).
+    /// The shape of the result for an input of shape `input` (channels last, the
+    /// toolbox's order): `input` itself, except for [`GradientMethod::Sensitivity`] on a
+    /// rank-4 input (N x H x W x 1). [`GradientMethod::output_shape_in`] takes the layout.
     pub fn output_shape(&self, input: &[usize]) -> Vec<usize> {
-        match (self, input) {
-            (GradientMethod::Sensitivity, [n, h, w, _]) => vec![*n, *h, *w, 1],
+        self.output_shape_in(input, Layout::ChannelsLast)
+    }
+
+    /// [`GradientMethod::output_shape`] for an input in `layout`: sensitivity keeps the
+    /// channel axis as 1 (N x 1 x H x W for a channels-first network).
+    pub fn output_shape_in(&self, input: &[usize], layout: Layout) -> Vec<usize> {
+        match (self, input, layout) {
+            (GradientMethod::Sensitivity, [n, h, w, _], Layout::ChannelsLast) => {
+                vec![*n, *h, *w, 1]
+            }
+            (GradientMethod::Sensitivity, [n, _, h, w], Layout::ChannelsFirst) => {
+                vec![*n, 1, *h, *w]
+            }
             _ => input.to_vec(),
         }
     }
@@ -219,7 +232,7 @@ impl Network {
             }
             GradientMethod::Sensitivity => {
                 let g = self.gradient_at(x, dy, GradientMode::Gradient)?;
-                Ok(sensitivity(g))
+                Ok(sensitivity(g, self.layout()))
             }
             GradientMethod::SmoothGrad {
                 samples,
@@ -375,14 +388,18 @@ fn copy_of(points: &mut ArrayD<f64>, j: usize, n: usize) -> ArrayViewMutD<'_, f6
     points.slice_axis_mut(Axis(0), Slice::from(j * n..(j + 1) * n))
 }
 
-/// The 2-norm over the last (channel) axis of a rank-4 gradient, kept as an axis of 1;
-/// |g| for other ranks.
-fn sensitivity(g: ArrayD<f64>) -> ArrayD<f64> {
+/// The 2-norm over the channel axis of a rank-4 gradient (the last, or the second for a
+/// channels-first network), kept as an axis of 1; |g| for other ranks.
+fn sensitivity(g: ArrayD<f64>, layout: Layout) -> ArrayD<f64> {
     if g.ndim() != 4 {
         return g.mapv(f64::abs);
     }
-    g.map_axis(Axis(3), |c| c.iter().map(|v| v * v).sum::<f64>().sqrt())
-        .insert_axis(Axis(3))
+    let channels = match layout {
+        Layout::ChannelsLast => Axis(3),
+        Layout::ChannelsFirst => Axis(1),
+    };
+    g.map_axis(channels, |c| c.iter().map(|v| v * v).sum::<f64>().sqrt())
+        .insert_axis(channels)
 }
 
 #[cfg(test)]

@@ -357,3 +357,34 @@ fn the_text_format_refuses_what_it_cannot_hold() {
     assert!(!path.exists(), "nothing written on failure");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn sensitivity_takes_the_norm_over_the_channels_of_a_channels_first_network() {
+    use lrp::{GradientMethod, Layout, Reshape};
+    let w = Array4::from_shape_vec((1, 1, 2, 1), vec![2.0, -3.0]).unwrap();
+    let mut net = Network::from_layers([
+        Layer::Convolution(Convolution::new(w, Array1::zeros(1), (1, 1)).unwrap()),
+        Layer::GlobalAvgPool,
+        Layer::Reshape(Reshape::flatten()),
+    ]);
+    net.set_layout(Layout::ChannelsFirst);
+    // N x C x H x W = 1 x 2 x 2 x 3.
+    let x = ArrayD::from_shape_fn(IxDyn(&[1, 2, 2, 3]), |i| (i[1] + 2 * i[2] + i[3]) as f64);
+    let dy = array![[1.0]].into_dyn();
+    let g = net
+        .attribute(x.view(), dy.view(), GradientMethod::Gradient)
+        .unwrap();
+    // d mean(2 x_0 - 3 x_1) / d x: 2/6 on channel 0, -3/6 on channel 1, everywhere.
+    assert_eq!(g.shape(), &[1, 2, 2, 3]);
+    assert!((g[[0, 0, 1, 2]] - 2.0 / 6.0).abs() < 1e-15 && (g[[0, 1, 0, 0]] + 0.5).abs() < 1e-15);
+    let s = net
+        .attribute(x.view(), dy.view(), GradientMethod::Sensitivity)
+        .unwrap();
+    assert_eq!(s.shape(), &[1, 1, 2, 3]);
+    assert_eq!(
+        GradientMethod::Sensitivity.output_shape_in(&[1, 2, 2, 3], Layout::ChannelsFirst),
+        vec![1, 1, 2, 3]
+    );
+    let want = ((2.0f64 / 6.0).powi(2) + 0.25).sqrt();
+    assert!(s.iter().all(|v| (v - want).abs() < 1e-15), "{s}");
+}

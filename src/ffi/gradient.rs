@@ -115,7 +115,7 @@ pub unsafe extern "C" fn lrp_network_attribute(
                 "baseline",
             )?)
         };
-        let result_shape = method.output_shape(x.shape());
+        let result_shape = method.output_shape_in(x.shape(), net.layout());
         args::check_output(
             out,
             out_len,
