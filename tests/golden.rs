@@ -260,7 +260,7 @@ fn every_manifest_case_matches_the_reference() {
 /// 1.1e-5 (resnet_tiny); the elements that miss are small ones (|R| < 1e-4 of the map's
 /// largest) that sums of opposite-signed terms leave with a relative error of up to 0.4 %.
 /// The cause is not found yet (not MaxPool ties, not the Norm or epsilon stabilisers:
-/// varying each leaves the difference); see the README's "Known deviations".
+/// varying each leaves the difference); see the README's "Known deviation".
 const ONNX_NORMWISE: [(&str, f64); 5] = [
     ("vgg_bn/lrp/epsilon_plus", 2e-6),
     ("vgg_bn/lrp/epsilon_alpha2_beta1", 5e-6),
