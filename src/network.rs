@@ -28,16 +28,17 @@ pub enum Layout {
 }
 
 impl Layout {
-    /// A shape in this layout as the core keeps it.
-    pub(crate) fn internal_shape(self, s: &[usize]) -> Vec<usize> {
+    /// A shape in this layout as the core keeps it (images N x H x W x C).
+    pub fn internal_shape(self, s: &[usize]) -> Vec<usize> {
         match (self, s) {
             (Layout::ChannelsFirst, &[n, c, h, w]) => vec![n, h, w, c],
             _ => s.to_vec(),
         }
     }
 
-    /// A shape of the core as the caller sees it in this layout.
-    pub(crate) fn external_shape(self, s: &[usize]) -> Vec<usize> {
+    /// A shape of the core (e.g. from [`Network::shapes`]) as the caller sees it in this
+    /// layout.
+    pub fn external_shape(self, s: &[usize]) -> Vec<usize> {
         match (self, s) {
             (Layout::ChannelsFirst, &[n, h, w, c]) => vec![n, c, h, w],
             _ => s.to_vec(),

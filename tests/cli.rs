@@ -777,7 +777,13 @@ fn info_on_every_golden_onnx_model() {
         );
         assert!(stdout.contains("Convolution"), "{name}: {stdout}");
         if name == "resnet_tiny.onnx" {
-            assert!(stdout.contains("Add"), "{name}: {stdout}");
+            // The first residual Add takes the block's second convolution and the MaxPool.
+            assert!(stdout.contains("Add <- 6, 3"), "{name}: {stdout}");
+            assert!(
+                stdout.contains("input: N x 3 x 64 x 64 (declared by the model)"),
+                "{name}: {stdout}"
+            );
+            assert!(stdout.contains("N x 512 x 1 x 1"), "{name}: {stdout}");
         }
     }
 }

@@ -80,7 +80,8 @@ pub fn run(mut args: ExplainArgs) -> Result<ExitCode, CliError> {
         model::Layout::Nchw => lrp::Layout::ChannelsFirst,
         model::Layout::Nhwc => lrp::Layout::ChannelsLast,
     });
-    let shape = model::sample_shape(&net, layout, args.size).map_err(CliError::usage)?;
+    let size = args.size.or_else(|| model::declared_size(&model_path));
+    let shape = model::sample_shape(&net, layout, size).map_err(CliError::usage)?;
     let norm = Normalisation {
         mean: args.mean.clone(),
         std: args.std.clone(),

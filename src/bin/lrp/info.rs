@@ -18,7 +18,10 @@ pub fn run(args: InfoArgs) -> Result<ExitCode, CliError> {
     let layout = model::input_layout(&args.model, &net);
     let (sample, how) = match &args.input_shape {
         Some(dims) => (dims.0.clone(), "given".to_string()),
-        None => match model::sample_shape(&net, layout, None) {
+        None => match model::sample_shape(&net, layout, model::declared_size(&args.model)) {
+            Ok(shape) if model::declared_size(&args.model).is_some() => {
+                (shape.dims(), "declared by the model".to_string())
+            }
             Ok(shape) => (shape.dims(), inferred(&shape)),
             Err(e) => {
                 return Err(CliError::usage(format!(
@@ -35,14 +38,34 @@ pub fn run(args: InfoArgs) -> Result<ExitCode, CliError> {
 
     println!("model: {} ({} layers)", args.model.display(), net.len());
     println!("input: N x {} ({how})", dims_text(&sample));
+    // A graph names each node's inputs (layer numbers; "input" for the network input).
+    let sequential = net.is_sequential();
     let rows: Vec<[String; 5]> = net
         .layers()
         .zip(&shapes[1..])
         .enumerate()
         .map(|(i, (layer, out))| {
+            let mut what = describe(layer);
+            if !sequential {
+                let from: Vec<String> = net
+                    .node_inputs(i)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&v| {
+                        if v == 0 {
+                            "input".into()
+                        } else {
+                            v.to_string()
+                        }
+                    })
+                    .collect();
+                what.push_str(&format!(" <- {}", from.join(", ")));
+            }
+            // Shapes as the caller gives them (N x C x H x W for ONNX models).
+            let out = net.layout().external_shape(out);
             [
                 (i + 1).to_string(),
-                describe(layer),
+                what,
                 format!("N x {}", dims_text(&out[1..])),
                 parameters(layer).to_string(),
                 rules(layer),

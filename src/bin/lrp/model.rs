@@ -107,6 +107,20 @@ pub fn input_layout(model_path: &Path, net: &Network) -> Layout {
     }
 }
 
+/// The image size (H, W) an ONNX model declares for its input (N x C x H x W with fixed C,
+/// H and W), if it declares one: the default --size for such models. Reads the file's
+/// header again (the network keeps no declared shape).
+pub fn declared_size(model_path: &Path) -> Option<(usize, usize)> {
+    if !is_onnx(model_path) {
+        return None;
+    }
+    let model = lrp::onnx::read(model_path).ok()?;
+    match model.inputs.first()?.shape.as_deref()? {
+        [_, Some(_), Some(h), Some(w)] => Some((*h, *w)),
+        _ => None,
+    }
+}
+
 /// One sample of the model's input, as an image: H x W pixels of C channels, in the
 /// model's layout, or flattened to one vector (an MLP's input) in that order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
