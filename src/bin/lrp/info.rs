@@ -18,17 +18,21 @@ pub fn run(args: InfoArgs) -> Result<ExitCode, CliError> {
     let layout = model::input_layout(&args.model, &net);
     let (sample, how) = match &args.input_shape {
         Some(dims) => (dims.0.clone(), "given".to_string()),
-        None => match model::sample_shape(&net, layout, model::declared_size(&args.model)) {
-            Ok(shape) if model::declared_size(&args.model).is_some() => {
-                (shape.dims(), "declared by the model".to_string())
+        None => {
+            // Read once: for an ONNX model this parses the file's graph again.
+            let declared = model::declared_size(&args.model);
+            match model::sample_shape(&net, layout, declared) {
+                Ok(shape) if declared.is_some() => {
+                    (shape.dims(), "declared by the model".to_string())
+                }
+                Ok(shape) => (shape.dims(), inferred(&shape)),
+                Err(e) => {
+                    return Err(CliError::usage(format!(
+                        "cannot infer the input shape ({e}); give --input-shape"
+                    )))
+                }
             }
-            Ok(shape) => (shape.dims(), inferred(&shape)),
-            Err(e) => {
-                return Err(CliError::usage(format!(
-                    "cannot infer the input shape ({e}); give --input-shape"
-                )))
-            }
-        },
+        }
     };
     let mut input = vec![1];
     input.extend_from_slice(&sample);
