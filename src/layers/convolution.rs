@@ -6,12 +6,12 @@
 //! K = hf*wf*D), so forward is one product with W viewed as K x nf, and backward and LRP
 //! are products with W^T followed by col2im (the scatter-add back onto the image).
 
+use super::layer_with_weights;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new};
 use crate::relevance::{
-    dense_terms, divide_by_stabilised, epsilon_of, needs_input_rows, stabilised_reciprocals,
-    InputWeight, Rows, Term,
+    dense_terms, divide_by_stabilised, epsilon_of, needs_input_rows, InputWeight, Rows, Term,
 };
 use crate::rule::{Convention, Rule};
 use ndarray::{s, Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
@@ -191,11 +191,7 @@ impl Geometry {
             return None;
         }
         let mut mask = Array2::zeros((samples * self.positions(), k));
-        for (i, mut rows) in mask
-            .axis_chunks_iter_mut(Axis(0), self.positions())
-            .enumerate()
-        {
-            let _ = i;
+        for mut rows in mask.axis_chunks_iter_mut(Axis(0), self.positions()) {
             rows.assign(&one);
         }
         Some(mask)
@@ -576,6 +572,12 @@ impl Convolution {
         let r = slice(&mut r);
         let wm = self.w_matrix();
         let nfg = g.nfg();
+        // The padding mask of a full block, built once; a shorter last block takes its
+        // first rows (every sample's rows are the same). Only the rules that need it.
+        let mask = epsilon_of(rule)
+            .is_none()
+            .then(|| g.inside_mask(spt))
+            .flatten();
         let mut rx = ArrayD::zeros(x.raw_dim());
         slice(&mut rx)
             .par_chunks_mut(spt * g.input_len())
@@ -589,7 +591,7 @@ impl Convolution {
                     return;
                 }
                 let rows = y.len() / g.nf;
-                let mask = g.inside_mask(rows / g.positions());
+                let inside = mask.as_ref().map(|m| m.slice(s![..rows, ..]));
                 let mut cols = vec![0.0; rows * g.k()];
                 let y = matrix(y, rows, g.nf);
                 let mut r = ArrayViewMut2::from_shape((rows, g.nf), r).expect("block shape");
@@ -603,10 +605,7 @@ impl Convolution {
                     let terms = dense_terms(
                         rule,
                         convention,
-                        Rows {
-                            cols,
-                            inside: mask.as_ref().map(|m| m.view()),
-                        },
+                        Rows { cols, inside },
                         y.slice(s![.., range.clone()]),
                         r.slice_mut(s![.., range.clone()]),
                         wm.slice(s![.., range.clone()]),
@@ -684,56 +683,7 @@ impl LayerOps for Convolution {
         LayerKind::Convolution
     }
 
-    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
-        Convolution::output_shape(self, inputs[0])
-    }
-
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
-        Convolution::forward(self, xs[0])
-    }
-
-    fn backward(
-        &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
-        wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
-        let (dx, grad) = Convolution::backward(self, xs[0], dy.view(), wants);
-        (dx.into_iter().collect(), grad)
-    }
-
-    fn accepts(&self, rule: &Rule) -> bool {
-        !matches!(rule, Rule::Pass)
-    }
-
-    fn lrp(
-        &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        r: ArrayD<f64>,
-        rule: &Rule,
-        convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
-        vec![Convolution::lrp(self, xs[0], y, r, rule, convention)]
-    }
-
-    fn lrp_shared_part(&self, _xs: Inputs, y: &ArrayD<f64>, rule: &Rule) -> Option<ArrayD<f64>> {
-        epsilon_of(rule).map(|eps| stabilised_reciprocals(y, eps))
-    }
-
-    fn lrp_with_shared_part(
-        &self,
-        xs: Inputs,
-        shared: &ArrayD<f64>,
-        r: ArrayD<f64>,
-    ) -> Vec<ArrayD<f64>> {
-        vec![self.lrp_with_reciprocals(xs[0], shared, r)]
-    }
-
-    fn parameters(&self) -> Option<(ArrayViewD<'_, f64>, ArrayViewD<'_, f64>)> {
-        Some((self.w.view().into_dyn(), self.b.view().into_dyn()))
-    }
+    layer_with_weights!(Convolution);
 
     fn input_channels(&self) -> Option<usize> {
         Some(Convolution::input_channels(self))
@@ -747,10 +697,6 @@ impl LayerOps for Convolution {
             sizes.extend([self.dilation.0, self.dilation.1, self.groups]);
         }
         sizes
-    }
-
-    fn number_lines(&self) -> Vec<Vec<f64>> {
-        vec![self.w.iter().copied().collect(), self.b.to_vec()]
     }
 }
 

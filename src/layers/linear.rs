@@ -1,10 +1,10 @@
 //! The fully connected layer: Y = X W + B for X of shape N x m.
 
+use super::layer_with_weights;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm_new, par_gemm};
 use crate::relevance::{dense_terms, needs_input_rows, Rows};
-use crate::relevance::{epsilon_of, stabilised_reciprocals};
 use crate::rule::{Convention, Rule};
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2};
 use rand::Rng;
@@ -176,56 +176,7 @@ impl LayerOps for Linear {
         LayerKind::Linear
     }
 
-    fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
-        Linear::output_shape(self, inputs[0])
-    }
-
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
-        Linear::forward(self, xs[0])
-    }
-
-    fn backward(
-        &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
-        wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
-        let (dx, grad) = Linear::backward(self, xs[0], dy.view(), wants);
-        (dx.into_iter().collect(), grad)
-    }
-
-    fn accepts(&self, rule: &Rule) -> bool {
-        !matches!(rule, Rule::Pass)
-    }
-
-    fn lrp(
-        &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        r: ArrayD<f64>,
-        rule: &Rule,
-        convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
-        vec![Linear::lrp(self, xs[0], y, r, rule, convention)]
-    }
-
-    fn lrp_shared_part(&self, _xs: Inputs, y: &ArrayD<f64>, rule: &Rule) -> Option<ArrayD<f64>> {
-        epsilon_of(rule).map(|eps| stabilised_reciprocals(y, eps))
-    }
-
-    fn lrp_with_shared_part(
-        &self,
-        xs: Inputs,
-        shared: &ArrayD<f64>,
-        r: ArrayD<f64>,
-    ) -> Vec<ArrayD<f64>> {
-        vec![self.lrp_with_reciprocals(xs[0], shared, r)]
-    }
-
-    fn parameters(&self) -> Option<(ArrayViewD<'_, f64>, ArrayViewD<'_, f64>)> {
-        Some((self.w.view().into_dyn(), self.b.view().into_dyn()))
-    }
+    layer_with_weights!(Linear);
 
     fn input_channels(&self) -> Option<usize> {
         Some(self.inputs())
@@ -233,9 +184,5 @@ impl LayerOps for Linear {
 
     fn sizes(&self) -> Vec<usize> {
         vec![self.inputs(), self.outputs()]
-    }
-
-    fn number_lines(&self) -> Vec<Vec<f64>> {
-        vec![self.w.iter().copied().collect(), self.b.to_vec()]
     }
 }

@@ -324,6 +324,78 @@ pub(crate) trait LayerOps {
     }
 }
 
+/// The parts of [`LayerOps`] that Linear and Convolution share, delegating to their
+/// inherent methods of the same names: one input, every rule but `pass`, the stabilised
+/// reciprocals of simple/epsilon as the part shared among several relevances, W and B.
+macro_rules! layer_with_weights {
+    ($ty:ident) => {
+        fn output_shape(
+            &self,
+            inputs: &[&[usize]],
+        ) -> std::result::Result<Vec<usize>, ExpectedShape> {
+            $ty::output_shape(self, inputs[0])
+        }
+
+        fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+            $ty::forward(self, xs[0])
+        }
+
+        fn backward(
+            &self,
+            xs: Inputs,
+            _y: &ArrayD<f64>,
+            dy: ArrayD<f64>,
+            wants: BackwardWants,
+        ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+            let (dx, grad) = $ty::backward(self, xs[0], dy.view(), wants);
+            (dx.into_iter().collect(), grad)
+        }
+
+        fn accepts(&self, rule: &Rule) -> bool {
+            !matches!(rule, Rule::Pass)
+        }
+
+        fn lrp(
+            &self,
+            xs: Inputs,
+            y: &ArrayD<f64>,
+            r: ArrayD<f64>,
+            rule: &Rule,
+            convention: Convention,
+        ) -> Vec<ArrayD<f64>> {
+            vec![$ty::lrp(self, xs[0], y, r, rule, convention)]
+        }
+
+        fn lrp_shared_part(
+            &self,
+            _xs: Inputs,
+            y: &ArrayD<f64>,
+            rule: &Rule,
+        ) -> Option<ArrayD<f64>> {
+            crate::relevance::epsilon_of(rule)
+                .map(|eps| crate::relevance::stabilised_reciprocals(y, eps))
+        }
+
+        fn lrp_with_shared_part(
+            &self,
+            xs: Inputs,
+            shared: &ArrayD<f64>,
+            r: ArrayD<f64>,
+        ) -> Vec<ArrayD<f64>> {
+            vec![self.lrp_with_reciprocals(xs[0], shared, r)]
+        }
+
+        fn parameters(&self) -> Option<(ArrayViewD<'_, f64>, ArrayViewD<'_, f64>)> {
+            Some((self.w.view().into_dyn(), self.b.view().into_dyn()))
+        }
+
+        fn number_lines(&self) -> Vec<Vec<f64>> {
+            vec![self.w.iter().copied().collect(), self.b.to_vec()]
+        }
+    };
+}
+pub(crate) use layer_with_weights;
+
 /// The relevance sent back unchanged (pass-through layers and the `pass` rule).
 pub(crate) fn passed(r: ArrayD<f64>) -> Vec<ArrayD<f64>> {
     vec![r]
