@@ -11,7 +11,9 @@ pub enum Canonizer {
     /// Every BatchNorm that directly follows a Linear or Convolution layer (whose output
     /// feeds nothing else) is merged into it: W' = W scale (per output), B' = B scale +
     /// shift. The forward pass is the same up to rounding; LRP then sees one layer
-    /// (zennit's `SequentialMergeBatchNorm`).
+    /// (zennit's `SequentialMergeBatchNorm`). Under [`crate::Convention::Zennit`] a BatchNorm
+    /// that scales by 1 / sqrt(1 + epsilon) stays in its place, as zennit leaves it (see
+    /// [`crate::BatchNorm::zennit_merge_residual`]), so that results match zennit's.
     MergeBatchNorm,
     /// Every residual Add becomes a [`crate::Layer::Sum`], which composites explain in
     /// proportion to the summands' contributions (zennit's `ResNetCanonizer` summation

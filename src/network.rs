@@ -133,7 +133,8 @@ pub struct Network {
     /// The last `forward`'s activations, for `backward` and `lrp`.
     cached: Option<Trace>,
     /// Whose conventions `lrp` follows where the toolbox and zennit differ (only: the
-    /// stabiliser of `alphabeta`, and a tied MaxPool maximum).
+    /// stabiliser of `alphabeta`, a tied MaxPool maximum, and what the BatchNorm merge
+    /// leaves).
     convention: Convention,
     /// The axis order of the image batches the caller passes and gets back.
     layout: Layout,

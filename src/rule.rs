@@ -30,7 +30,9 @@ pub enum Convention {
     Toolbox,
     /// zennit's: `alphabeta` (and so `zplus`) stabilised with [`ZENNIT_STABILIZER`]; a
     /// MaxPool window sends its relevance to its first maximum (row-major), as PyTorch's
-    /// max-pooling gradient does. Results of composites then match zennit's.
+    /// max-pooling gradient does; [`crate::Canonizer::MergeBatchNorm`] leaves the
+    /// 1 / sqrt(1 + epsilon) that zennit's merge leaves. Results of composites then match
+    /// zennit's.
     Zennit,
 }
 

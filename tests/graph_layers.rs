@@ -1,7 +1,9 @@
 //! Hand-computed cases for the layers of today's networks (padding, dilation, groups,
 //! AvgPool, BatchNorm, Add, Concat, ceil mode) and conservation on graphs.
 
-use lrp::{BatchNorm, Canonizer, Convolution, Layer, LayerKind, Linear, Network, Pool, Rule};
+use lrp::{
+    BatchNorm, Canonizer, Convention, Convolution, Layer, LayerKind, Linear, Network, Pool, Rule,
+};
 use ndarray::{array, Array1, Array4, ArrayD, IxDyn};
 
 fn image(h: usize, w: usize, d: usize, v: &[f64]) -> ArrayD<f64> {
@@ -334,6 +336,30 @@ fn merging_batchnorm_keeps_the_forward_pass_and_resnet_sum_marks_adds() {
     // The original is unchanged.
     assert_eq!(net.len(), 4);
     assert!(Canonizer::from_name("bogus").is_err());
+
+    // zennit's merge leaves the BatchNorm with identity statistics and its epsilon: the
+    // merged layer's output, divided by sqrt(1 + 1e-5), before the ReLU.
+    net.set_convention(Convention::Zennit);
+    let mut zennit = net
+        .canonized(&Canonizer::from_name("resnet").unwrap())
+        .unwrap();
+    let kinds: Vec<LayerKind> = zennit.layers().map(|l| l.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            LayerKind::Linear,
+            LayerKind::BatchNorm,
+            LayerKind::Rect,
+            LayerKind::Sum
+        ]
+    );
+    assert_eq!(zennit.node_inputs(1), Some(&[1][..]));
+    assert_eq!(zennit.node_inputs(3), Some(&[3, 3][..]));
+    let y3 = zennit.forward(x.view(), false).unwrap();
+    let s = 1.0 / (1.0 + 1e-5f64).sqrt();
+    for (a, b) in y.iter().zip(y3.iter()) {
+        assert!((a * s - b).abs() < 1e-12, "{a} * {s} vs {b}");
+    }
 }
 
 #[test]

@@ -100,6 +100,21 @@ impl BatchNorm {
     pub fn shift(&self) -> &Array1<f64> {
         &self.shift
     }
+
+    /// What zennit's `MergeBatchNorm` leaves of this BatchNorm after merging it into the
+    /// layer before it: mean 0, var 1, gamma 1, beta 0, but the same epsilon, so it scales
+    /// by 1 / sqrt(1 + epsilon) (about 1 - 5e-6 for PyTorch's default 1e-5).
+    pub fn zennit_merge_residual(&self) -> BatchNorm {
+        let c = self.channels();
+        BatchNorm::new(
+            Array1::ones(c),
+            Array1::zeros(c),
+            Array1::zeros(c),
+            Array1::ones(c),
+            self.epsilon,
+        )
+        .expect("identity statistics with a valid epsilon are valid")
+    }
 }
 
 impl LayerOps for BatchNorm {

@@ -4,6 +4,7 @@ use super::{Module, Network};
 use crate::canonizer::Canonizer;
 use crate::error::Result;
 use crate::layers::{Convolution, Layer, Linear};
+use crate::rule::Convention;
 use ndarray::{Array1, Axis};
 
 impl Network {
@@ -72,7 +73,20 @@ impl Network {
                 let target = value[m.inputs[0]];
                 let prev = &mut out.modules[target - 1].layer;
                 fold(prev, bn.scale(), bn.shift());
-                value[i + 1] = target;
+                if out.convention == Convention::Zennit {
+                    // zennit's MergeBatchNorm sets the BatchNorm's statistics and affine
+                    // parameters to identity but keeps its epsilon, so the canonized model
+                    // scales by 1 / sqrt(1 + epsilon) there (and passes relevance through).
+                    let residual = Layer::BatchNorm(bn.zennit_merge_residual());
+                    out.modules.push(Module {
+                        layer: residual,
+                        inputs: vec![target],
+                        ..m
+                    });
+                    value[i + 1] = out.modules.len();
+                } else {
+                    value[i + 1] = target;
+                }
                 continue;
             }
             out.modules.push(Module {

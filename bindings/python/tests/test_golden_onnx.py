@@ -13,8 +13,9 @@ COMPOSITE_PARAMS = ("epsilon", "gamma", "low", "high")
 
 
 # The LRP cases that meet a normwise bound instead of the manifest's elementwise tolerance:
-# the same list and bounds as tests/golden.rs's ONNX_NORMWISE (see the README's "Known
-# deviation").
+# models whose exporter folded their BatchNorms, which zennit's canonized PyTorch model still
+# scales by 1 / sqrt(1 + 1e-5) (the README's "zennit's BatchNorm residual"; tests/golden.rs
+# matches them exactly with that factor put back).
 NORMWISE = {
     "vgg_bn/lrp/epsilon_plus": 2e-6,
     "vgg_bn/lrp/epsilon_alpha2_beta1": 5e-6,
