@@ -2,6 +2,7 @@
 //! N x 1 x 1 x D (ONNX GlobalAveragePool, PyTorch's AdaptiveAvgPool2d(1)).
 //! It is an AvgPool whose window is the whole image, and takes AvgPool's rules.
 
+use super::fixed_weights;
 use super::pool::Avg;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad, Pool};
 use crate::rule::{Convention, Rule};
@@ -57,6 +58,11 @@ impl LayerOps for GlobalAvgPool {
         _convention: Convention,
     ) -> Vec<ArrayD<f64>> {
         let x = xs[0];
-        vec![window_of(x).lrp_avg(x, r.view(), rule)]
+        vec![fixed_weights::lrp(
+            Avg::of(&window_of(x)),
+            x,
+            r.view(),
+            rule,
+        )]
     }
 }

@@ -16,6 +16,7 @@ mod add;
 mod batchnorm;
 mod concat;
 mod convolution;
+mod fixed_weights;
 mod flatten;
 mod global_pool;
 mod linear;

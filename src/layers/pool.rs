@@ -3,12 +3,15 @@
 //! ceil mode (PyTorch's and ONNX's). Windows may overlap; contributions of overlapping
 //! windows add. Padding cells belong to no window: they never win a maximum, add nothing to
 //! a sum and receive no relevance; an average divides by the window's cells, padding
-//! included or not (`count_include_pad`).
+//! included or not (`count_include_pad`). SumPool and AvgPool explain through the one
+//! kernel of fixed-weight layers ([`super::fixed_weights`]); MaxPool routes relevance to
+//! its maxima.
 
+use super::fixed_weights::{self, FixedWeights};
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
 use crate::error::{LrpError, Result};
 use crate::network::GradientMode;
-use crate::rule::{stabilize, Convention, Rule, SIMPLE_STABILIZER, SUMPOOL_STABILIZER};
+use crate::rule::{Convention, Rule, SIMPLE_STABILIZER, SUMPOOL_STABILIZER};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
 
@@ -307,7 +310,11 @@ impl Pool {
     }
 
     pub(crate) fn forward_sum(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
-        let scale = self.sum_scale();
+        self.window_sums(x, self.sum_scale())
+    }
+
+    /// Every window's sum times `scale`.
+    fn window_sums(&self, x: &ArrayD<f64>, scale: f64) -> ArrayD<f64> {
         self.per_sample(x, &[], false, |g, _, x, _, y| {
             g.for_each_position(|o, win, _| {
                 let y = &mut y[o..o + g.d];
@@ -366,7 +373,12 @@ impl Pool {
     }
 
     pub(crate) fn backward_sum(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
-        let scale = self.sum_scale();
+        self.scatter_to_windows(x, dy, self.sum_scale())
+    }
+
+    /// `dy` of every window times `scale` added to each of its image cells: the transpose
+    /// of [`Pool::window_sums`].
+    fn scatter_to_windows(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>, scale: f64) -> ArrayD<f64> {
         let dy = dy.as_standard_layout();
         self.per_sample(
             x,
@@ -397,7 +409,7 @@ impl Pool {
         convention: Convention,
     ) -> ArrayD<f64> {
         if matches!(rule, Rule::Flat | Rule::WSquare) {
-            return self.lrp_uniform(x, r);
+            return fixed_weights::lrp(&WindowSums(self), x, r, rule);
         }
         if convention == Convention::Zennit {
             return self.route_to_first_max(x, y, r);
@@ -426,182 +438,6 @@ impl Pool {
                 }
             })
         })
-    }
-
-    /// SumPool: x_i / S_j R_j with the rule's stabiliser (S_j the plain window sum; gamma and
-    /// zbox act as simple), the alphabeta split by the sign of x_i, or uniform (flat, ww).
-    pub(crate) fn lrp_sum(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: &Rule) -> ArrayD<f64> {
-        match *rule {
-            Rule::Flat | Rule::WSquare => self.lrp_uniform(x, r),
-            Rule::Simple | Rule::Gamma(_) | Rule::ZBox { .. } => {
-                self.lrp_sum_ratio(x, r, SUMPOOL_STABILIZER)
-            }
-            Rule::Epsilon(eps) => self.lrp_sum_ratio(x, r, eps),
-            Rule::AlphaBeta(alpha) => self.lrp_sum_alphabeta(x, r, alpha),
-            Rule::Pass => unreachable!("SumPool does not accept pass"),
-        }
-    }
-
-    /// 1 / (S_j + eps sign(S_j)) for every window (S_j its plain sum), shaped like the
-    /// output: SumPool's `simple`/`epsilon` denominators, prepared once when several
-    /// relevances go back through the layer.
-    pub(crate) fn sum_reciprocals(&self, x: &ArrayD<f64>, eps: f64) -> ArrayD<f64> {
-        self.per_sample(x, &[], false, |g, _, x, _, inv| {
-            g.for_each_position(|o, win, _| {
-                let inv = &mut inv[o..o + g.d];
-                for &i in win {
-                    inv.iter_mut()
-                        .zip(&x[i..i + g.d])
-                        .for_each(|(s, &x)| *s += x);
-                }
-                inv.iter_mut().for_each(|s| *s = 1.0 / stabilize(*s, eps));
-            })
-        })
-    }
-
-    /// SumPool `simple`/`epsilon` LRP with prepared reciprocals (see
-    /// [`Pool::sum_reciprocals`]): x_i inv_j R_j.
-    pub(crate) fn lrp_sum_with_reciprocals(
-        &self,
-        x: &ArrayD<f64>,
-        inv: &ArrayD<f64>,
-        r: &ArrayD<f64>,
-    ) -> ArrayD<f64> {
-        let inv = inv.as_slice().expect("standard layout");
-        self.per_sample(
-            x,
-            r.as_slice().expect("standard layout"),
-            true,
-            |g, s, x, r, rx| {
-                let inv = &inv[s * g.output_len()..(s + 1) * g.output_len()];
-                let mut factor = vec![0.0; g.d];
-                g.for_each_position(|o, win, _| {
-                    factor
-                        .iter_mut()
-                        .zip(&r[o..o + g.d])
-                        .zip(&inv[o..o + g.d])
-                        .for_each(|((f, &r), &v)| *f = r * v);
-                    for &i in win {
-                        let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
-                        for c in 0..g.d {
-                            rx[c] += x[c] * factor[c];
-                        }
-                    }
-                })
-            },
-        )
-    }
-
-    /// x_i / (S_j + eps sign(S_j)) R_j.
-    fn lrp_sum_ratio(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, eps: f64) -> ArrayD<f64> {
-        self.lrp_window_ratio(x, r, |_, _| eps)
-    }
-
-    /// x_i / (S_j + eps_j sign(S_j)) R_j with eps_j = `eps_of(window cells, padded
-    /// window size)`.
-    fn lrp_window_ratio(
-        &self,
-        x: &ArrayD<f64>,
-        r: ArrayViewD<f64>,
-        eps_of: impl Fn(usize, usize) -> f64 + Sync,
-    ) -> ArrayD<f64> {
-        let r = r.as_standard_layout();
-        self.per_sample(
-            x,
-            r.as_slice().expect("standard layout"),
-            true,
-            |g, _, x, r, rx| {
-                // Per channel of the window: S_j, then R_j / stabilised S_j.
-                let mut factor = vec![0.0; g.d];
-                g.for_each_position(|o, win, padded| {
-                    let eps = eps_of(win.len(), padded);
-                    factor.fill(0.0);
-                    for &i in win {
-                        factor
-                            .iter_mut()
-                            .zip(&x[i..i + g.d])
-                            .for_each(|(f, &x)| *f += x);
-                    }
-                    factor
-                        .iter_mut()
-                        .zip(&r[o..o + g.d])
-                        .for_each(|(f, &r)| *f = r * (1.0 / stabilize(*f, eps)));
-                    for &i in win {
-                        let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
-                        for c in 0..g.d {
-                            rx[c] += x[c] * factor[c];
-                        }
-                    }
-                })
-            },
-        )
-    }
-
-    /// alpha x+_i / (S+_j + 1e-16) R_j + beta x-_i / (S-_j - 1e-16) R_j, beta = 1 - alpha;
-    /// a zero coefficient skips its term, as in the toolbox.
-    fn lrp_sum_alphabeta(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, alpha: f64) -> ArrayD<f64> {
-        let beta = 1.0 - alpha;
-        let r = r.as_standard_layout();
-        self.per_sample(
-            x,
-            r.as_slice().expect("standard layout"),
-            true,
-            |g, _, x, r, rx| {
-                let mut fpos = vec![0.0; g.d];
-                let mut fneg = vec![0.0; g.d];
-                g.for_each_position(|o, win, _| {
-                    fpos.fill(0.0);
-                    fneg.fill(0.0);
-                    for &i in win {
-                        let x = &x[i..i + g.d];
-                        for c in 0..g.d {
-                            fpos[c] += positive(x[c]);
-                            fneg[c] += negative(x[c]);
-                        }
-                    }
-                    let r = &r[o..o + g.d];
-                    for c in 0..g.d {
-                        fpos[c] = if alpha != 0.0 {
-                            alpha * r[c] / (fpos[c] + SIMPLE_STABILIZER)
-                        } else {
-                            0.0
-                        };
-                        fneg[c] = if beta != 0.0 {
-                            beta * r[c] / (fneg[c] - SIMPLE_STABILIZER)
-                        } else {
-                            0.0
-                        };
-                    }
-                    for &i in win {
-                        let (x, rx) = (&x[i..i + g.d], &mut rx[i..i + g.d]);
-                        for c in 0..g.d {
-                            rx[c] += positive(x[c]) * fpos[c] + negative(x[c]) * fneg[c];
-                        }
-                    }
-                })
-            },
-        )
-    }
-
-    /// R_j / (cells of the window) to every image cell of the window.
-    fn lrp_uniform(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>) -> ArrayD<f64> {
-        let r = r.as_standard_layout();
-        self.per_sample(
-            x,
-            r.as_slice().expect("standard layout"),
-            true,
-            |g, _, _, r, rx| {
-                g.for_each_position(|o, win, _| {
-                    let share = 1.0 / win.len() as f64;
-                    for &i in win {
-                        rx[i..i + g.d]
-                            .iter_mut()
-                            .zip(&r[o..o + g.d])
-                            .for_each(|(rx, &r)| *rx += r * share);
-                    }
-                })
-            },
-        )
     }
 }
 
@@ -648,19 +484,40 @@ impl Pool {
             },
         )
     }
+}
 
-    /// AvgPool: the rule of a layer with the fixed weights 1/divisor. simple and epsilon
-    /// (zennit's `Norm` is epsilon 1e-6 here): x_i / divisor R_j / stab(y_j) =
-    /// x_i R_j / (S_j + divisor eps sign(S_j)); alphabeta as SumPool (the weights are
-    /// positive, so their size cancels); flat and ww uniform; gamma and zbox as simple.
-    pub(crate) fn lrp_avg(&self, x: &ArrayD<f64>, r: ArrayViewD<f64>, rule: &Rule) -> ArrayD<f64> {
-        let eps = match *rule {
-            Rule::Flat | Rule::WSquare => return self.lrp_uniform(x, r),
-            Rule::AlphaBeta(alpha) => return self.lrp_sum_alphabeta(x, r, alpha),
-            Rule::Epsilon(eps) => eps,
-            _ => SIMPLE_STABILIZER,
-        };
-        self.lrp_window_ratio(x, r, |cells, padded| eps * self.divisor(cells, padded))
+/// The plain window sums of a pooling (every weight 1): the fixed weights SumPool's LRP
+/// uses (its output scale 1/sqrt(ph pw) cancels in every rule but in the stabiliser, which
+/// the toolbox adds to the plain sum), and MaxPool's `flat` and `ww`.
+struct WindowSums<'a>(&'a Pool);
+
+impl FixedWeights for WindowSums<'_> {
+    fn apply(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+        self.0.window_sums(x, 1.0)
+    }
+
+    fn transpose(&self, x: &ArrayD<f64>, s: ArrayViewD<f64>) -> ArrayD<f64> {
+        self.0.scatter_to_windows(x, s, 1.0)
+    }
+
+    fn simple_stabilizer(&self) -> f64 {
+        SUMPOOL_STABILIZER
+    }
+}
+
+/// AvgPool's fixed weights 1/divisor: zennit's `Norm` (epsilon 1e-6) stabilises the
+/// average itself.
+impl FixedWeights for Avg {
+    fn apply(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+        self.0.forward_avg(x)
+    }
+
+    fn transpose(&self, x: &ArrayD<f64>, s: ArrayViewD<f64>) -> ArrayD<f64> {
+        self.0.backward_avg(x, s)
+    }
+
+    fn simple_stabilizer(&self) -> f64 {
+        SIMPLE_STABILIZER
     }
 }
 
@@ -784,15 +641,16 @@ impl LayerOps for Sum {
         rule: &Rule,
         _convention: Convention,
     ) -> Vec<ArrayD<f64>> {
-        vec![self.0.lrp_sum(xs[0], r.view(), rule)]
+        vec![fixed_weights::lrp(
+            &WindowSums(&self.0),
+            xs[0],
+            r.view(),
+            rule,
+        )]
     }
 
     fn lrp_shared_part(&self, xs: Inputs, _y: &ArrayD<f64>, rule: &Rule) -> Option<ArrayD<f64>> {
-        match *rule {
-            Rule::Simple => Some(self.0.sum_reciprocals(xs[0], SUMPOOL_STABILIZER)),
-            Rule::Epsilon(eps) => Some(self.0.sum_reciprocals(xs[0], eps)),
-            _ => None,
-        }
+        fixed_weights::shared_part(&WindowSums(&self.0), xs[0], rule)
     }
 
     fn lrp_with_shared_part(
@@ -801,7 +659,12 @@ impl LayerOps for Sum {
         shared: &ArrayD<f64>,
         r: ArrayD<f64>,
     ) -> Vec<ArrayD<f64>> {
-        vec![self.0.lrp_sum_with_reciprocals(xs[0], shared, &r)]
+        vec![fixed_weights::lrp_with_shared_part(
+            &WindowSums(&self.0),
+            xs[0],
+            shared,
+            r.view(),
+        )]
     }
 }
 
@@ -835,7 +698,7 @@ impl LayerOps for Avg {
         rule: &Rule,
         _convention: Convention,
     ) -> Vec<ArrayD<f64>> {
-        vec![self.0.lrp_avg(xs[0], r.view(), rule)]
+        vec![fixed_weights::lrp(self, xs[0], r.view(), rule)]
     }
 }
 
@@ -844,24 +707,4 @@ impl LayerOps for Avg {
 #[inline]
 fn is_max(x: f64, max: f64) -> f64 {
     f64::from(u8::from(x == max))
-}
-
-/// max(x, 0) for finite x, as a select that vectorises.
-#[inline]
-fn positive(x: f64) -> f64 {
-    if x > 0.0 {
-        x
-    } else {
-        0.0
-    }
-}
-
-/// min(x, 0) for finite x, as a select that vectorises.
-#[inline]
-fn negative(x: f64) -> f64 {
-    if x < 0.0 {
-        x
-    } else {
-        0.0
-    }
 }
