@@ -27,7 +27,8 @@ lib:
 
 $(LIB): lib
 
-## The speed table of the README (forward and forward + LRP, 2 threads, f64).
+## The speed table of the README (forward and forward + LRP, 2 threads, f64), Rust only;
+## `make bench-peers` (mk/peers.mk) compares with zennit.
 bench:
 	$(CARGO) bench --bench lrp_bench
 
@@ -43,3 +44,5 @@ include mk/octave.mk
 include mk/matlab.mk
 # The Python bindings' venv, package install and pytest suite: target python-tests.
 include mk/python.mk
+# The speed comparison with zennit in a PyTorch venv: target bench-peers (not in `test`).
+include mk/peers.mk
