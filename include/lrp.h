@@ -19,7 +19,9 @@
  *   N x H x W x D for images of toolbox models, N x C x H x W for ONNX models; the library
  *   converts, the caller never permutes.
  * - Handles are thread-safe: concurrent calls on one handle are serialised where they
- *   change it, and lrp_network_explain may run on one shared handle from many threads.
+ *   change it; lrp_network_predict, lrp_network_explain_with and lrp_network_explain may
+ *   run on one shared handle from many threads (with one LrpExplainOptions shared too,
+ *   while no thread sets it).
  * - No panic or exception crosses the boundary (it becomes LRP_ERR_PANIC).
  * - Work and memory are bounded: an array a call would allocate for sizes the caller or a
  *   file chose (layer sizes, image scalings, model file headers) is refused up front when
