@@ -7,12 +7,21 @@
  *   (owned by the library, valid until that thread's next failing call).
  *   Functions that return a handle return NULL on failure.
  * - Outputs (caller-allocated buffers and scalars) are written only on success.
- * - Arrays are double with an explicit element count and an int32_t layout:
- *   LRP_LAYOUT_ROW_MAJOR (C order) or LRP_LAYOUT_COL_MAJOR (MATLAB/Fortran order).
- *   Shapes are batch first in both layouts: N x M for dense batches, N x H x W x D for
- *   images; the library converts, the caller never permutes.
+ * - Arrays are double. The functions listed first (the second edition: lrp_network_predict,
+ *   lrp_network_output_dims, the LrpExplainOptions handle, lrp_network_explain_with) take
+ *   an array as `const double *data, const size_t *dims, int32_t rank`: any rank from 1
+ *   to LRP_MAX_RANK, the element count the product of the dims, and ask the library for
+ *   the dims of their results. The older functions after them take an element count, a
+ *   rank of at most 4 and d0..d3.
+ * - Memory order is an int32_t layout: LRP_LAYOUT_ROW_MAJOR (C order, the default of the
+ *   options handle) or LRP_LAYOUT_COL_MAJOR (MATLAB/Fortran order). Dims are batch first
+ *   in the network's own axis order in both layouts: N x M for dense batches,
+ *   N x H x W x D for images of toolbox models, N x C x H x W for ONNX models; the library
+ *   converts, the caller never permutes.
  * - Handles are thread-safe: concurrent calls on one handle are serialised where they
- *   change it, and lrp_network_explain may run on one shared handle from many threads.
+ *   change it; lrp_network_predict, lrp_network_explain_with and lrp_network_explain may
+ *   run on one shared handle from many threads (with one LrpExplainOptions shared too,
+ *   while no thread sets it).
  * - No panic or exception crosses the boundary (it becomes LRP_ERR_PANIC).
  * - Work and memory are bounded: an array a call would allocate for sizes the caller or a
  *   file chose (layer sizes, image scalings, model file headers) is refused up front when
@@ -32,6 +41,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ The highest rank an array argument may have (`rank` from 1 to this). Bounds how many
+ dims the library reads from a caller's `dims` pointer.
+ */
+#define LRP_MAX_RANK 32
+
+/*
+ The most classes `lrp_explain_options_set_classes` takes (a bound on what the library
+ reads from the caller's pointer; far more than any classifier has).
+ */
+#define LRP_MAX_CLASSES 1048576
 
 /*
  Arrays in C order: the last index varies fastest.
@@ -273,6 +294,16 @@
 #define LRP_ERR_PANIC 9
 
 /*
+ Options of `lrp_network_explain_with` and `lrp_network_explain_dims`. Create with
+ `lrp_explain_options_new` (every option at its default), set with
+ `lrp_explain_options_set`, `lrp_explain_options_set_str`,
+ `lrp_explain_options_set_classes` and `lrp_explain_options_set_array`, free with
+ `lrp_explain_options_free`. Not for concurrent modification; threads may share one for
+ explaining while no thread sets it.
+ */
+typedef struct LrpExplainOptions LrpExplainOptions;
+
+/*
  An opaque network handle. Create it with `lrp_network_new`, `lrp_network_read` or
  `lrp_network_clone`; free it with `lrp_network_free`.
 
@@ -293,6 +324,239 @@ typedef struct LrpTrainOptions LrpTrainOptions;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/*
+ The shape of the network's output for an input of `in_dims` (`in_rank` dims, batch first,
+ in the network's own axis order: N x C x H x W for a network read from ONNX, N x H x W x D
+ for toolbox models, N x M for dense batches): written to `out_dims` (room for
+ `out_dims_cap` values) and its rank to `*out_rank`. Pass `out_dims` NULL and
+ `out_dims_cap` 0 to ask for the rank alone. Trailing singleton dims of the input may be
+ left out or added (MATLAB drops them: an N x 28 x 28 x 1 batch has size [N 28 28]): when
+ the network rejects `in_dims` as given, the same dims with 1s appended (up to rank 4) or
+ removed (down to rank 2) are tried. Works for sequences and graphs alike. Errors: rank
+ outside 1..LRP_MAX_RANK or a dim of 0 (LRP_ERR_INVALID_ARGUMENT, naming `in_dims`), an
+ input the network does not take (LRP_ERR_SHAPE_MISMATCH, naming the layer, expected and
+ given), `out_dims_cap` below the rank (LRP_ERR_SHAPE_MISMATCH). Nothing is written on
+ failure. Shares the handle (thread-safe).
+
+ # Safety
+ `net` NULL or live; `in_dims` NULL or `in_rank` readable values; `out_dims` NULL or
+ `out_dims_cap` writable values; `out_rank` NULL or writable.
+ */
+int32_t lrp_network_output_dims(const LrpNetwork *net,
+                                const size_t *in_dims,
+                                int32_t in_rank,
+                                size_t *out_dims,
+                                size_t out_dims_cap,
+                                int32_t *out_rank);
+
+/*
+ The forward pass without caching anything: the input batch `x` (`x_rank` dims
+ `x_dims`, batch first, in the network's axis order as for `lrp_network_output_dims`;
+ `layout` LRP_LAYOUT_ROW_MAJOR or LRP_LAYOUT_COL_MAJOR says how the elements lie in
+ memory) goes through the network and its output (dims from `lrp_network_output_dims`)
+ is written to `y`, which holds `y_len` doubles (at least the output's element count), in
+ `layout`. The element count of `x` is the product of `x_dims`. Shares the handle:
+ threads may call it, `lrp_network_explain_with` and the other readers at once. (The
+ toolbox-style `lrp_network_forward` caches the activations for `lrp_network_lrp` and
+ `lrp_network_backward` and takes the handle exclusively.) Errors as for
+ `lrp_network_output_dims`, plus NULL `x` or `y` (LRP_ERR_NULL_ARGUMENT), `y_len` too small
+ (LRP_ERR_SHAPE_MISMATCH, expected and given) and NaN or infinite inputs
+ (LRP_ERR_NON_FINITE); `y` is written only on success.
+
+ # Safety
+ `net` NULL or live; `x_dims` NULL or `x_rank` readable values; `x` NULL or readable for
+ the product of `x_dims` doubles; `y` NULL or `y_len` writable doubles.
+ */
+int32_t lrp_network_predict(const LrpNetwork *net,
+                            const double *x,
+                            const size_t *x_dims,
+                            int32_t x_rank,
+                            int32_t layout,
+                            double *y,
+                            size_t y_len);
+
+/*
+ New explain options, every option at its default (see `lrp_explain_options_set` and
+ `lrp_explain_options_set_str`). Free with `lrp_explain_options_free`. NULL only if
+ memory runs out.
+ */
+LrpExplainOptions *lrp_explain_options_new(void);
+
+/*
+ Frees explain options. NULL is a no-op.
+
+ # Safety
+ `opts` must be NULL or from `lrp_explain_options_new`, not used afterwards.
+ */
+void lrp_explain_options_free(LrpExplainOptions *opts);
+
+/*
+ Sets a numeric option by name (case-insensitive, otherwise exact). NaN resets an option
+ to its default. The options and their defaults:
+ - "parameter": the parameter of the "rule" option (epsilon, alpha, gamma, ...; finite;
+   default: the rule's own, epsilon 0.01, alpha 1).
+ - "epsilon", "gamma", "low", "high": the "composite" option's parameters (finite;
+   defaults epsilon 1e-6, gamma 0.25; epsilon_gamma_box requires low and high, the input
+   bounds of its first layer).
+ - "samples": SmoothGrad's noisy copies (whole, >= 1; default 50).
+ - "noise": SmoothGrad's noise level, the noise's standard deviation relative to each
+   sample's value range (max - min) (finite, >= 0; default 0.15).
+ - "seed": SmoothGrad's seed (whole, 0 to 2^53; default 0; the same seed gives the same
+   result on every platform).
+ - "steps": integrated gradients' steps (whole, >= 1; default 50).
+ - "layout": LRP_LAYOUT_ROW_MAJOR (0, the default) or LRP_LAYOUT_COL_MAJOR (1): how the
+   elements of x, the result and the arrays given to the options lie in memory. Dims are
+   always batch first in the network's axis order, whatever the layout.
+
+ Parameters that the chosen method, rule or composite does not use are ignored. An
+ unknown name, a string option (see `lrp_explain_options_set_str`) or a value out of range
+ is LRP_ERR_INVALID_ARGUMENT naming the option and the value; nothing changes then.
+
+ # Safety
+ `opts` NULL or live; `name` NULL or a NUL-terminated string.
+ */
+int32_t lrp_explain_options_set(LrpExplainOptions *opts, const char *name, double value);
+
+/*
+ Sets a string option by name (names and values case-insensitive, otherwise exact: no
+ surrounding whitespace). "" (or NULL) resets an option to its default. The options:
+ - "method": "lrp" (the default), or a gradient method as in `lrp_network_attribute`:
+   "gradient", "input_x_gradient", "sensitivity", "guided_backprop", "deconvnet",
+   "smoothgrad", "integrated_gradients" (`_` and `-` ignored; "ig").
+ - "rule": LRP's rule for every layer that accepts it, as in
+   `lrp_network_set_lrp_parameters` ("epsilon", "alphabeta", "flat", "ww", "gamma",
+   "zbox", "simple"), with the "parameter" option. Default: each layer's preset.
+ - "composite": a zennit composite for LRP, as in `lrp_network_set_composite`
+   ("epsilon_plus", "epsilon_alpha2_beta1", "epsilon_plus_flat", "epsilon_gamma_box"),
+   with the "epsilon", "gamma", "low", "high" options. Default: none (the presets).
+   Excludes "rule".
+ - "canonizers": as in `lrp_network_canonize` ("merge_batchnorm", "vgg", "resnet",
+   "resnet_sum", "auto": what a composite needs on this network, "none"). Default: none.
+ - "convention": "toolbox" or "zennit" (see LRP_CONVENTION_*). Default: the handle's.
+ - "targets": what is explained, with the classes of `lrp_explain_options_set_classes`
+   (0-based): "top" (each sample's highest output; the default without classes),
+   "per_sample" (sample n explained for classes[n], one class per sample; the default with
+   classes), "each" (one map per listed class, every sample explained for it: K maps,
+   see `lrp_network_explain_dims`), "set" (one map of the sum of the listed classes'
+   outputs, the Caffe toolbox's class set). Targets need an N x C output; for any other
+   output give a "start" array (`lrp_explain_options_set_array`).
+ - "layout": "row_major" (the default) or "col_major", as the numeric option.
+
+ The rule, composite, canonizers and convention apply to this explanation only: the
+ handle's presets stay as they are (a private copy of the network is used when any of
+ composite, canonizers or convention is set, at the cost of copying its parameters per
+ call; apply them to the handle once with `lrp_network_set_composite` and friends to
+ avoid that). An unknown option is LRP_ERR_INVALID_ARGUMENT, an unknown method, rule or
+ composite LRP_ERR_UNKNOWN_RULE, another bad value LRP_ERR_INVALID_ARGUMENT, each naming
+ the option and the value; nothing changes then.
+
+ # Safety
+ `opts` NULL or live; `name` NULL or a NUL-terminated string; `value` NULL or a
+ NUL-terminated string.
+ */
+int32_t lrp_explain_options_set_str(LrpExplainOptions *opts, const char *name, const char *value);
+
+/*
+ Sets the classes to explain (0-based, copied): `n` values from `classes`, read as the
+ "targets" option says (per sample by default: n must then equal the batch size N).
+ `n` = 0 clears them (`classes` may then be NULL). A negative class, `n` above
+ LRP_MAX_CLASSES or NULL `classes` with `n` > 0 is an error naming it; nothing changes
+ then. Classes at or above the network's C are reported by the explain call.
+
+ # Safety
+ `opts` NULL or live; `classes` NULL or readable for `n` values.
+ */
+int32_t lrp_explain_options_set_classes(LrpExplainOptions *opts, const int32_t *classes, size_t n);
+
+/*
+ Sets an array option by name (copied; `data` NULL clears it, `dims` and `rank` are then
+ ignored). The arrays are read in the options' "layout" when an explanation runs, with
+ `rank` dims `dims` batch first in the network's axis order:
+ - "start": what the explanation starts from at the output, shaped like the network's
+   output for x (see `lrp_network_output_dims`): LRP's relevance R, or the gradient
+   methods' dy (the gradient of sum(dy .* output) is explained). Replaces targets and
+   classes (setting both is an error at explain time), and works for outputs of any
+   shape.
+ - "baseline": integrated gradients' baseline x0, shaped like x (default: zeros). Other
+   methods given one fail at explain time (it would have no effect).
+
+ An unknown name, a rank outside 1..LRP_MAX_RANK, a dim of 0 or dims whose element count
+ overflows is an error naming it; nothing changes then.
+
+ # Safety
+ `opts` NULL or live; `name` NULL or a NUL-terminated string; `dims` NULL or readable for
+ `rank` values; `data` NULL or readable for the product of `dims` doubles.
+ */
+int32_t lrp_explain_options_set_array(LrpExplainOptions *opts,
+                                      const char *name,
+                                      const double *data,
+                                      const size_t *dims,
+                                      int32_t rank);
+
+/*
+ The dims of what `lrp_network_explain_with` gives for an input of `x_rank` dims `x_dims`
+ with `opts` (NULL: the defaults): written to `out_dims` (room for `out_dims_cap`
+ values) and the rank to `*out_rank`; `out_dims` NULL with `out_dims_cap` 0 asks for the
+ rank alone. The dims of x for every method and target but two: "sensitivity" gives
+ N x H x W x 1 (toolbox models) or N x 1 x H x W (ONNX models) for an image batch, and
+ targets "each" with K classes gives K maps: K x (dims of x) in row-major order,
+ (dims of x) x K in column-major order (map k is the k-th block of the buffer either
+ way). Checks everything the explain call checks short of the input's values, with the
+ same errors. Nothing is written on failure. Shares the handle (thread-safe).
+
+ # Safety
+ `net` NULL or live; `opts` NULL or live; `x_dims` NULL or `x_rank` readable values;
+ `out_dims` NULL or `out_dims_cap` writable values; `out_rank` NULL or writable.
+ */
+int32_t lrp_network_explain_dims(const LrpNetwork *net,
+                                 const LrpExplainOptions *opts,
+                                 const size_t *x_dims,
+                                 int32_t x_rank,
+                                 size_t *out_dims,
+                                 size_t out_dims_cap,
+                                 int32_t *out_rank);
+
+/*
+ Explains the input batch `x` (`x_rank` dims `x_dims`, batch first in the network's axis
+ order: N x C x H x W for ONNX models, N x H x W x D for toolbox models, N x M for dense
+ batches; its element count the product of the dims, in the options' layout) as `opts`
+ says (NULL: the defaults, LRP with each layer's preset for each sample's top class; see
+ `lrp_explain_options_set` and `lrp_explain_options_set_str`), and writes the result
+ (dims from `lrp_network_explain_dims`) to `out`, which holds `out_len` doubles, in the
+ options' layout.
+
+ LRP starts from the output masked to the targets (each sample's output kept at its
+ class, or at each class of a set, zero elsewhere) or from the options' start array; the
+ gradient methods from the one-hot of the targets (dy) or the start array. Stateless:
+ the handle's cached forward pass and presets are neither used nor changed, so threads
+ may call it on one shared handle at once (and share one options handle while no thread
+ sets it). Cost: one forward pass and one backward pass per map (targets "each": K
+ backward passes share the forward pass); a gradient method with targets "top" runs one
+ more forward pass to find the top classes; SmoothGrad and integrated gradients times
+ their samples or steps; with a composite, canonizers or a convention in the options, a
+ copy of the network's parameters per call.
+
+ Errors (nothing is written to `out` on any): NULL `net`, `x`, `x_dims` or `out`
+ (LRP_ERR_NULL_ARGUMENT); a rank outside 1..LRP_MAX_RANK, a dim of 0, an element count
+ that overflows, options that contradict each other, classes out of range
+ (LRP_ERR_INVALID_ARGUMENT); an input the network does not take, a given array whose dims
+ do not fit, a per-sample class count other than N, `out_len` below the result's element
+ count (LRP_ERR_SHAPE_MISMATCH, expected and given); NaN or infinite values
+ (LRP_ERR_NON_FINITE). Each message names the argument or option.
+
+ # Safety
+ `net` NULL or live; `opts` NULL or live; `x_dims` NULL or `x_rank` readable values; `x`
+ NULL or readable for the product of `x_dims` doubles; `out` NULL or `out_len` writable
+ doubles.
+ */
+int32_t lrp_network_explain_with(const LrpNetwork *net,
+                                 const LrpExplainOptions *opts,
+                                 const double *x,
+                                 const size_t *x_dims,
+                                 int32_t x_rank,
+                                 double *out,
+                                 size_t out_len);
 
 /*
  Sets every layer's preset from a composite (rules by layer type and position):

@@ -1,15 +1,21 @@
 /*
  * lrp.hpp: a header-only C++11 wrapper around the lrp C API (lrp.h).
  *
- *   lrp::Network net = lrp::Network::read("lenet5.txt");
- *   lrp::Shape shape = {1, 32, 32, 1};                       // batch first
- *   std::vector<double> y = net.forward(x, shape);            // 1 x 10
- *   std::vector<double> r = net.explain(x, shape, {7}, "epsilon", 0.01);
+ *   lrp::Network net = lrp::Network::read("model.onnx");
+ *   lrp::Shape shape = {1, 3, 32, 32};                       // N x C x H x W for ONNX
+ *   std::vector<double> y = net.predict(x, shape);            // 1 x 10
+ *   lrp::ExplainOptions opts;
+ *   opts.composite("epsilon_plus").canonizers("auto").classes({7});
+ *   std::vector<double> r = net.explain(x, shape, opts);     // shaped like x
  *
  * - lrp::Network owns one LrpNetwork handle: move-only, freed by the destructor; clone()
  *   makes an independent copy (without the cached forward pass).
- * - Arrays are std::vector<double> with an lrp::Shape (batch first, 1 to 4 dimensions:
- *   N x M for dense batches, N x H x W x D for images), row-major unless a Layout is given.
+ * - Arrays are std::vector<double> with an lrp::Shape (std::vector<std::size_t>, batch
+ *   first in the network's axis order: N x M for dense batches, N x H x W x D for toolbox
+ *   images, N x C x H x W for ONNX models), row-major unless a Layout is given. predict(),
+ *   output_shape(), explain_shape() and explain(x, shape, ExplainOptions) take any rank
+ *   (the C API's second edition); the toolbox-style calls take 1 to 4 dimensions. The
+ *   vector's size must equal the shape's element count (else LRP_ERR_SHAPE_MISMATCH).
  * - Every failure throws lrp::Error (a std::runtime_error): code() is the LRP_ERR_* status,
  *   what() the library's lrp_last_error() text. Outputs are returned, so a failed call
  *   changes nothing the caller holds.
@@ -110,6 +116,39 @@ T* data(std::vector<T>& v, T& dummy) {
     return v.empty() ? &dummy : v.data();
 }
 
+/* The C API reads as many values as the dims say: a vector of another size is refused
+ * here, before the call (the C API cannot see the vector's size). */
+inline void check_size(const char* function, const char* what, std::size_t size,
+                       const Shape& shape) {
+    std::size_t n = 1;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (shape[i] != 0 && n > static_cast<std::size_t>(-1) / shape[i]) {
+            throw Error(LRP_ERR_INVALID_ARGUMENT, std::string(function) + ": the dims of " +
+                                                      what + " overflow size_t");
+        }
+        n *= shape[i];
+    }
+    if (n != size) {
+        throw Error(LRP_ERR_SHAPE_MISMATCH,
+                    std::string(function) + ": " + what + " has " + std::to_string(size) +
+                        " elements, its dims say " + std::to_string(n));
+    }
+}
+
+/* A rank for the C API (an absurd one is passed on for the library to reject). */
+inline std::int32_t rank_of(const Shape& shape) {
+    return shape.size() > 1000 ? 1000 : static_cast<std::int32_t>(shape.size());
+}
+
+/* The dims a query of the C API's second edition writes, as a Shape. */
+template <typename Query>
+Shape query_dims(Query query) {
+    std::size_t dims[LRP_MAX_RANK + 1] = {0};
+    std::int32_t rank = 0;
+    check(query(dims, static_cast<std::size_t>(LRP_MAX_RANK + 1), &rank));
+    return Shape(dims, dims + rank);
+}
+
 }  // namespace detail
 
 /* Options of Network::train: the toolbox's defaults until set. Move-only. */
@@ -163,7 +202,133 @@ private:
     LrpTrainOptions* opts_;
 };
 
-/* A network (the toolbox's Sequential) owning one LrpNetwork handle. */
+/* Options of Network::explain(x, shape, options), a builder over LrpExplainOptions: every
+ * option at its default until set (LRP with each layer's preset, each sample's top class,
+ * row-major); see lrp_explain_options_set and lrp_explain_options_set_str in lrp.h for the
+ * names and values. Every setter returns *this for chaining and throws lrp::Error (nothing
+ * changed) on an unknown name or a bad value. Move-only; threads may share one for
+ * explaining while none sets it. */
+class ExplainOptions {
+public:
+    ExplainOptions() : opts_(lrp_explain_options_new()) {
+        if (opts_ == nullptr) {
+            throw std::bad_alloc();
+        }
+    }
+    ~ExplainOptions() { lrp_explain_options_free(opts_); }
+    ExplainOptions(ExplainOptions&& other) noexcept : opts_(other.opts_) {
+        other.opts_ = nullptr;
+    }
+    ExplainOptions& operator=(ExplainOptions&& other) noexcept {
+        if (this != &other) {
+            lrp_explain_options_free(opts_);
+            opts_ = other.opts_;
+            other.opts_ = nullptr;
+        }
+        return *this;
+    }
+    ExplainOptions(const ExplainOptions&) = delete;
+    ExplainOptions& operator=(const ExplainOptions&) = delete;
+
+    /* A numeric option ("parameter", "epsilon", "gamma", "low", "high", "samples", "noise",
+     * "seed", "steps", "layout"); NaN resets it. */
+    ExplainOptions& set(const std::string& name, double value) {
+        detail::check(lrp_explain_options_set(opts_, name.c_str(), value));
+        return *this;
+    }
+
+    /* A string option ("method", "rule", "composite", "canonizers", "convention", "targets",
+     * "layout"); "" resets it. */
+    ExplainOptions& set(const std::string& name, const std::string& value) {
+        detail::check(lrp_explain_options_set_str(opts_, name.c_str(), value.c_str()));
+        return *this;
+    }
+    ExplainOptions& set(const std::string& name, const char* value) {
+        return set(name, std::string(value == nullptr ? "" : value));
+    }
+
+    /* "lrp" (the default), "gradient", "input_x_gradient", "sensitivity",
+     * "guided_backprop", "deconvnet", "smoothgrad", "integrated_gradients". */
+    ExplainOptions& method(const std::string& name) { return set("method", name); }
+
+    /* LRP's rule for every layer, with its parameter (default_param(): the rule's own). */
+    ExplainOptions& rule(const std::string& name, double param = default_param()) {
+        set("rule", name);
+        return set("parameter", param);
+    }
+
+    /* A zennit composite with its parameters (epsilon_gamma_box needs low and high). */
+    ExplainOptions& composite(const std::string& name, double epsilon = default_param(),
+                              double gamma = default_param(), double low = default_param(),
+                              double high = default_param()) {
+        set("composite", name);
+        set("epsilon", epsilon);
+        set("gamma", gamma);
+        set("low", low);
+        return set("high", high);
+    }
+
+    /* "merge_batchnorm", "vgg", "resnet", "resnet_sum", "auto" or "none". */
+    ExplainOptions& canonizers(const std::string& names) { return set("canonizers", names); }
+
+    /* "toolbox" or "zennit" ("": the network's). */
+    ExplainOptions& convention(const std::string& name) { return set("convention", name); }
+
+    /* The classes to explain (0-based; empty clears them) and how: "per_sample" (the
+     * default with classes: one per sample), "each" (one map per class), "set" (one map of
+     * their sum); "top" needs no classes. */
+    ExplainOptions& classes(const std::vector<std::int32_t>& list,
+                            const std::string& targets = std::string()) {
+        detail::check(lrp_explain_options_set_classes(opts_, detail::data(list), list.size()));
+        return set("targets", targets);
+    }
+
+    /* SmoothGrad's noisy copies, noise level and seed. */
+    ExplainOptions& smoothgrad(std::size_t samples, double noise, std::uint64_t seed = 0) {
+        set("samples", static_cast<double>(samples));
+        set("noise", noise);
+        return set("seed", static_cast<double>(seed));
+    }
+
+    /* Integrated gradients' steps. */
+    ExplainOptions& steps(std::size_t count) { return set("steps", static_cast<double>(count)); }
+
+    /* The memory order of x, the result and the arrays given here. */
+    ExplainOptions& layout(Layout order) {
+        return set("layout", static_cast<double>(static_cast<std::int32_t>(order)));
+    }
+
+    /* What the explanation starts from at the output (LRP's relevance, the gradient
+     * methods' dy), of `shape` (the network's output for x); replaces classes. Empty data
+     * clears it. */
+    ExplainOptions& start(const std::vector<double>& data, const Shape& shape) {
+        return array("start", data, shape);
+    }
+
+    /* Integrated gradients' baseline, shaped like x. Empty data clears it. */
+    ExplainOptions& baseline(const std::vector<double>& data, const Shape& shape) {
+        return array("baseline", data, shape);
+    }
+
+    const LrpExplainOptions* handle() const noexcept { return opts_; }
+
+private:
+    ExplainOptions& array(const char* name, const std::vector<double>& data, const Shape& shape) {
+        if (data.empty()) {
+            detail::check(lrp_explain_options_set_array(opts_, name, nullptr, nullptr, 0));
+            return *this;
+        }
+        detail::check_size("lrp_explain_options_set_array", name, data.size(), shape);
+        detail::check(lrp_explain_options_set_array(opts_, name, data.data(),
+                                                    detail::data(shape),
+                                                    detail::rank_of(shape)));
+        return *this;
+    }
+
+    LrpExplainOptions* opts_;
+};
+
+/* A network (the toolbox's Sequential, a graph, an ONNX model) owning one LrpNetwork handle. */
 class Network {
 public:
     /* A network without layers. */
@@ -434,14 +599,63 @@ public:
         return out;
     }
 
-    /* The output shape for an input of `input` (batch first). */
+    /* The output shape for an input of `input` (batch first, any rank). */
     Shape output_shape(const Shape& input) const {
-        detail::Dims d(input);
-        std::size_t o[4] = {0, 0, 0, 0};
+        LrpNetwork* net = net_;
+        return detail::query_dims([&](std::size_t* dims, std::size_t cap, std::int32_t* rank) {
+            return lrp_network_output_dims(net, detail::data(input), detail::rank_of(input),
+                                           dims, cap, rank);
+        });
+    }
+
+    /* The forward pass of x (of `shape`, any rank) without caching anything: safe on one
+     * shared network from several threads. Shaped as output_shape(shape). */
+    std::vector<double> predict(const std::vector<double>& x, const Shape& shape,
+                                Layout layout = Layout::RowMajor) const {
+        detail::check_size("lrp_network_predict", "x", x.size(), shape);
+        Shape out;
+        // With an unknown output shape the call fails; the library then says why.
+        std::int32_t status = shape_of_output(shape, out);
+        std::vector<double> y(status == LRP_OK ? detail::elements(out) : 0);
+        double dummy = 0.0;
+        detail::check(lrp_network_predict(net_, detail::data(x), detail::data(shape),
+                                          detail::rank_of(shape),
+                                          static_cast<std::int32_t>(layout),
+                                          detail::data(y, dummy), y.size()));
+        return y;
+    }
+
+    /* The shape explain(x, shape, options) gives: `shape`, or N x H x W x 1 (N x 1 x H x W
+     * for ONNX models) for sensitivity, or K x shape (shape x K column-major) for targets
+     * "each" with K classes. */
+    Shape explain_shape(const Shape& shape, const ExplainOptions& options) const {
+        LrpNetwork* net = net_;
+        return detail::query_dims([&](std::size_t* dims, std::size_t cap, std::int32_t* rank) {
+            return lrp_network_explain_dims(net, options.handle(), detail::data(shape),
+                                            detail::rank_of(shape), dims, cap, rank);
+        });
+    }
+
+    /* Explains x (of `shape`, any rank, in the options' layout) as `options` say: LRP with
+     * rules, composites and canonizers, or a gradient method, for the classes the options
+     * name. Stateless: safe on one shared network from several threads. Shaped as
+     * explain_shape(shape, options). */
+    std::vector<double> explain(const std::vector<double>& x, const Shape& shape,
+                                const ExplainOptions& options) const {
+        detail::check_size("lrp_network_explain_with", "x", x.size(), shape);
+        std::size_t dims[LRP_MAX_RANK + 1] = {0};
         std::int32_t rank = 0;
-        detail::check(lrp_network_output_shape(net_, d.rank, d.d[0], d.d[1], d.d[2], d.d[3],
-                                               &o[0], &o[1], &o[2], &o[3], &rank));
-        return Shape(o, o + rank);
+        // When the dims query fails, the call fails too and the library says why.
+        std::int32_t status = lrp_network_explain_dims(
+            net_, options.handle(), detail::data(shape), detail::rank_of(shape), dims,
+            static_cast<std::size_t>(LRP_MAX_RANK + 1), &rank);
+        std::vector<double> out(status == LRP_OK ? detail::elements(Shape(dims, dims + rank))
+                                                 : 0);
+        double dummy = 0.0;
+        detail::check(lrp_network_explain_with(net_, options.handle(), detail::data(x),
+                                               detail::data(shape), detail::rank_of(shape),
+                                               detail::data(out, dummy), out.size()));
+        return out;
     }
 
     /* Runs the network on x (of `shape`); caches the pass for lrp() and backward(). */
@@ -540,11 +754,11 @@ public:
 private:
     /* The output shape for `shape` (without throwing: the computing call reports). */
     std::int32_t shape_of_output(const Shape& shape, Shape& out) const {
-        detail::Dims d(shape);
-        std::size_t o[4] = {0, 0, 0, 0};
+        std::size_t o[LRP_MAX_RANK + 1] = {0};
         std::int32_t rank = 0;
-        std::int32_t status = lrp_network_output_shape(net_, d.rank, d.d[0], d.d[1], d.d[2],
-                                                       d.d[3], &o[0], &o[1], &o[2], &o[3], &rank);
+        std::int32_t status =
+            lrp_network_output_dims(net_, detail::data(shape), detail::rank_of(shape), o,
+                                    static_cast<std::size_t>(LRP_MAX_RANK + 1), &rank);
         if (status == LRP_OK) {
             out.assign(o, o + rank);
         }

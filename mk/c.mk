@@ -1,6 +1,7 @@
 # The C test suite of the C ABI (tests/c). `make c-suite` (run by `make test`):
 #  0. checks that every lrp_* function of include/lrp.h is called somewhere in tests/c;
-#  1. compiles include/lrp.h alone as C99 and as C++11 (-pedantic -Werror);
+#  1. compiles include/lrp.h alone as C99 and as C++11 (-pedantic -Werror), and with clang in
+#     MSVC (Windows) and macOS modes;
 #  2. runs the suite against $(LIB) (target/release/liblrp.so);
 #  3. runs it under valgrind's memcheck, against a build of the library without its default
 #     features (target/nomimalloc): mimalloc takes its memory from mmap and hands it out
@@ -10,7 +11,8 @@
 # All must pass. The runner prints "N passed, M failed" last and exits 1 on a failure.
 # `make c-suite-plain` (or -valgrind, -asan, c-header-check, c-api-coverage) runs one part;
 # C_SUITES="errors golden" limits the runs to some suites (api, errors, model_files,
-# data_files, render, golden, threads, gradient_methods, hostile).
+# data_files, render, golden, threads, beyond_toolbox, gradient_methods, hostile,
+# explain_with).
 
 C_TEST_DIR := tests/c
 C_TEST_BUILD := target/c-tests
@@ -21,6 +23,8 @@ C_GOLDEN_DIR ?= ../shared/golden
 C_SUITES ?=
 
 C_TEST_WARNINGS := -std=c99 -Wall -Wextra -Werror -pedantic
+# For the header check in other targets' modes (MSVC, macOS): gcc has one target only.
+CLANG ?= clang
 C_TEST_CFLAGS := $(C_TEST_WARNINGS) -O1 -g -Iinclude -pthread
 C_TEST_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -58,7 +62,15 @@ c-header-check:
 	@mkdir -p $(C_TEST_BUILD)
 	$(CC) $(C_TEST_WARNINGS) -Iinclude -c $(C_TEST_DIR)/header_alone.c -o $(C_TEST_BUILD)/header_c.o
 	$(CXX) -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -x c++ -c $(C_TEST_DIR)/header_alone.c -o $(C_TEST_BUILD)/header_cpp.o
-	@echo "c-header-check: include/lrp.h compiles alone as C99 and as C++11"
+	# Windows (MSVC, 64- and 32-bit) and macOS: clang in those targets' modes, freestanding
+	# (their system headers are not here; lrp.h needs only stdint.h and stddef.h). A syntax
+	# check of the header, not a build of the library: see the README's "Platforms".
+	for t in x86_64-pc-windows-msvc i686-pc-windows-msvc aarch64-apple-darwin; do \
+	    $(CLANG) --target=$$t -ffreestanding -fsyntax-only $(C_TEST_WARNINGS) -Iinclude $(C_TEST_DIR)/header_alone.c || exit 1; \
+	done
+	$(CLANG) --target=x86_64-pc-windows-msvc -fms-compatibility -ffreestanding -fsyntax-only \
+	    -x c++ -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude $(C_TEST_DIR)/header_alone.c
+	@echo "c-header-check: include/lrp.h compiles alone as C99 and as C++11, also in MSVC and macOS modes"
 
 c-lib-nomimalloc:
 	$(CARGO) build --release --lib --no-default-features --target-dir $(C_NOMIMALLOC_TARGET)

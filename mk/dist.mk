@@ -38,8 +38,9 @@ DIST_PKG := PKG_CONFIG_LIBDIR=$(DIST_ROOT)/usr/lib/pkgconfig PKG_CONFIG_PATH= pk
 DIST_RUN := LD_LIBRARY_PATH=$(DIST_ROOT)/usr/lib
 GOLDEN := ../shared/golden
 
-## make install into a scratch tree; the C example (shared and static: Libs.private) and the
-## C++ wrapper test built against it through pkg-config only, then run (image 0 of
+## make install into a scratch tree; the C example (shared and static: Libs.private), the
+## README's C and C++ snippets and the C++ wrapper test built against it through pkg-config
+## only, then run (image 0 of
 ## mnist_test_x.npy is a 7); the installed `lrp` command: info on LeNet-5 (47645 parameters)
 ## and explain on its 16 golden inputs (16 heatmaps).
 dist-suite: lib bin
@@ -68,6 +69,19 @@ dist-suite: lib bin
 	$(DIST_ROOT)/explain-static $(GOLDEN)/lenet5.txt $(GOLDEN)/mnist_test_x.npy \
 	    > $(DIST_ROOT)/explain-static.out
 	cmp $(DIST_ROOT)/explain.out $(DIST_ROOT)/explain-static.out
+	# The README's C and C++ snippets ("Using it from C and C++"), as they stand.
+	sed -n '/^## Using it from C and C++/,/^## Using it from MATLAB/p' README.md | \
+	    awk '/^```c$$/ { on = 1; next } /^```$$/ { if (on) exit } on' > $(DIST_ROOT)/readme.c
+	sed -n '/^## Using it from C and C++/,/^## Using it from MATLAB/p' README.md | \
+	    awk '/^```cpp$$/ { on = 1; next } /^```$$/ { if (on) exit } on' > $(DIST_ROOT)/readme.cpp
+	grep -q lrp_network_explain_with $(DIST_ROOT)/readme.c
+	grep -q ExplainOptions $(DIST_ROOT)/readme.cpp
+	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic $(DIST_ROOT)/readme.c \
+	    $$($(DIST_PKG) --cflags lrp) -o $(DIST_ROOT)/readme-c $$($(DIST_PKG) --libs lrp)
+	$(DIST_RUN) $(DIST_ROOT)/readme-c | grep -q '^class [0-9], relevance of pixel (16, 16): .* (rank 4)$$'
+	$(CXX) -std=c++11 -Wall -Wextra -Werror -pedantic $(DIST_ROOT)/readme.cpp \
+	    $$($(DIST_PKG) --cflags lrp) -o $(DIST_ROOT)/readme-cpp $$($(DIST_PKG) --libs lrp)
+	$(DIST_RUN) $(DIST_ROOT)/readme-cpp | grep -q '^class [0-9], relevance of pixel (16, 16): '
 	$(CXX) -std=c++11 -Wall -Wextra -Werror -pedantic tests/cpp/test_wrapper.cpp \
 	    $$($(DIST_PKG) --cflags lrp) -o $(DIST_ROOT)/test_wrapper $$($(DIST_PKG) --libs lrp)
 	$(DIST_RUN) $(DIST_ROOT)/test_wrapper $(GOLDEN)/lenet5.txt

@@ -8,18 +8,29 @@
 //! - Outputs (buffers and scalars) are written only on success; on failure they are left
 //!   as they were.
 //! - No panic crosses the boundary: it becomes `LRP_ERR_PANIC`.
-//! - Arrays are doubles with an explicit length and an `int32_t layout`:
-//!   `LRP_LAYOUT_ROW_MAJOR` (C) or `LRP_LAYOUT_COL_MAJOR` (MATLAB, Fortran). Shapes are
-//!   batch first (N x M, or N x H x W x D) in both layouts; the library converts.
+//! - Arrays are doubles: `data, dims, rank` in the second edition (array.rs, explain.rs,
+//!   explain_options.rs), an explicit length and up to four dims in the first. The memory
+//!   order is an `int32_t layout`: `LRP_LAYOUT_ROW_MAJOR` (C) or `LRP_LAYOUT_COL_MAJOR`
+//!   (MATLAB, Fortran). Shapes are batch first in the network's axis order (N x M,
+//!   N x H x W x D, or N x C x H x W for ONNX models) in both layouts; the library converts.
 //! - Output buffers are allocated by the caller.
 //!
 //! Data flows from the exports here into the core (`crate::Network`) and back; this layer
 //! only checks and converts arguments.
 
-// rustfmt keeps these alphabetical, and cbindgen follows this order: the header lists every
-// constant first, then the functions module by module: composites, compute, data files,
-// gradient methods, network handles and layers, rendering, status and errors, training. The
-// argument helpers export nothing.
+// cbindgen follows the order of these declarations: the header lists every constant
+// first, then the functions module by module. The second edition of the interface comes
+// first (arrays as data, dims and rank; the explain options handle), then the first
+// edition, kept for the MATLAB bindings and existing callers: composites, compute, data
+// files, gradient methods, network handles and layers, rendering, status and errors,
+// training. rustfmt sorts each group of declarations; blank lines keep the order here.
+// The argument helpers export nothing.
+mod array;
+
+mod explain_options;
+
+mod explain;
+
 mod args;
 mod composite;
 mod compute;
@@ -31,9 +42,12 @@ mod status;
 mod train;
 
 pub use args::{LRP_LAYOUT_COL_MAJOR, LRP_LAYOUT_ROW_MAJOR};
+pub use array::*;
 pub use composite::*;
 pub use compute::*;
 pub use data::*;
+pub use explain::*;
+pub use explain_options::*;
 pub use gradient::*;
 pub use network::*;
 pub use render::*;

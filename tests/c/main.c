@@ -38,6 +38,7 @@ static const struct {
     {"beyond_toolbox", suite_beyond_toolbox},
     {"gradient_methods", suite_gradient_methods},
     {"hostile", suite_hostile},
+    {"explain_with", suite_explain_with},
 };
 
 #define SUITE_COUNT (sizeof SUITES / sizeof SUITES[0])

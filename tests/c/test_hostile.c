@@ -9,7 +9,11 @@
  *   2^63 (products wrap);  indices: past the end and SIZE_MAX;  ranks, layouts and flags:
  *   out of range;  doubles: NaN (where it is not "the default"), +Inf, -Inf;  names: NULL
  *   (where it is not "the default"), a trailing or leading space, a tab, non-UTF-8 bytes,
- *   and the name in upper case (case-insensitive: must succeed);  paths: NULL, non-UTF-8,
+ *   and the name in upper case (case-insensitive: must succeed);  dims arrays (the second
+ *   edition's `const size_t *dims`): NULL, a dim of 0, SIZE_MAX, a product that wraps and
+ *   (where the dims must fit the network) one element too many;  their ranks: 0, -1 and
+ *   LRP_MAX_RANK + 1;  counts of values without an expected length: SIZE_MAX and one whose
+ *   byte size wraps;  paths: NULL, non-UTF-8,
  *   a missing directory, and for readers /dev/zero, /dev/urandom, "/" and, for model
  *   files, /dev/null.
  * Each hostile call must fail with a known status other than LRP_ERR_PANIC, leave a message
@@ -34,6 +38,7 @@ typedef enum {
     K_FIXED,   /* not varied (a seed, a flag every value of which is valid) */
     K_NET,     /* a network handle: NULL */
     K_OPTS,    /* a training options handle: NULL */
+    K_XOPTS,   /* an explain options handle: NULL */
     K_IN,      /* an input array or string buffer: NULL */
     K_IN_LEN,  /* the exact element count of an input: 0, -1, +1, SIZE_MAX, wrapping */
     K_OUT,     /* an output buffer or scalar: NULL */
@@ -50,7 +55,11 @@ typedef enum {
     K_NAME_NULL_OK,     /* a name where NULL (or "") means the default: as K_NAME less NULL */
     K_PATH_READ,        /* a data file to read */
     K_PATH_MODEL,       /* a model file to read: as K_PATH_READ plus /dev/null */
-    K_PATH_WRITE        /* a file to write: NULL, non-UTF-8, a missing directory */
+    K_PATH_WRITE,       /* a file to write: NULL, non-UTF-8, a missing directory */
+    K_DIMS,    /* dims that must fit the network: NULL, 0, SIZE_MAX, wrapping, one too many */
+    K_DIMS_ANY, /* dims of an array of any shape: NULL, 0, SIZE_MAX, wrapping */
+    K_RANK_ND, /* the rank of a dims array: 0, -1, LRP_MAX_RANK + 1 */
+    K_COUNT    /* a count of values read from a pointer: SIZE_MAX, a wrapping byte size */
 } Kind;
 
 typedef struct {
@@ -86,6 +95,11 @@ typedef struct {
 
 static LrpNetwork *net;
 static LrpTrainOptions *opts;
+static LrpExplainOptions *xopts;
+/* Dims of x (N x M) and of the output (N x C), backed to rank 8; past the rank they are 3
+ * (not 1, which would make a longer rank a valid MATLAB-style shape). */
+static size_t x_dims[8] = {N, M, 3, 3, 3, 3, 3, 3};
+static size_t y_dims[8] = {N, C, 3, 3, 3, 3, 3, 3};
 static double in1[BUF], in2[BUF], in3[BUF], out1[BUF], out2[BUF];
 static char text_out[64];
 static size_t sz[4];
@@ -140,11 +154,13 @@ static int fresh(void)
     double y[Y_LEN], dx[X_LEN], dy[Y_LEN];
     lrp_network_free(net);
     lrp_train_options_free(opts);
+    lrp_explain_options_free(xopts);
     fill_inputs();
     net = lrp_network_new();
     opts = lrp_train_options_new();
+    xopts = lrp_explain_options_new();
     fill(dy, Y_LEN, 1.0);
-    if (!CHECK(net != NULL && opts != NULL) ||
+    if (!CHECK(net != NULL && opts != NULL && xopts != NULL) ||
         !CHECK(lrp_network_add_linear(net, M, C, NULL, 0, NULL, 0, LRP_LAYOUT_ROW_MAJOR, 7) ==
                LRP_OK) ||
         !CHECK(lrp_network_add_rect(net) == LRP_OK) ||
@@ -514,10 +530,80 @@ static int32_t call_train_log_len(Val *a) { return lrp_network_train_log_len(P(0
 static int32_t call_train_log(Val *a) { return lrp_network_train_log(P(0), P(1), Z(2)); }
 static void setup_train_log(Val *a) { a[0].p = net; a[1].p = text_out; a[2].z = 1; }
 
+/* The second edition: arrays as data, dims and rank; the explain options. */
+static int32_t call_output_dims(Val *a) { return lrp_network_output_dims(P(0), P(1), I(2), P(3), Z(4), P(5)); }
+static void setup_output_dims(Val *a)
+{
+    a[0].p = net; a[1].p = x_dims; a[2].i = 2; a[3].p = sz; a[4].z = 2; a[5].p = &i32[0];
+}
+static int32_t call_predict(Val *a) { return lrp_network_predict(P(0), P(1), P(2), I(3), I(4), P(5), Z(6)); }
+static void setup_predict(Val *a)
+{
+    a[0].p = net; a[1].p = in1; a[2].p = x_dims; a[3].i = 2; a[4].i = LRP_LAYOUT_COL_MAJOR;
+    a[5].p = out1; a[6].z = Y_LEN;
+}
+static int32_t call_xopts_set(Val *a) { return lrp_explain_options_set(P(0), S(1), D(2)); }
+static void setup_xopts_set(Val *a) { a[0].p = xopts; a[1].s = "noise"; a[2].d = 0.3; }
+static int32_t call_xopts_set_str(Val *a) { return lrp_explain_options_set_str(P(0), S(1), S(2)); }
+static void setup_xopts_set_str(Val *a) { a[0].p = xopts; a[1].s = "rule"; a[2].s = "epsilon"; }
+static int32_t call_xopts_set_classes(Val *a) { return lrp_explain_options_set_classes(P(0), P(1), Z(2)); }
+static void setup_xopts_set_classes(Val *a) { a[0].p = xopts; a[1].p = classes; a[2].z = N; }
+static int32_t call_xopts_set_array(Val *a)
+{
+    return lrp_explain_options_set_array(P(0), S(1), P(2), P(3), I(4));
+}
+static void setup_xopts_set_array(Val *a)
+{
+    a[0].p = xopts; a[1].s = "start"; a[2].p = in2; a[3].p = y_dims; a[4].i = 2;
+}
+/* explain_dims and explain_with: per-sample classes, epsilon, integrated gradients' baseline
+   not set; opts NULL would mean the defaults (a valid call), so it stays fixed. */
+static void setup_xopts_for_explain(void)
+{
+    CHECK(lrp_explain_options_set_str(xopts, "rule", "epsilon") == LRP_OK);
+    CHECK(lrp_explain_options_set_classes(xopts, classes, N) == LRP_OK);
+}
+static int32_t call_explain_dims(Val *a)
+{
+    return lrp_network_explain_dims(P(0), P(1), P(2), I(3), P(4), Z(5), P(6));
+}
+static void setup_explain_dims(Val *a)
+{
+    setup_xopts_for_explain();
+    a[0].p = net; a[1].p = xopts; a[2].p = x_dims; a[3].i = 2; a[4].p = sz; a[5].z = 2;
+    a[6].p = &i32[0];
+}
+static int32_t call_explain_with_opts(Val *a)
+{
+    return lrp_network_explain_with(P(0), P(1), P(2), P(3), I(4), P(5), Z(6));
+}
+static void setup_explain_with_opts(Val *a)
+{
+    setup_xopts_for_explain();
+    a[0].p = net; a[1].p = xopts; a[2].p = in1; a[3].p = x_dims; a[4].i = 2; a[5].p = out1;
+    a[6].z = X_LEN;
+}
+
 /* The kinds of each argument position, in order. */
 #define KINDS(...) {__VA_ARGS__}, (int)(sizeof((Kind[]){__VA_ARGS__}) / sizeof(Kind))
 
 static const Row ROWS[] = {
+    {"lrp_network_output_dims", call_output_dims, setup_output_dims,
+     KINDS(K_NET, K_DIMS, K_RANK_ND, K_OUT, K_OUT_LEN, K_OUT)},
+    {"lrp_network_predict", call_predict, setup_predict,
+     KINDS(K_NET, K_IN, K_DIMS, K_RANK_ND, K_LAYOUT, K_OUT, K_OUT_LEN)},
+    {"lrp_explain_options_set", call_xopts_set, setup_xopts_set,
+     KINDS(K_XOPTS, K_NAME, K_REAL_NAN_DEFAULT)},
+    {"lrp_explain_options_set_str", call_xopts_set_str, setup_xopts_set_str,
+     KINDS(K_XOPTS, K_NAME, K_NAME_NULL_OK)},
+    {"lrp_explain_options_set_classes", call_xopts_set_classes, setup_xopts_set_classes,
+     KINDS(K_XOPTS, K_IN, K_COUNT)},
+    {"lrp_explain_options_set_array", call_xopts_set_array, setup_xopts_set_array,
+     KINDS(K_XOPTS, K_NAME, K_FIXED, K_DIMS_ANY, K_RANK_ND)},
+    {"lrp_network_explain_dims", call_explain_dims, setup_explain_dims,
+     KINDS(K_NET, K_FIXED, K_DIMS, K_RANK_ND, K_OUT, K_OUT_LEN, K_OUT)},
+    {"lrp_network_explain_with", call_explain_with_opts, setup_explain_with_opts,
+     KINDS(K_NET, K_FIXED, K_IN, K_DIMS, K_RANK_ND, K_OUT, K_OUT_LEN)},
     {"lrp_network_read", call_network_read, setup_network_read, KINDS(K_PATH_MODEL)},
     {"lrp_network_clone", call_network_clone, setup_net_only, KINDS(K_NET)},
     {"lrp_network_write", call_network_write, setup_network_write, KINDS(K_NET, K_PATH_WRITE)},
@@ -645,6 +731,7 @@ static int hostile_values(Kind kind, const Val *base, Val *v, int *must_succeed,
     switch (kind) {
     case K_NET:
     case K_OPTS:
+    case K_XOPTS:
     case K_IN:
     case K_OUT:
         ADD(p, NULL, "NULL", 0);
@@ -725,6 +812,37 @@ static int hostile_values(Kind kind, const Val *base, Val *v, int *must_succeed,
         ADD(s, NULL, "NULL path", 0);
         ADD(s, "/tmp/\xff\xfe", "path that is not UTF-8", 0);
         ADD(s, "/nonexistent-lrp-dir/file", "path in a missing directory", 0);
+        break;
+    case K_DIMS:
+    case K_DIMS_ANY: {
+        /* Variants of the base dims (8 backed values), one array each. */
+        static size_t zero[8], max[8], wrap[8], more[8];
+        memcpy(zero, base->p, sizeof zero);
+        memcpy(max, base->p, sizeof max);
+        memcpy(wrap, base->p, sizeof wrap);
+        memcpy(more, base->p, sizeof more);
+        zero[1] = 0;
+        max[1] = SIZE_MAX;
+        wrap[0] = (size_t)1 << (sizeof(size_t) * 8 - 1);
+        wrap[1] = 2;
+        more[1] += 1;
+        ADD(p, NULL, "NULL dims", 0);
+        ADD(p, zero, "dims with a 0", 0);
+        ADD(p, max, "dims with SIZE_MAX", 0);
+        ADD(p, wrap, "dims whose product wraps", 0);
+        if (kind == K_DIMS) {
+            ADD(p, more, "dims one element too many", 0);
+        }
+        break;
+    }
+    case K_RANK_ND:
+        ADD(i, 0, "rank 0", 0);
+        ADD(i, -1, "rank -1", 0);
+        ADD(i, LRP_MAX_RANK + 1, "rank LRP_MAX_RANK + 1", 0);
+        break;
+    case K_COUNT:
+        ADD(z, SIZE_MAX, "count SIZE_MAX", 0);
+        ADD(z, SIZE_MAX / sizeof(int32_t) + 2, "count whose byte size wraps", 0);
         break;
     case K_FIXED:
         break;
@@ -807,7 +925,7 @@ static void test_the_table_covers_the_exports(void)
     static const char *const NO_ARGS[] = {
         "lrp_version", "lrp_live_networks", "lrp_network_new", "lrp_network_free",
         "lrp_last_error", "lrp_last_status", "lrp_status_name", "lrp_train_options_new",
-        "lrp_train_options_free"};
+        "lrp_train_options_free", "lrp_explain_options_new", "lrp_explain_options_free"};
     char header[TEST_PATH_LEN];
     FILE *f;
     char line[1024];
@@ -932,8 +1050,10 @@ static void remove_files(void)
     }
     lrp_network_free(net);
     lrp_train_options_free(opts);
+    lrp_explain_options_free(xopts);
     net = NULL;
     opts = NULL;
+    xopts = NULL;
 }
 
 void suite_hostile(void)

@@ -59,6 +59,27 @@ void check_throws(F body, std::int32_t code, const std::string& function, int li
 #define CHECK_THROWS(body, code, function) \
     check_throws([&]() { body; }, code, function, __LINE__)
 
+// Runs `body`, which must throw lrp::Error with `code` from the wrapper itself (a check the
+// C API cannot make, such as a vector's size against its dims): what() starts with the C
+// function's name and mentions `text`.
+template <typename F>
+void check_wrapper_throws(F body, std::int32_t code, const std::string& function,
+                          const std::string& text, int line) {
+    try {
+        body();
+        check(false, "expected lrp::Error from the wrapper for " + function, line);
+    } catch (const lrp::Error& e) {
+        const std::string what = e.what();
+        check(e.code() == code, "code " + std::string(lrp_status_name(e.code())), line);
+        check(what.compare(0, function.size(), function) == 0 &&
+                  what.find(text) != std::string::npos,
+              "message: " + what, line);
+    }
+}
+
+#define CHECK_WRAPPER_THROWS(body, code, function, text) \
+    check_wrapper_throws([&]() { body; }, code, function, text, __LINE__)
+
 bool same(const std::vector<double>& a, const std::vector<double>& b) {
     if (a.size() != b.size()) {
         return false;
@@ -367,7 +388,7 @@ void test_errors(const std::string& model) {
     CHECK_THROWS(net.forward(x, {2, 32, 32, 1, 1}), LRP_ERR_INVALID_ARGUMENT,
                  "lrp_network_forward");
     CHECK_THROWS(net.output_shape({2, 0, 32, 1}), LRP_ERR_INVALID_ARGUMENT,
-                 "lrp_network_output_shape");
+                 "lrp_network_output_dims");
     std::vector<double> y = net.forward(x, shape);
     CHECK_THROWS(net.lrp(std::vector<double>(19, 0.0)), LRP_ERR_SHAPE_MISMATCH, "lrp_network_lrp");
     CHECK_THROWS(net.explain(x, shape, {1}), LRP_ERR_SHAPE_MISMATCH, "lrp_network_explain");
@@ -499,6 +520,151 @@ void test_beyond_toolbox(const std::string& model) {
                  "lrp_network_explain_class_set");
 }
 
+/* The second edition: predict, output_shape and explain_shape with any rank, and
+ * explain(x, shape, ExplainOptions) against the first edition's calls on the same network. */
+void test_second_edition(const std::string& model) {
+    const std::int64_t live = lrp_live_networks();
+    {
+        const lrp::Network net = lrp::Network::read(model);
+        lrp::Network cached = net.clone();
+        const std::size_t n = 3;
+        const lrp::Shape shape = {n, 32, 32, 1};
+        const std::vector<double> x = inputs(n * 32 * 32, 5);
+
+        // predict() is forward() without the cache.
+        CHECK(same(net.predict(x, shape), cached.forward(x, shape)));
+        // MATLAB's size() of N x 32 x 32 x 1 drops the 1.
+        CHECK(net.output_shape({n, 32, 32}) == lrp::Shape({n, 10}));
+        CHECK(same(net.predict(x, {n, 32, 32}), cached.forward(x, shape)));
+
+        // Defaults: LRP with the presets for each sample's top class.
+        const std::vector<double> y = net.predict(x, shape);
+        std::vector<std::int32_t> top(n);
+        for (std::size_t s = 0; s < n; ++s) {
+            std::size_t best = 0;
+            for (std::size_t k = 1; k < 10; ++k) {
+                best = y[s * 10 + k] > y[s * 10 + best] ? k : best;
+            }
+            top[s] = static_cast<std::int32_t>(best);
+        }
+        lrp::ExplainOptions defaults;
+        CHECK(net.explain_shape(shape, defaults) == shape);
+        CHECK(same(net.explain(x, shape, defaults), net.explain(x, shape, top)));
+
+        // A rule and per-sample classes, chained.
+        lrp::ExplainOptions opts;
+        opts.rule("alphabeta", 2.0).classes({1, 4, 9});
+        CHECK(same(net.explain(x, shape, opts), net.explain(x, shape, {1, 4, 9}, "alphabeta", 2.0)));
+
+        // Each of two classes, and their set.
+        opts.classes({2, 5}, "each");
+        CHECK(net.explain_shape(shape, opts) == lrp::Shape({2, n, 32, 32, 1}));
+        CHECK(same(net.explain(x, shape, opts),
+                   net.explain_classes(x, shape, {2, 5}, "alphabeta", 2.0)));
+        opts.set("targets", "set");
+        CHECK(same(net.explain(x, shape, opts),
+                   net.explain_class_set(x, shape, {2, 5}, "alphabeta", 2.0)));
+
+        // Column-major: the same numbers in Fortran order for a dense network's N x C.
+        lrp::ExplainOptions col;
+        col.rule("epsilon", 0.1).classes({1, 4, 9}).layout(lrp::Layout::ColMajor);
+        std::vector<double> x_col(x.size());
+        // Fortran order of N x 32 x 32 x 1: sample s, row h, column w at s + n (h + 32 w).
+        for (std::size_t s = 0; s < n; ++s) {
+            for (std::size_t i = 0; i < 32 * 32; ++i) {
+                x_col[s + n * (i / 32 + 32 * (i % 32))] = x[s * 32 * 32 + i];
+            }
+        }
+        const std::vector<double> r_row = net.explain(x, shape, {1, 4, 9}, "epsilon", 0.1);
+        const std::vector<double> r_col = net.explain(x_col, shape, col);
+        bool transposed = r_col.size() == r_row.size();
+        for (std::size_t s = 0; transposed && s < n; ++s) {
+            for (std::size_t i = 0; i < 32 * 32; ++i) {
+                transposed = transposed &&
+                             r_col[s + n * (i / 32 + 32 * (i % 32))] == r_row[s * 32 * 32 + i];
+            }
+        }
+        CHECK(transposed);
+
+        // Sensitivity: N x 32 x 32 x 1.
+        lrp::ExplainOptions sens;
+        sens.method("sensitivity").classes({0, 0, 0});
+        CHECK(net.explain_shape(shape, sens) == lrp::Shape({n, 32, 32, 1}));
+        CHECK(net.explain(x, shape, sens).size() == x.size());
+
+        // Integrated gradients from a baseline of zeros equals the default baseline.
+        lrp::ExplainOptions ig;
+        ig.method("integrated_gradients").steps(4).classes({3, 3, 3});
+        const std::vector<double> plain = net.explain(x, shape, ig);
+        ig.baseline(std::vector<double>(x.size(), 0.0), shape);
+        CHECK(same(net.explain(x, shape, ig), plain));
+
+        // A start array equals the masked output it stands for.
+        lrp::ExplainOptions from_start;
+        std::vector<double> r0(n * 10, 0.0);
+        for (std::size_t s = 0; s < n; ++s) {
+            r0[s * 10 + 7] = y[s * 10 + 7];
+        }
+        from_start.start(r0, {n, 10});
+        CHECK(same(net.explain(x, shape, from_start), net.explain(x, shape, {7, 7, 7})));
+
+        // Moves keep the handle.
+        lrp::ExplainOptions moved(std::move(opts));
+        CHECK(moved.handle() != nullptr && opts.handle() == nullptr);
+
+        // Errors: unknown names, bad values, sizes, classes.
+        CHECK_THROWS(moved.set("sigma", 0.1), LRP_ERR_INVALID_ARGUMENT, "lrp_explain_options_set");
+        CHECK_THROWS(moved.set("method", "gradcam"), LRP_ERR_UNKNOWN_RULE,
+                     "lrp_explain_options_set_str");
+        CHECK_THROWS(moved.classes({-1}), LRP_ERR_INVALID_ARGUMENT,
+                     "lrp_explain_options_set_classes");
+        CHECK_WRAPPER_THROWS(net.explain(x, {n, 32, 32, 2}, moved), LRP_ERR_SHAPE_MISMATCH,
+                             "lrp_network_explain_with", "x has 3072 elements, its dims say 6144");
+        CHECK_THROWS(net.explain(x, {n, 16, 64, 1}, moved), LRP_ERR_SHAPE_MISMATCH,
+                     "lrp_network_explain_with");
+        CHECK_THROWS(net.explain_shape({n, 16, 64, 1}, moved), LRP_ERR_SHAPE_MISMATCH,
+                     "lrp_network_explain_dims");
+        CHECK_THROWS(net.predict(std::vector<double>(), {n, 32, 0, 1}), LRP_ERR_INVALID_ARGUMENT,
+                     "lrp_network_predict");
+        CHECK_WRAPPER_THROWS(net.predict(x, {n, 32, 0, 1}), LRP_ERR_SHAPE_MISMATCH,
+                             "lrp_network_predict", "dims say 0");
+        CHECK_THROWS(net.output_shape({}), LRP_ERR_INVALID_ARGUMENT, "lrp_network_output_dims");
+        lrp::ExplainOptions wrong;
+        wrong.classes({1, 2});
+        CHECK_THROWS(net.explain(x, shape, wrong), LRP_ERR_SHAPE_MISMATCH,
+                     "lrp_network_explain_with");
+        CHECK_WRAPPER_THROWS(wrong.start(r0, {n, 11}), LRP_ERR_SHAPE_MISMATCH,
+                             "lrp_explain_options_set_array", "start has 30 elements");
+    }
+    CHECK(lrp_live_networks() == live);
+}
+
+/* An ONNX model (N x C x H x W): shapes of any rank and a composite with canonizers in the
+ * options equal the same set on a canonized handle. `model` is the golden lenet5.txt; the
+ * ONNX models lie in the golden directory's -onnx sibling. */
+void test_onnx_model(const std::string& model) {
+    const std::string dir = model.substr(0, model.rfind('/'));
+    const lrp::Network net = lrp::Network::read(dir + "-onnx/mixed.onnx");
+    const lrp::Shape shape = {4, 4, 16, 16};
+    const std::vector<double> x = inputs(4 * 4 * 16 * 16, 9);
+    CHECK(net.output_shape(shape) == lrp::Shape({4, 5}));
+    lrp::ExplainOptions opts;
+    opts.composite("epsilon_plus", 1e-6).canonizers("sequential_merge_batchnorm")
+        .convention("zennit").classes({0, 1, 2, 3});
+    CHECK(net.explain_shape(shape, opts) == shape);
+    const std::vector<double> r = net.explain(x, shape, opts);
+    lrp::Network handle = net.clone();
+    CHECK(lrp_network_canonize(handle.handle(), "sequential_merge_batchnorm") == LRP_OK);
+    handle.set_convention(LRP_CONVENTION_ZENNIT);
+    handle.set_composite("epsilon_plus", 1e-6);
+    CHECK(same(r, handle.explain(x, shape, {0, 1, 2, 3})));
+    // Sensitivity of a channels-first model: N x 1 x H x W.
+    lrp::ExplainOptions sens;
+    sens.method("sensitivity");
+    CHECK(net.explain_shape(shape, sens) == lrp::Shape({4, 1, 16, 16}));
+    CHECK(net.explain(x, shape, sens).size() == 4 * 16 * 16);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -512,6 +678,8 @@ int main(int argc, char** argv) {
         test_errors(model);
         test_train();
         test_beyond_toolbox(model);
+        test_second_edition(model);
+        test_onnx_model(model);
     } catch (const lrp::Error& e) {
         check(false, std::string("unexpected lrp::Error ") + e.status_name() + ": " + e.what(),
               __LINE__);
