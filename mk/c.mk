@@ -10,7 +10,7 @@
 # All must pass. The runner prints "N passed, M failed" last and exits 1 on a failure.
 # `make c-suite-plain` (or -valgrind, -asan, c-header-check, c-api-coverage) runs one part;
 # C_SUITES="errors golden" limits the runs to some suites (api, errors, model_files,
-# data_files, render, golden, threads, gradient_methods, hostile).
+# data_files, render, golden, threads, gradient_methods, hostile, graph).
 
 C_TEST_DIR := tests/c
 C_TEST_BUILD := target/c-tests

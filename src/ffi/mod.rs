@@ -18,13 +18,14 @@
 
 // rustfmt keeps these alphabetical, and cbindgen follows this order: the header lists every
 // constant first, then the functions module by module: composites, compute, data files,
-// gradient methods, network handles and layers, rendering, status and errors, training. The
+// gradient methods, graphs (layer specs, nodes), network handles and layers, rendering, status and errors, training. The
 // argument helpers export nothing.
 mod args;
 mod composite;
 mod compute;
 mod data;
 mod gradient;
+mod graph;
 mod network;
 mod render;
 mod status;
@@ -35,6 +36,7 @@ pub use composite::*;
 pub use compute::*;
 pub use data::*;
 pub use gradient::*;
+pub use graph::*;
 pub use network::*;
 pub use render::*;
 pub use status::*;

@@ -12,5 +12,6 @@ void suite_threads(void);     /* test_threads.c: shared handles, clones, per-thr
 void suite_beyond_toolbox(void); /* test_beyond_toolbox.c: composites, Caffe types, zbox, classes */
 void suite_gradient_methods(void); /* test_gradient_methods.c: lrp_network_attribute */
 void suite_hostile(void);     /* test_hostile.c: every export against hostile arguments */
+void suite_graph(void);       /* test_graph.c: graphs built from C, nodes read back */
 
 #endif /* LRP_TEST_SUITES_H */
