@@ -47,49 +47,58 @@ static LrpLayerSpec *spec_of(int32_t kind)
 
 /* ---- The residual network of the README ----------------------------------------------- */
 
-/*
- * input x (1 x 3 x 3 x 1) -> conv 3x3, padding 1, W = 1, B = 0 -> relu -> conv 1x1, W = 0.1
- * -> add(x) -> global average pool -> flatten -> linear 1 -> 2, W = [1 -2], B = 0.
- * Builds it from C; returns NULL on failure.
- */
+/* README: begin (README.md shows this function; test_readme_copy checks the copy) */
+/* x (1 x 3 x 3 x 1) -> conv 3x3 (padding 1, W = 1) -> relu -> conv 1x1 (W = 0.1)
+ * -> add(x) -> global average pool -> flatten -> linear 1 -> 2 (W = [1 -2]); biases 0.
+ * NULL on failure, with lrp_last_error() saying why. */
 static LrpNetwork *residual_network(void)
 {
-    static const double ones[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
-    static const double tenth[1] = {0.1};
+    static const double ones[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1}, tenth[1] = {0.1};
     static const double linear_w[2] = {1.0, -2.0};
-    const size_t conv_dims[4] = {3, 3, 1, 1}, pointwise_dims[4] = {1, 1, 1, 1};
-    const size_t linear_dims[2] = {1, 2};
+    static const size_t conv_dims[4] = {3, 3, 1, 1}, pointwise_dims[4] = {1, 1, 1, 1};
+    static const size_t linear_dims[2] = {1, 2};
+    static const char *const pads[4] = {"pad_top", "pad_left", "pad_bottom", "pad_right"};
     LrpNetwork *net = lrp_network_new();
-    LrpLayerSpec *s;
-    size_t in, conv, relu, conv2, sum, pooled, flat;
-    if (!CHECK(net != NULL)) {
+    LrpLayerSpec *conv = lrp_layer_spec_new(LRP_LAYER_CONVOLUTION);
+    LrpLayerSpec *relu = lrp_layer_spec_new(LRP_LAYER_RECT);
+    LrpLayerSpec *pointwise = lrp_layer_spec_new(LRP_LAYER_CONVOLUTION);
+    LrpLayerSpec *add = lrp_layer_spec_new(LRP_LAYER_ADD);
+    LrpLayerSpec *pool = lrp_layer_spec_new(LRP_LAYER_GLOBALAVGPOOL);
+    LrpLayerSpec *flatten = lrp_layer_spec_new(LRP_LAYER_FLATTEN);
+    LrpLayerSpec *linear = lrp_layer_spec_new(LRP_LAYER_LINEAR);
+    size_t x = 0, h, r, both[2], s, p, f, y; /* values: 0 is the input, i + 1 node i's output */
+    int32_t st = net && conv && relu && pointwise && add && pool && flatten && linear
+                     ? LRP_OK
+                     : lrp_last_status();
+    int k;
+    for (k = 0; k < 4 && st == LRP_OK; k++) {
+        st = lrp_layer_spec_set(conv, pads[k], 1);
+    }
+    if (st == LRP_OK) st = lrp_layer_spec_set_param(conv, "W", ones, conv_dims, 4, LRP_LAYOUT_ROW_MAJOR);
+    if (st == LRP_OK) st = lrp_layer_spec_set_param(pointwise, "W", tenth, pointwise_dims, 4, LRP_LAYOUT_ROW_MAJOR);
+    if (st == LRP_OK) st = lrp_layer_spec_set_param(linear, "W", linear_w, linear_dims, 2, LRP_LAYOUT_ROW_MAJOR);
+    if (st == LRP_OK) st = lrp_network_add_node(net, conv, &x, 1, &h);
+    if (st == LRP_OK) st = lrp_network_add_node(net, relu, &h, 1, &r);
+    if (st == LRP_OK) st = lrp_network_add_node(net, pointwise, &r, 1, &both[0]);
+    both[1] = x; /* the skip connection */
+    if (st == LRP_OK) st = lrp_network_add_node(net, add, both, 2, &s);
+    if (st == LRP_OK) st = lrp_network_add_node(net, pool, &s, 1, &p);
+    if (st == LRP_OK) st = lrp_network_add_node(net, flatten, &p, 1, &f);
+    if (st == LRP_OK) st = lrp_network_add_node(net, linear, &f, 1, &y);
+    lrp_layer_spec_free(conv); /* the network holds copies */
+    lrp_layer_spec_free(relu);
+    lrp_layer_spec_free(pointwise);
+    lrp_layer_spec_free(add);
+    lrp_layer_spec_free(pool);
+    lrp_layer_spec_free(flatten);
+    lrp_layer_spec_free(linear);
+    if (st != LRP_OK) {
+        lrp_network_free(net);
         return NULL;
     }
-    in = 0;
-    s = spec_of(LRP_LAYER_CONVOLUTION);
-    CHECK_OK(lrp_layer_spec_set_param(s, "W", ones, conv_dims, 4, LRP_LAYOUT_ROW_MAJOR));
-    CHECK_OK(lrp_layer_spec_set(s, "pad_top", 1));
-    CHECK_OK(lrp_layer_spec_set(s, "pad_left", 1));
-    CHECK_OK(lrp_layer_spec_set(s, "pad_bottom", 1));
-    CHECK_OK(lrp_layer_spec_set(s, "pad_right", 1));
-    conv = add(net, s, &in, 1);
-    relu = add(net, spec_of(LRP_LAYER_RECT), &conv, 1);
-    s = spec_of(LRP_LAYER_CONVOLUTION);
-    CHECK_OK(lrp_layer_spec_set_param(s, "W", tenth, pointwise_dims, 4, LRP_LAYOUT_ROW_MAJOR));
-    conv2 = add(net, s, &relu, 1);
-    {
-        const size_t both[2] = {conv2, in}; /* the skip connection from the input */
-        sum = add(net, spec_of(LRP_LAYER_ADD), both, 2);
-    }
-    pooled = add(net, spec_of(LRP_LAYER_GLOBALAVGPOOL), &sum, 1);
-    flat = add(net, spec_of(LRP_LAYER_FLATTEN), &pooled, 1);
-    s = spec_of(LRP_LAYER_LINEAR);
-    CHECK_OK(lrp_layer_spec_set_param(s, "W", linear_w, linear_dims, 2, LRP_LAYOUT_ROW_MAJOR));
-    add(net, s, &flat, 1);
-    CHECK(conv == 1 && relu == 2 && conv2 == 3 && sum == 4 && pooled == 5 && flat == 6);
-    CHECK(node_count(net) == 7);
     return net;
 }
+/* README: end */
 
 /*
  * By hand, for x = 1..9 row by row: the 3x3 sums of x with zero padding are
@@ -109,9 +118,10 @@ static void test_residual_network_from_c(void)
     size_t o[4], k;
     int32_t rank = 0;
     LrpNetwork *net = residual_network();
-    if (net == NULL) {
+    if (!CHECK_MSG(net != NULL, "residual_network: %s", lrp_last_error())) {
         return;
     }
+    CHECK(node_count(net) == 7);
     CHECK_OK(lrp_network_output_shape(net, 4, 1, 3, 3, 1, &o[0], &o[1], &o[2], &o[3], &rank));
     CHECK(rank == 2 && o[0] == 1 && o[1] == 2);
     if (CHECK_OK(lrp_network_forward(net, x, 9, 4, 1, 3, 3, 1, LRP_LAYOUT_ROW_MAJOR, 0, y, 2))) {
@@ -632,6 +642,39 @@ static void test_add_node_failures(void)
     lrp_network_free(net);
 }
 
+/* README.md shows residual_network() as it is here, between the markers, line for line. */
+static void test_readme_copy(void)
+{
+    static char source[1 << 16], readme[1 << 18];
+    const char *begin_marker = "/* README: begin", *end_marker = "/* README: end */";
+    char *begin, *end, *line;
+    size_t n;
+    FILE *f = fopen("tests/c/test_graph.c", "rb");
+    if (!CHECK_MSG(f != NULL, "cannot open tests/c/test_graph.c (run from the repository root)")) {
+        return;
+    }
+    n = fread(source, 1, sizeof source - 1, f);
+    source[n] = '\0';
+    fclose(f);
+    f = fopen("README.md", "rb");
+    if (!CHECK_MSG(f != NULL, "cannot open README.md")) {
+        return;
+    }
+    n = fread(readme, 1, sizeof readme - 1, f);
+    readme[n] = '\0';
+    fclose(f);
+    begin = strstr(source, begin_marker);
+    end = begin != NULL ? strstr(begin, end_marker) : NULL;
+    if (!CHECK(begin != NULL && end != NULL)) {
+        return;
+    }
+    /* From the line after the begin marker up to the end marker. */
+    begin = strchr(begin, '\n') + 1;
+    *end = '\0';
+    line = strstr(readme, begin);
+    CHECK_MSG(line != NULL, "README.md lacks the current residual_network() of test_graph.c");
+}
+
 static void test_introspection_failures(void)
 {
     LrpNetwork *net = residual_network();
@@ -741,4 +784,5 @@ void suite_graph(void)
     RUN_TEST(test_spec_failures);
     RUN_TEST(test_add_node_failures);
     RUN_TEST(test_introspection_failures);
+    RUN_TEST(test_readme_copy);
 }
