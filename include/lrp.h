@@ -971,10 +971,12 @@ int32_t lrp_node_get_param(const LrpNetwork *net,
 
 /*
  Writes 1 to `*accepts` if node `index` accepts the LRP rule `rule` (a name as
- `lrp_layer_set_lrp_parameters` takes, with its parameter, NaN for the default) as its
- preset, else 0: "pass" is refused by Linear and Convolution, "gamma" and "zbox" by the
- layers without weights, "alphabeta", "flat" and "ww" by Add, Sum and BatchNorm. An
- unknown rule is LRP_ERR_UNKNOWN_RULE.
+ `lrp_layer_set_lrp_parameters` takes, with its parameter, NaN for the default; for
+ "zbox" NaN stands for any bound, which does not change the answer) as its preset, else
+ 0: "pass" is refused by Linear and Convolution, "gamma" and "zbox" by the layers
+ without weights, "alphabeta", "flat" and "ww" by Add, Sum and BatchNorm. An unknown
+ rule is LRP_ERR_UNKNOWN_RULE, a parameter out of the rule's range
+ LRP_ERR_INVALID_ARGUMENT.
 
  # Safety
  `net` NULL or live; `rule` NULL or NUL-terminated; `accepts` NULL or writable.

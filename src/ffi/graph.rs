@@ -923,10 +923,12 @@ pub unsafe extern "C" fn lrp_node_get_param(
 }
 
 /// Writes 1 to `*accepts` if node `index` accepts the LRP rule `rule` (a name as
-/// `lrp_layer_set_lrp_parameters` takes, with its parameter, NaN for the default) as its
-/// preset, else 0: "pass" is refused by Linear and Convolution, "gamma" and "zbox" by the
-/// layers without weights, "alphabeta", "flat" and "ww" by Add, Sum and BatchNorm. An
-/// unknown rule is LRP_ERR_UNKNOWN_RULE.
+/// `lrp_layer_set_lrp_parameters` takes, with its parameter, NaN for the default; for
+/// "zbox" NaN stands for any bound, which does not change the answer) as its preset, else
+/// 0: "pass" is refused by Linear and Convolution, "gamma" and "zbox" by the layers
+/// without weights, "alphabeta", "flat" and "ww" by Add, Sum and BatchNorm. An unknown
+/// rule is LRP_ERR_UNKNOWN_RULE, a parameter out of the rule's range
+/// LRP_ERR_INVALID_ARGUMENT.
 ///
 /// # Safety
 /// `net` NULL or live; `rule` NULL or NUL-terminated; `accepts` NULL or writable.
@@ -941,6 +943,14 @@ pub unsafe extern "C" fn lrp_node_accepts(
     status("lrp_node_accepts", || {
         let net = handle(net)?.read();
         let layer = layer_at(&net, index)?;
+        // Whether a layer accepts zbox does not depend on its bounds, which have no default.
+        let name = text(rule, "rule")?;
+        let param =
+            if param.is_nan() && matches!(name.to_ascii_lowercase().as_str(), "zbox" | "z^b") {
+                1.0
+            } else {
+                param
+            };
         let rule = rule_arg(rule, param)?;
         let yes = i32::from(layer.accepts(&rule));
         *out(accepts, "accepts")? = yes;

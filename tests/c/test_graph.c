@@ -394,7 +394,8 @@ static void test_a_node_of_every_kind(void)
             int32_t accepts;
         } want[] = {
             {0, "pass", NAN, 0},      {0, "gamma", 0.25, 1}, {0, "alphabeta", 2, 1},
-            {0, "zbox", 1.0, 1},      {14, "pass", NAN, 0},  {14, "epsilon", 0.1, 1},
+            {0, "zbox", 1.0, 1},      {0, "zbox", NAN, 1},   {2, "Z^B", NAN, 0},
+            {14, "pass", NAN, 0},  {14, "epsilon", 0.1, 1},
             {1, "pass", NAN, 1},      {1, "epsilon", NAN, 1}, {1, "flat", NAN, 0},
             {2, "gamma", NAN, 0},     {2, "simple", NAN, 1}, {3, "alphabeta", NAN, 1},
             {3, "pass", NAN, 0},      {6, "alphabeta", 1, 0}, {6, "pass", NAN, 1},
