@@ -55,6 +55,29 @@
 #define LRP_MAX_CLASSES 1048576
 
 /*
+ The size of the name buffer `lrp_node_attribute_name` and `lrp_node_param_name` need,
+ in bytes: every attribute and parameter name with its NUL fits.
+ */
+#define LRP_NODE_NAME_LEN 32
+
+/*
+ The highest rank of a layer parameter (a Convolution's W: hf x wf x df x nf): the size
+ of the `dims` buffer `lrp_node_param_shape` needs at most.
+ */
+#define LRP_NODE_MAX_PARAM_RANK 4
+
+/*
+ The largest whole-number attribute (a size, stride, padding, dilation or group count).
+ */
+#define LRP_NODE_MAX_ATTRIBUTE 16777216
+
+/*
+ The most inputs `lrp_network_add_node` takes for one node; more is
+ LRP_ERR_INVALID_ARGUMENT before any is read.
+ */
+#define LRP_NODE_MAX_INPUTS 65536
+
+/*
  Arrays in C order: the last index varies fastest.
  */
 #define LRP_LAYOUT_ROW_MAJOR 0
@@ -302,6 +325,14 @@
  explaining while no thread sets it.
  */
 typedef struct LrpExplainOptions LrpExplainOptions;
+
+/*
+ A description of one layer, filled by name and turned into a node by
+ `lrp_network_add_node` (which copies it: one spec may add many nodes). Create it with
+ `lrp_layer_spec_new`, free it with `lrp_layer_spec_free`. Not for concurrent
+ modification; several threads may add nodes from one spec that none modifies.
+ */
+typedef struct LrpLayerSpec LrpLayerSpec;
 
 /*
  An opaque network handle. Create it with `lrp_network_new`, `lrp_network_read` or
@@ -557,6 +588,226 @@ int32_t lrp_network_explain_with(const LrpNetwork *net,
                                  int32_t x_rank,
                                  double *out,
                                  size_t out_len);
+
+/*
+ A new layer spec of `kind` (one of the LRP_LAYER_* values) with no attribute or
+ parameter set. NULL for an unknown kind (`lrp_last_status` gives
+ LRP_ERR_INVALID_ARGUMENT, `lrp_last_error` the message). Free it with
+ `lrp_layer_spec_free`.
+
+ What each kind takes (names are case-insensitive; attributes are doubles, parameters
+ arrays of doubles; sizes in cells, images N x H x W x D inside the network):
+ - LRP_LAYER_LINEAR: parameters W (m x n) and B (n, default zeros). Y = X W + B.
+ - LRP_LAYER_CONVOLUTION: parameters W (hf x wf x df x nf; df = input channels / groups)
+   and B (nf, default zeros); attributes stride_h, stride_w (default 1), pad_top,
+   pad_left, pad_bottom, pad_right (default 0), dilation_h, dilation_w (default 1),
+   groups (default 1; divides nf).
+ - LRP_LAYER_MAXPOOL, LRP_LAYER_SUMPOOL: attributes kernel_h, kernel_w (required),
+   stride_h, stride_w (default 1), pad_top, pad_left, pad_bottom, pad_right (default 0,
+   each below the window's size), ceil_mode (0 or 1, default 0).
+ - LRP_LAYER_AVGPOOL: as MaxPool, plus count_include_pad (0 or 1, default 1).
+ - LRP_LAYER_BATCHNORM: parameters mean and var (one per channel, required), gamma
+   (default ones) and beta (default zeros); attribute eps (>= 0, default 1e-5).
+ - LRP_LAYER_RESHAPE: parameter shape (the target shape, batch first, of the input's
+   channels-first view: 0 keeps a dimension, -1 takes what is left; as ONNX's Reshape).
+ - LRP_LAYER_FLATTEN, RECT, TANH, SOFTMAX, GLOBALAVGPOOL, IDENTITY: nothing.
+ - LRP_LAYER_ADD, LRP_LAYER_SUM, LRP_LAYER_CONCAT: nothing; they take two or more
+   inputs (Concat joins them along the channels).
+ */
+LrpLayerSpec *lrp_layer_spec_new(int32_t kind);
+
+/*
+ Frees a layer spec. NULL is a no-op. Nodes added from it stay in their networks.
+
+ # Safety
+ `spec` must be NULL or from `lrp_layer_spec_new`, not used afterwards.
+ */
+void lrp_layer_spec_free(LrpLayerSpec *spec);
+
+/*
+ Sets attribute `name` (case-insensitive, see `lrp_layer_spec_new` for each kind's) to
+ `value`. An unknown name (the message lists the kind's attributes) or a value out of the
+ attribute's range (sizes must be whole numbers from their minimum to
+ LRP_NODE_MAX_ATTRIBUTE, flags 0 or 1, eps finite and >= 0) is
+ LRP_ERR_INVALID_ARGUMENT; the spec is then unchanged. Setting it again replaces it.
+
+ # Safety
+ `spec` NULL or live; `name` NULL or a NUL-terminated string.
+ */
+int32_t lrp_layer_spec_set(LrpLayerSpec *spec, const char *name, double value);
+
+/*
+ Sets parameter `name` (case-insensitive: W, B of Linear and Convolution; mean, var,
+ gamma, beta of BatchNorm; shape of Reshape) to the array `data` of shape
+ `dims[0] x ... x dims[rank-1]` in `layout`, copied. The rank must be the parameter's
+ (W of Linear 2: m x n; W of Convolution 4: hf x wf x df x nf; the vectors any rank
+ with at most one dimension other than 1, as MATLAB holds them), every dimension at
+ least 1, every value finite (Reshape's shape: whole numbers >= -1). Whether the
+ parameters fit each other (B's length against W's last dimension, ...) is checked by
+ `lrp_network_add_node`, whether they fit the node's input when the network runs.
+ Unknown name, bad rank, layout or value: an error naming it (LRP_ERR_INVALID_ARGUMENT,
+ LRP_ERR_SHAPE_MISMATCH for a rank, LRP_ERR_NON_FINITE for NaN or infinity); the spec is
+ then unchanged.
+
+ # Safety
+ `spec` NULL or live; `name` NULL or NUL-terminated; `dims` NULL or `rank` readable
+ sizes; `data` NULL or readable for the product of the dims doubles.
+ */
+int32_t lrp_layer_spec_set_param(LrpLayerSpec *spec,
+                                 const char *name,
+                                 const double *data,
+                                 const size_t *dims,
+                                 int32_t rank,
+                                 int32_t layout);
+
+/*
+ Adds the layer `spec` describes as a node of `net` taking the values `inputs[0..n_inputs]`
+ (value 0 is the network input, value i + 1 the output of node i, the 0-based index the
+ lrp_layer_* and lrp_node_* functions take) and writes the value of its output (its
+ index + 1, to pass as an input of later nodes) to `*output_value`. The new node's output
+ becomes the network's output; its LRP preset is "simple". Add, Sum and Concat take two
+ or more inputs, every other kind exactly one. The spec is copied and stays the caller's.
+
+ Fails, changing nothing, on: a required attribute or parameter not set, parameters that
+ do not fit each other (B against W, groups against nf, pool padding against the window,
+ BatchNorm vectors of different lengths, var + eps <= 0; the message names expected and
+ given), an input value that is not an earlier value, or a wrong number of inputs. Shapes
+ against the node's inputs are checked when the network runs (or by
+ `lrp_network_output_shape`). Takes the handle exclusively.
+
+ # Safety
+ `net` NULL or live; `spec` NULL or live; `inputs` NULL or readable for `n_inputs`
+ values; `output_value` NULL or writable.
+ */
+int32_t lrp_network_add_node(LrpNetwork *net,
+                             const LrpLayerSpec *spec,
+                             const size_t *inputs,
+                             size_t n_inputs,
+                             size_t *output_value);
+
+/*
+ Writes how many inputs node `index` (0-based) takes to `*count`.
+
+ # Safety
+ `net` NULL or live; `count` NULL or writable.
+ */
+int32_t lrp_node_num_inputs(const LrpNetwork *net, size_t index, size_t *count);
+
+/*
+ Copies the values node `index` takes (0 the network input, i + 1 the output of node i)
+ into `values`, which must hold at least `lrp_node_num_inputs` of them (else
+ LRP_ERR_SHAPE_MISMATCH).
+
+ # Safety
+ `net` NULL or live; `values` NULL or writable for `capacity` sizes.
+ */
+int32_t lrp_node_inputs(const LrpNetwork *net, size_t index, size_t *values, size_t capacity);
+
+/*
+ Writes how many attributes node `index`'s kind has to `*count` (0 for kinds without;
+ see `lrp_layer_spec_new`).
+
+ # Safety
+ `net` NULL or live; `count` NULL or writable.
+ */
+int32_t lrp_node_num_attributes(const LrpNetwork *net, size_t index, size_t *count);
+
+/*
+ Writes the name of attribute `which` (0-based, below `lrp_node_num_attributes`) of node
+ `index` into `name` (NUL-terminated; `name_len` must be at least LRP_NODE_NAME_LEN,
+ else LRP_ERR_SHAPE_MISMATCH).
+
+ # Safety
+ `net` NULL or live; `name` NULL or writable for `name_len` bytes.
+ */
+int32_t lrp_node_attribute_name(const LrpNetwork *net,
+                                size_t index,
+                                size_t which,
+                                char *name,
+                                size_t name_len);
+
+/*
+ Writes attribute `name` (case-insensitive, as `lrp_layer_spec_set` takes it) of node
+ `index` to `*value`: sizes, strides, paddings, dilations and groups as whole numbers,
+ flags as 0 or 1, eps as set. A name the node's kind does not have is
+ LRP_ERR_INVALID_ARGUMENT (the message lists the kind's).
+
+ # Safety
+ `net` NULL or live; `name` NULL or NUL-terminated; `value` NULL or writable.
+ */
+int32_t lrp_node_attribute(const LrpNetwork *net, size_t index, const char *name, double *value);
+
+/*
+ Writes how many parameters node `index`'s kind has to `*count` (W and B of Linear and
+ Convolution; mean, var, gamma, beta of BatchNorm; shape of Reshape; 0 for the others).
+
+ # Safety
+ `net` NULL or live; `count` NULL or writable.
+ */
+int32_t lrp_node_num_params(const LrpNetwork *net, size_t index, size_t *count);
+
+/*
+ Writes the name of parameter `which` (0-based, below `lrp_node_num_params`) of node
+ `index` into `name` (NUL-terminated; `name_len` at least LRP_NODE_NAME_LEN).
+
+ # Safety
+ `net` NULL or live; `name` NULL or writable for `name_len` bytes.
+ */
+int32_t lrp_node_param_name(const LrpNetwork *net,
+                            size_t index,
+                            size_t which,
+                            char *name,
+                            size_t name_len);
+
+/*
+ Writes the shape of parameter `name` (case-insensitive) of node `index`: its rank to
+ `*rank` and its dimensions to `dims[0..rank]` (`dims_len` at least the rank; at most
+ LRP_NODE_MAX_PARAM_RANK). Vectors are rank 1. The element count is their product.
+
+ # Safety
+ `net` NULL or live; `name` NULL or NUL-terminated; `dims` NULL or writable for
+ `dims_len` sizes; `rank` NULL or writable.
+ */
+int32_t lrp_node_param_shape(const LrpNetwork *net,
+                             size_t index,
+                             const char *name,
+                             size_t *dims,
+                             size_t dims_len,
+                             int32_t *rank);
+
+/*
+ Copies parameter `name` (case-insensitive) of node `index` into `values` in `layout`
+ (shape from `lrp_node_param_shape`; `values_len` at least its element count, else
+ LRP_ERR_SHAPE_MISMATCH).
+
+ # Safety
+ `net` NULL or live; `name` NULL or NUL-terminated; `values` NULL or writable for
+ `values_len` doubles.
+ */
+int32_t lrp_node_get_param(const LrpNetwork *net,
+                           size_t index,
+                           const char *name,
+                           double *values,
+                           size_t values_len,
+                           int32_t layout);
+
+/*
+ Writes 1 to `*accepts` if node `index` accepts the LRP rule `rule` (a name as
+ `lrp_layer_set_lrp_parameters` takes, with its parameter, NaN for the default; for
+ "zbox" NaN stands for any bound, which does not change the answer) as its preset, else
+ 0: "pass" is refused by Linear and Convolution, "gamma" and "zbox" by the layers
+ without weights, "alphabeta", "flat" and "ww" by Add, Sum and BatchNorm. An unknown
+ rule is LRP_ERR_UNKNOWN_RULE, a parameter out of the rule's range
+ LRP_ERR_INVALID_ARGUMENT.
+
+ # Safety
+ `net` NULL or live; `rule` NULL or NUL-terminated; `accepts` NULL or writable.
+ */
+int32_t lrp_node_accepts(const LrpNetwork *net,
+                         size_t index,
+                         const char *rule,
+                         double param,
+                         int32_t *accepts);
 
 /*
  Sets every layer's preset from a composite (rules by layer type and position):

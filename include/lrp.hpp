@@ -8,6 +8,10 @@
  *   opts.composite("epsilon_plus").canonizers("auto").classes({7});
  *   std::vector<double> r = net.explain(x, shape, opts);     // shaped like x
  *
+ *   lrp::Network g;                                           // a graph, node by node
+ *   std::size_t h = g.add_node(lrp::LayerSpec(LRP_LAYER_RECT), {0});   // 0: the input
+ *   g.add_node(lrp::LayerSpec(LRP_LAYER_ADD), {h, 0});        // a residual sum
+ *
  * - lrp::Network owns one LrpNetwork handle: move-only, freed by the destructor; clone()
  *   makes an independent copy (without the cached forward pass).
  * - Arrays are std::vector<double> with an lrp::Shape (std::vector<std::size_t>, batch
@@ -19,6 +23,9 @@
  * - Every failure throws lrp::Error (a std::runtime_error): code() is the LRP_ERR_* status,
  *   what() the library's lrp_last_error() text. Outputs are returned, so a failed call
  *   changes nothing the caller holds.
+ * - lrp::LayerSpec describes one layer of any kind (attributes and parameters by name, see
+ *   lrp_layer_spec_new in lrp.h); Network::add_node adds it taking the values it names
+ *   (0 the input, i + 1 the output of node i) and returns its own; node_* read any node.
  * - A Network is as thread-safe as its handle (see lrp.h), except that the wrapper keeps
  *   the shapes of the last forward() for lrp()/backward(): give each thread its own clone()
  *   for forward/lrp, or share one const Network for explain().
@@ -329,6 +336,69 @@ private:
 };
 
 /* A network (the toolbox's Sequential, a graph, an ONNX model) owning one LrpNetwork handle. */
+/* One layer of any kind for Network::add_node: its kind (LRP_LAYER_*), attributes and
+ * parameters by name (see lrp_layer_spec_new in lrp.h for each kind's). Move-only; a spec
+ * may add many nodes (each gets a copy). */
+class LayerSpec {
+public:
+    /* Throws lrp::Error (LRP_ERR_INVALID_ARGUMENT) for an unknown kind. */
+    explicit LayerSpec(std::int32_t kind) : spec_(lrp_layer_spec_new(kind)) {
+        if (spec_ == nullptr) {
+            throw Error(lrp_last_status(), lrp_last_error());
+        }
+    }
+    ~LayerSpec() { lrp_layer_spec_free(spec_); }
+    LayerSpec(LayerSpec&& other) noexcept : spec_(other.spec_) { other.spec_ = nullptr; }
+    LayerSpec& operator=(LayerSpec&& other) noexcept {
+        if (this != &other) {
+            lrp_layer_spec_free(spec_);
+            spec_ = other.spec_;
+            other.spec_ = nullptr;
+        }
+        return *this;
+    }
+    LayerSpec(const LayerSpec&) = delete;
+    LayerSpec& operator=(const LayerSpec&) = delete;
+
+    /* An attribute ("stride_h", "pad_top", "groups", "kernel_w", "ceil_mode", "eps", ...).
+     * Returns *this for chaining. */
+    LayerSpec& set(const std::string& name, double value) {
+        detail::check(lrp_layer_spec_set(spec_, name.c_str(), value));
+        return *this;
+    }
+
+    /* A parameter ("W", "B", "mean", "var", "gamma", "beta", "shape") of shape `dims`;
+     * data.size() must be the product of the dims (else LRP_ERR_SHAPE_MISMATCH, thrown
+     * before the library reads anything). */
+    LayerSpec& set_param(const std::string& name, const std::vector<double>& data,
+                         const Shape& dims, Layout layout = Layout::RowMajor) {
+        std::size_t n = 1;
+        bool overflow = false;
+        for (std::size_t i = 0; i < dims.size(); ++i) {
+            overflow = overflow || (dims[i] != 0 && n > std::numeric_limits<std::size_t>::max() / dims[i]);
+            n *= dims[i];
+        }
+        if (overflow || n != data.size()) {
+            throw Error(LRP_ERR_SHAPE_MISMATCH,
+                        "LayerSpec::set_param: " + name + " has " + std::to_string(data.size()) +
+                            " values, its dims ask for another count");
+        }
+        const std::int32_t rank =
+            dims.size() > 1000 ? 1000 : static_cast<std::int32_t>(dims.size());
+        detail::check(lrp_layer_spec_set_param(spec_, name.c_str(), detail::data(data),
+                                               detail::data(dims), rank,
+                                               static_cast<std::int32_t>(layout)));
+        return *this;
+    }
+
+    const LrpLayerSpec* handle() const noexcept { return spec_; }
+
+private:
+    LrpLayerSpec* spec_;
+};
+
+/* A network (the toolbox's Sequential, or any graph of layers) owning one LrpNetwork
+ * handle. */
 class Network {
 public:
     /* A network without layers. */
@@ -468,6 +538,71 @@ public:
     void add_rect() { detail::check(lrp_network_add_rect(net_)); }
     void add_tanh() { detail::check(lrp_network_add_tanh(net_)); }
     void add_softmax() { detail::check(lrp_network_add_softmax(net_)); }
+
+    // ---- graphs: nodes of any kind, and what any node holds -----------------------
+
+    /* Adds the layer `spec` describes taking the values `inputs` (0 the network input,
+     * i + 1 the output of node i); returns the value of its output (its index + 1). */
+    std::size_t add_node(const LayerSpec& spec, const std::vector<std::size_t>& inputs) {
+        std::size_t value = 0;
+        detail::check(lrp_network_add_node(net_, spec.handle(), detail::data(inputs),
+                                           inputs.size(), &value));
+        return value;
+    }
+
+    /* The values node `index` takes. */
+    std::vector<std::size_t> node_inputs(std::size_t index) const {
+        std::size_t count = 0;
+        detail::check(lrp_node_num_inputs(net_, index, &count));
+        std::vector<std::size_t> inputs(count);
+        std::size_t dummy = 0;
+        detail::check(lrp_node_inputs(net_, index, detail::data(inputs, dummy), count));
+        return inputs;
+    }
+
+    /* The attribute names of node `index`'s kind, in the library's order. */
+    std::vector<std::string> node_attribute_names(std::size_t index) const {
+        return names(index, lrp_node_num_attributes, lrp_node_attribute_name);
+    }
+
+    /* Attribute `name` of node `index`. */
+    double node_attribute(std::size_t index, const std::string& name) const {
+        double value = 0.0;
+        detail::check(lrp_node_attribute(net_, index, name.c_str(), &value));
+        return value;
+    }
+
+    /* The parameter names of node `index`'s kind ("W", "B"; "mean", "var", ...). */
+    std::vector<std::string> node_param_names(std::size_t index) const {
+        return names(index, lrp_node_num_params, lrp_node_param_name);
+    }
+
+    /* The shape of parameter `name` of node `index`. */
+    Shape node_param_shape(std::size_t index, const std::string& name) const {
+        std::size_t dims[LRP_NODE_MAX_PARAM_RANK] = {0};
+        std::int32_t rank = 0;
+        detail::check(lrp_node_param_shape(net_, index, name.c_str(), dims,
+                                           LRP_NODE_MAX_PARAM_RANK, &rank));
+        return Shape(dims, dims + rank);
+    }
+
+    /* Parameter `name` of node `index` (shape from node_param_shape). */
+    std::vector<double> node_param(std::size_t index, const std::string& name,
+                                   Layout layout = Layout::RowMajor) const {
+        std::vector<double> values(detail::elements(node_param_shape(index, name)));
+        double dummy = 0.0;
+        detail::check(lrp_node_get_param(net_, index, name.c_str(), detail::data(values, dummy),
+                                         values.size(), static_cast<std::int32_t>(layout)));
+        return values;
+    }
+
+    /* Whether node `index` accepts `rule` (with `param`) as its preset. */
+    bool node_accepts(std::size_t index, const std::string& rule,
+                      double param = default_param()) const {
+        std::int32_t accepts = 0;
+        detail::check(lrp_node_accepts(net_, index, rule.c_str(), param, &accepts));
+        return accepts != 0;
+    }
 
     /* Removes the last layer. */
     void pop_layer() { detail::check(lrp_network_pop_layer(net_)); }
@@ -752,6 +887,22 @@ public:
     }
 
 private:
+    /* The names a node lists through a count and a name function. */
+    std::vector<std::string> names(
+        std::size_t index, std::int32_t (*count_of)(const LrpNetwork*, std::size_t, std::size_t*),
+        std::int32_t (*name_of)(const LrpNetwork*, std::size_t, std::size_t, char*, std::size_t))
+        const {
+        std::size_t count = 0;
+        detail::check(count_of(net_, index, &count));
+        std::vector<std::string> all;
+        for (std::size_t i = 0; i < count; ++i) {
+            char name[LRP_NODE_NAME_LEN] = {0};
+            detail::check(name_of(net_, index, i, name, sizeof name));
+            all.push_back(name);
+        }
+        return all;
+    }
+
     /* The output shape for `shape` (without throwing: the computing call reports). */
     std::int32_t shape_of_output(const Shape& shape, Shape& out) const {
         std::size_t o[LRP_MAX_RANK + 1] = {0};

@@ -12,7 +12,7 @@
 # `make c-suite-plain` (or -valgrind, -asan, c-header-check, c-api-coverage) runs one part;
 # C_SUITES="errors golden" limits the runs to some suites (api, errors, model_files,
 # data_files, render, golden, threads, beyond_toolbox, gradient_methods, hostile,
-# explain_with).
+# explain_with, graph).
 
 C_TEST_DIR := tests/c
 C_TEST_BUILD := target/c-tests

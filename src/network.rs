@@ -428,7 +428,12 @@ impl Network {
                     given: given.to_vec(),
                 }
             })?;
-            crate::buffer::element_count("activation shape", &next)?;
+            // A padded or strided node (built from C or a file) can ask for an output no
+            // machine holds: refuse it here rather than abort in the allocation.
+            crate::buffer::check_memory(
+                &format!("output of layer {} ({})", i + 1, m.layer.kind().name()),
+                &next,
+            )?;
             shapes.push(next);
         }
         Ok(shapes)

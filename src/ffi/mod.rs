@@ -20,16 +20,18 @@
 
 // cbindgen follows the order of these declarations: the header lists every constant
 // first, then the functions module by module. The second edition of the interface comes
-// first (arrays as data, dims and rank; the explain options handle), then the first
-// edition, kept for the MATLAB bindings and existing callers: composites, compute, data
-// files, gradient methods, network handles and layers, rendering, status and errors,
-// training. rustfmt sorts each group of declarations; blank lines keep the order here.
-// The argument helpers export nothing.
+// first (arrays as data, dims and rank; the explain options handle; graphs built node by
+// node and read back), then the first edition, kept for the MATLAB bindings and existing
+// callers: composites, compute, data files, gradient methods, network handles and layers,
+// rendering, status and errors, training. rustfmt sorts each group of declarations; blank
+// lines keep the order here. The argument helpers export nothing.
 mod array;
 
 mod explain_options;
 
 mod explain;
+
+mod graph;
 
 mod args;
 mod composite;
@@ -49,6 +51,7 @@ pub use data::*;
 pub use explain::*;
 pub use explain_options::*;
 pub use gradient::*;
+pub use graph::*;
 pub use network::*;
 pub use render::*;
 pub use status::*;

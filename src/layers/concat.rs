@@ -53,7 +53,14 @@ impl LayerOps for Concat {
 
     fn forward(&self, xs: Inputs) -> ArrayD<f64> {
         let views: Vec<_> = xs.iter().map(|x| x.view()).collect();
-        ndarray::concatenate(Axis(xs[0].ndim() - 1), &views).expect("checked shapes")
+        let y = ndarray::concatenate(Axis(xs[0].ndim() - 1), &views).expect("checked shapes");
+        // ndarray lays the result out with the joined axis outermost in memory; the layers
+        // after this one need standard layout (a GlobalAvgPool after a Concat panicked).
+        if y.is_standard_layout() {
+            y
+        } else {
+            y.as_standard_layout().into_owned()
+        }
     }
 
     fn backward(
@@ -79,5 +86,26 @@ impl LayerOps for Concat {
         _convention: Convention,
     ) -> Vec<ArrayD<f64>> {
         split(&r, xs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::IxDyn;
+
+    /// The output is in standard layout, with the channels of each input side by side.
+    #[test]
+    fn forward_joins_the_channels_in_standard_layout() {
+        let a = ArrayD::from_shape_fn(IxDyn(&[1, 2, 2, 1]), |i| (i[1] * 2 + i[2]) as f64);
+        let b = ArrayD::from_shape_fn(IxDyn(&[1, 2, 2, 2]), |i| 10.0 + i[3] as f64);
+        let y = Concat.forward(&[&a, &b]);
+        assert!(y.is_standard_layout());
+        assert_eq!(y.shape(), &[1, 2, 2, 3]);
+        let flat: Vec<f64> = y.as_slice().expect("standard layout").to_vec();
+        assert_eq!(
+            flat,
+            [0.0, 10.0, 11.0, 1.0, 10.0, 11.0, 2.0, 10.0, 11.0, 3.0, 10.0, 11.0]
+        );
     }
 }

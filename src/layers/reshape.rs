@@ -52,14 +52,16 @@ impl Reshape {
                 d => usize::try_from(d).ok()?,
             });
         }
-        let known: usize = out.iter().product();
+        // Checked: a target shape from a caller or a file may hold absurd entries.
+        let product = |v: &[usize]| v.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+        let known = product(&out)?;
         if let Some(i) = free {
             if known == 0 || total % known != 0 {
                 return None;
             }
             out[i] = total / known;
         }
-        (out.iter().product::<usize>() == total && out[0] == input[0]).then_some(out)
+        (product(&out)? == total && out[0] == input[0]).then_some(out)
     }
 }
 
@@ -170,5 +172,22 @@ impl LayerOps for Reshape {
         _convention: Convention,
     ) -> Vec<ArrayD<f64>> {
         vec![self.back(r, xs[0])]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries whose product overflows are a shape that does not fit, not an overflow
+    /// (a panic in builds with overflow checks, a wrapped product in others).
+    #[test]
+    fn absurd_target_entries_do_not_fit() {
+        let huge = Reshape::new(vec![0, 1 << 40, 1 << 40, -1]).expect("valid entries");
+        assert!(huge.output_shape(&[&[2, 3]]).is_err());
+        let wraps = Reshape::new(vec![0, 1 << 62, 8]).expect("valid entries");
+        assert!(wraps.output_shape(&[&[1, 4]]).is_err());
+        let fine = Reshape::new(vec![0, -1]).expect("valid entries");
+        assert_eq!(fine.output_shape(&[&[2, 3, 4, 5]]), Ok(vec![2, 60]));
     }
 }

@@ -6,7 +6,7 @@
  * GOLDEN_DIR defaults to ../shared/golden (relative to the repository root, where `make
  * c-suite` runs it; zennit's results are read from GOLDEN_DIR-zennit); SUITEs (api, errors,
  * model_files, data_files, render, golden, threads, beyond_toolbox, gradient_methods,
- * hostile) default
+ * hostile, graph) default
  * to all.
  * Scratch files go to a fresh directory under $TMPDIR (or /tmp), removed at the end. The
  * last line is "N passed, M failed"; the exit status is 1 if any check failed.
@@ -39,6 +39,7 @@ static const struct {
     {"gradient_methods", suite_gradient_methods},
     {"hostile", suite_hostile},
     {"explain_with", suite_explain_with},
+    {"graph", suite_graph},
 };
 
 #define SUITE_COUNT (sizeof SUITES / sizeof SUITES[0])

@@ -13,5 +13,6 @@ void suite_beyond_toolbox(void); /* test_beyond_toolbox.c: composites, Caffe typ
 void suite_gradient_methods(void); /* test_gradient_methods.c: lrp_network_attribute */
 void suite_hostile(void);     /* test_hostile.c: every export against hostile arguments */
 void suite_explain_with(void); /* test_explain_with.c: arrays as dims, the explain options */
+void suite_graph(void);       /* test_graph.c: graphs built from C, nodes read back */
 
 #endif /* LRP_TEST_SUITES_H */

@@ -39,6 +39,7 @@ typedef enum {
     K_NET,     /* a network handle: NULL */
     K_OPTS,    /* a training options handle: NULL */
     K_XOPTS,   /* an explain options handle: NULL */
+    K_SPEC,    /* a layer spec handle: NULL */
     K_IN,      /* an input array or string buffer: NULL */
     K_IN_LEN,  /* the exact element count of an input: 0, -1, +1, SIZE_MAX, wrapping */
     K_OUT,     /* an output buffer or scalar: NULL */
@@ -100,6 +101,9 @@ static LrpExplainOptions *xopts;
  * (not 1, which would make a longer rank a valid MATLAB-style shape). */
 static size_t x_dims[8] = {N, M, 3, 3, 3, 3, 3, 3};
 static size_t y_dims[8] = {N, C, 3, 3, 3, 3, 3, 3};
+/* Layer specs: a MaxPool with its window set, a Linear 4 -> 3 with W set. */
+static LrpLayerSpec *spec_pool, *spec_linear;
+static const size_t linear_dims[2] = {M, C};
 static double in1[BUF], in2[BUF], in3[BUF], out1[BUF], out2[BUF];
 static char text_out[64];
 static size_t sz[4];
@@ -155,12 +159,21 @@ static int fresh(void)
     lrp_network_free(net);
     lrp_train_options_free(opts);
     lrp_explain_options_free(xopts);
+    lrp_layer_spec_free(spec_pool);
+    lrp_layer_spec_free(spec_linear);
     fill_inputs();
     net = lrp_network_new();
     opts = lrp_train_options_new();
     xopts = lrp_explain_options_new();
+    spec_pool = lrp_layer_spec_new(LRP_LAYER_MAXPOOL);
+    spec_linear = lrp_layer_spec_new(LRP_LAYER_LINEAR);
     fill(dy, Y_LEN, 1.0);
-    if (!CHECK(net != NULL && opts != NULL && xopts != NULL) ||
+    if (!CHECK(net != NULL && opts != NULL && xopts != NULL && spec_pool != NULL &&
+               spec_linear != NULL) ||
+        !CHECK(lrp_layer_spec_set(spec_pool, "kernel_h", 2) == LRP_OK) ||
+        !CHECK(lrp_layer_spec_set(spec_pool, "kernel_w", 2) == LRP_OK) ||
+        !CHECK(lrp_layer_spec_set_param(spec_linear, "W", in2, linear_dims, 2,
+                                        LRP_LAYOUT_ROW_MAJOR) == LRP_OK) ||
         !CHECK(lrp_network_add_linear(net, M, C, NULL, 0, NULL, 0, LRP_LAYOUT_ROW_MAJOR, 7) ==
                LRP_OK) ||
         !CHECK(lrp_network_add_rect(net) == LRP_OK) ||
@@ -210,6 +223,106 @@ static int32_t call_network_clone(Val *a)
     return LRP_OK;
 }
 static void setup_net_only(Val *a) { a[0].p = net; }
+
+/* ---- Graph building and nodes (test_graph.c has their other failure paths) ---------- */
+
+static int32_t call_spec_new(Val *a)
+{
+    LrpLayerSpec *s = lrp_layer_spec_new(I(0));
+    if (s == NULL) {
+        return lrp_last_status();
+    }
+    lrp_layer_spec_free(s);
+    return LRP_OK;
+}
+static void setup_spec_new(Val *a) { a[0].i = LRP_LAYER_MAXPOOL; }
+
+static int32_t call_spec_set(Val *a) { return lrp_layer_spec_set(P(0), S(1), D(2)); }
+static void setup_spec_set(Val *a) { a[0].p = spec_pool; a[1].s = "stride_h"; a[2].d = 2.0; }
+
+static int32_t call_spec_set_param(Val *a)
+{
+    return lrp_layer_spec_set_param(P(0), S(1), P(2), P(3), I(4), I(5));
+}
+static void setup_spec_set_param(Val *a)
+{
+    a[0].p = spec_linear; a[1].s = "b"; a[2].p = in1; a[3].p = (void *)&linear_dims[1];
+    a[4].i = 1; a[5].i = LRP_LAYOUT_ROW_MAJOR;
+}
+
+/* The value of the Rect's output: node 2 takes it. */
+static size_t rect_value[1] = {2};
+static int32_t call_add_node(Val *a) { return lrp_network_add_node(P(0), P(1), P(2), Z(3), P(4)); }
+static void setup_add_node(Val *a)
+{
+    a[0].p = net; a[1].p = spec_pool; a[2].p = rect_value; a[3].z = 1; a[4].p = &sz[0];
+}
+
+/* A MaxPool node after the Rect (node 2), so that attributes exist; outputs reset after. */
+static void add_pool_node(void)
+{
+    size_t value = 0;
+    CHECK(lrp_network_add_node(net, spec_pool, rect_value, 1, &value) == LRP_OK && value == 3);
+}
+
+static int32_t call_node_num_inputs(Val *a) { return lrp_node_num_inputs(P(0), Z(1), P(2)); }
+static int32_t call_node_num_attributes(Val *a) { return lrp_node_num_attributes(P(0), Z(1), P(2)); }
+static int32_t call_node_num_params(Val *a) { return lrp_node_num_params(P(0), Z(1), P(2)); }
+static void setup_node_size_out(Val *a) { a[0].p = net; a[1].z = 0; a[2].p = &sz[0]; }
+
+static int32_t call_node_inputs(Val *a) { return lrp_node_inputs(P(0), Z(1), P(2), Z(3)); }
+static void setup_node_inputs(Val *a) { a[0].p = net; a[1].z = 1; a[2].p = &sz[0]; a[3].z = 1; }
+
+static int32_t call_node_attribute_name(Val *a)
+{
+    return lrp_node_attribute_name(P(0), Z(1), Z(2), P(3), Z(4));
+}
+static void setup_node_attribute_name(Val *a)
+{
+    add_pool_node();
+    a[0].p = net; a[1].z = 2; a[2].z = 8; a[3].p = text_out; a[4].z = LRP_NODE_NAME_LEN;
+}
+
+static int32_t call_node_attribute(Val *a) { return lrp_node_attribute(P(0), Z(1), S(2), P(3)); }
+static void setup_node_attribute(Val *a)
+{
+    add_pool_node();
+    a[0].p = net; a[1].z = 2; a[2].s = "kernel_w"; a[3].p = &dbl;
+}
+
+static int32_t call_node_param_name(Val *a)
+{
+    return lrp_node_param_name(P(0), Z(1), Z(2), P(3), Z(4));
+}
+static void setup_node_param_name(Val *a)
+{
+    a[0].p = net; a[1].z = 0; a[2].z = 1; a[3].p = text_out; a[4].z = LRP_NODE_NAME_LEN;
+}
+
+static int32_t call_node_param_shape(Val *a)
+{
+    return lrp_node_param_shape(P(0), Z(1), S(2), P(3), Z(4), P(5));
+}
+static void setup_node_param_shape(Val *a)
+{
+    a[0].p = net; a[1].z = 0; a[2].s = "w"; a[3].p = &sz[0]; a[4].z = 2; a[5].p = &i32[0];
+}
+
+static int32_t call_node_get_param(Val *a)
+{
+    return lrp_node_get_param(P(0), Z(1), S(2), P(3), Z(4), I(5));
+}
+static void setup_node_get_param(Val *a)
+{
+    a[0].p = net; a[1].z = 0; a[2].s = "w"; a[3].p = out1; a[4].z = M * C;
+    a[5].i = LRP_LAYOUT_COL_MAJOR;
+}
+
+static int32_t call_node_accepts(Val *a) { return lrp_node_accepts(P(0), Z(1), S(2), D(3), P(4)); }
+static void setup_node_accepts(Val *a)
+{
+    a[0].p = net; a[1].z = 0; a[2].s = "epsilon"; a[3].d = NAN; a[4].p = &i32[0];
+}
 
 static int32_t call_network_write(Val *a) { return lrp_network_write(P(0), S(1)); }
 static void setup_network_write(Val *a) { a[0].p = net; a[1].s = write_path; }
@@ -606,6 +719,32 @@ static const Row ROWS[] = {
      KINDS(K_NET, K_FIXED, K_IN, K_DIMS, K_RANK_ND, K_OUT, K_OUT_LEN)},
     {"lrp_network_read", call_network_read, setup_network_read, KINDS(K_PATH_MODEL)},
     {"lrp_network_clone", call_network_clone, setup_net_only, KINDS(K_NET)},
+    {"lrp_layer_spec_new", call_spec_new, setup_spec_new, KINDS(K_ENUM)},
+    {"lrp_layer_spec_set", call_spec_set, setup_spec_set, KINDS(K_SPEC, K_NAME, K_REAL)},
+    {"lrp_layer_spec_set_param", call_spec_set_param, setup_spec_set_param,
+     KINDS(K_SPEC, K_NAME, K_IN, K_IN, K_RANK, K_LAYOUT)},
+    {"lrp_network_add_node", call_add_node, setup_add_node,
+     KINDS(K_NET, K_SPEC, K_IN, K_IN_LEN, K_OUT)},
+    {"lrp_node_num_inputs", call_node_num_inputs, setup_node_size_out,
+     KINDS(K_NET, K_INDEX, K_OUT)},
+    {"lrp_node_inputs", call_node_inputs, setup_node_inputs,
+     KINDS(K_NET, K_INDEX, K_OUT, K_OUT_LEN)},
+    {"lrp_node_num_attributes", call_node_num_attributes, setup_node_size_out,
+     KINDS(K_NET, K_INDEX, K_OUT)},
+    {"lrp_node_attribute_name", call_node_attribute_name, setup_node_attribute_name,
+     KINDS(K_NET, K_INDEX, K_INDEX, K_OUT, K_OUT_LEN)},
+    {"lrp_node_attribute", call_node_attribute, setup_node_attribute,
+     KINDS(K_NET, K_INDEX, K_NAME, K_OUT)},
+    {"lrp_node_num_params", call_node_num_params, setup_node_size_out,
+     KINDS(K_NET, K_INDEX, K_OUT)},
+    {"lrp_node_param_name", call_node_param_name, setup_node_param_name,
+     KINDS(K_NET, K_INDEX, K_INDEX, K_OUT, K_OUT_LEN)},
+    {"lrp_node_param_shape", call_node_param_shape, setup_node_param_shape,
+     KINDS(K_NET, K_INDEX, K_NAME, K_OUT, K_OUT_LEN, K_OUT)},
+    {"lrp_node_get_param", call_node_get_param, setup_node_get_param,
+     KINDS(K_NET, K_INDEX, K_NAME, K_OUT, K_OUT_LEN, K_LAYOUT)},
+    {"lrp_node_accepts", call_node_accepts, setup_node_accepts,
+     KINDS(K_NET, K_INDEX, K_NAME, K_REAL_NAN_DEFAULT, K_OUT)},
     {"lrp_network_write", call_network_write, setup_network_write, KINDS(K_NET, K_PATH_WRITE)},
     {"lrp_network_add_linear", call_add_linear, setup_add_linear,
      KINDS(K_NET, K_DIM, K_DIM, K_IN, K_IN_LEN, K_IN, K_IN_LEN, K_LAYOUT, K_FIXED)},
@@ -732,6 +871,7 @@ static int hostile_values(Kind kind, const Val *base, Val *v, int *must_succeed,
     case K_NET:
     case K_OPTS:
     case K_XOPTS:
+    case K_SPEC:
     case K_IN:
     case K_OUT:
         ADD(p, NULL, "NULL", 0);
@@ -925,7 +1065,8 @@ static void test_the_table_covers_the_exports(void)
     static const char *const NO_ARGS[] = {
         "lrp_version", "lrp_live_networks", "lrp_network_new", "lrp_network_free",
         "lrp_last_error", "lrp_last_status", "lrp_status_name", "lrp_train_options_new",
-        "lrp_train_options_free", "lrp_explain_options_new", "lrp_explain_options_free"};
+        "lrp_train_options_free", "lrp_explain_options_new", "lrp_explain_options_free",
+        "lrp_layer_spec_free"};
     char header[TEST_PATH_LEN];
     FILE *f;
     char line[1024];
@@ -1051,9 +1192,13 @@ static void remove_files(void)
     lrp_network_free(net);
     lrp_train_options_free(opts);
     lrp_explain_options_free(xopts);
+    lrp_layer_spec_free(spec_pool);
+    lrp_layer_spec_free(spec_linear);
     net = NULL;
     opts = NULL;
     xopts = NULL;
+    spec_pool = NULL;
+    spec_linear = NULL;
 }
 
 void suite_hostile(void)

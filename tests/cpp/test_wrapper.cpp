@@ -663,6 +663,96 @@ void test_onnx_model(const std::string& model) {
     sens.method("sensitivity");
     CHECK(net.explain_shape(shape, sens) == lrp::Shape({4, 1, 16, 16}));
     CHECK(net.explain(x, shape, sens).size() == 4 * 16 * 16);
+/* A residual network built node by node (the C suite's, tests/c/test_graph.c): conv 3x3
+ * with padding 1 -> relu -> conv 1x1 -> add(input) -> global average pool -> flatten ->
+ * linear 1 -> 2; forward and LRP against the values computed there by hand, every node
+ * read back, the builder's errors. */
+void test_graph_builder() {
+    lrp::Network net;
+    lrp::LayerSpec conv(LRP_LAYER_CONVOLUTION);
+    conv.set_param("W", std::vector<double>(9, 1.0), {3, 3, 1, 1})
+        .set("pad_top", 1)
+        .set("pad_left", 1)
+        .set("pad_bottom", 1)
+        .set("pad_right", 1);
+    const std::size_t c1 = net.add_node(conv, {0});
+    const std::size_t r = net.add_node(lrp::LayerSpec(LRP_LAYER_RECT), {c1});
+    lrp::LayerSpec pointwise(LRP_LAYER_CONVOLUTION);
+    pointwise.set_param("W", {0.1}, {1, 1, 1, 1});
+    const std::size_t c2 = net.add_node(pointwise, {r});
+    const std::size_t sum = net.add_node(lrp::LayerSpec(LRP_LAYER_ADD), {c2, 0});
+    const std::size_t pooled = net.add_node(lrp::LayerSpec(LRP_LAYER_GLOBALAVGPOOL), {sum});
+    const std::size_t flat = net.add_node(lrp::LayerSpec(LRP_LAYER_FLATTEN), {pooled});
+    lrp::LayerSpec linear(LRP_LAYER_LINEAR);
+    linear.set_param("W", {1.0, -2.0}, {1, 2});
+    CHECK(net.add_node(linear, {flat}) == 7);
+    CHECK(net.num_layers() == 7);
+
+    const std::vector<double> x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    const lrp::Shape shape = {1, 3, 3, 1};
+    CHECK(net.output_shape(shape) == lrp::Shape({1, 2}));
+    std::vector<double> y = net.forward(x, shape);
+    CHECK(y.size() == 2 && std::fabs(y[0] - 69.5 / 9.0) < 1e-12 &&
+          std::fabs(y[1] + 139.0 / 9.0) < 1e-12);
+    std::vector<double> rel = net.lrp({y[0], 0.0}, "simple");
+    const double windows[9] = {4, 6, 4, 6, 9, 6, 4, 6, 4};
+    for (std::size_t k = 0; k < 9; ++k) {
+        CHECK(std::fabs(rel[k] - x[k] * (1.0 + 0.1 * windows[k]) / 9.0) < 1e-12);
+    }
+    CHECK(same(net.explain(x, shape, {0}, "simple"), rel));
+
+    // Every node reads back.
+    CHECK(net.layer_kind(3) == LRP_LAYER_ADD);
+    CHECK(net.node_inputs(3) == std::vector<std::size_t>({3, 0}));
+    CHECK(net.node_inputs(0) == std::vector<std::size_t>({0}));
+    const std::vector<std::string> names = net.node_attribute_names(0);
+    CHECK(names.size() == 9 && names[0] == "stride_h" && names[8] == "groups");
+    CHECK(net.node_attribute(0, "pad_bottom") == 1.0 && net.node_attribute(0, "groups") == 1.0);
+    CHECK(net.node_attribute_names(1).empty());
+    CHECK(net.node_param_names(6) == std::vector<std::string>({"W", "B"}));
+    CHECK(net.node_param_shape(0, "W") == lrp::Shape({3, 3, 1, 1}));
+    CHECK(same(net.node_param(6, "W"), {1.0, -2.0}));
+    CHECK(same(net.node_param(6, "b"), {0.0, 0.0}));
+    CHECK(same(net.node_param(6, "W"), net.get_param(6, lrp::Param::W)));
+    CHECK(!net.node_accepts(0, "pass") && net.node_accepts(0, "gamma", 0.25));
+    CHECK(net.node_accepts(3, "pass") && !net.node_accepts(3, "alphabeta", 2.0));
+
+    // A BatchNorm and a pool by attribute; a spec adds two nodes.
+    lrp::Network seq;
+    lrp::LayerSpec bn(LRP_LAYER_BATCHNORM);
+    bn.set_param("mean", {1.0}, {1}).set_param("var", {4.0}, {1, 1}).set("eps", 0.0);
+    const std::size_t b1 = seq.add_node(bn, {0});
+    seq.add_node(bn, {b1});
+    CHECK(same(seq.node_param(1, "var"), {4.0}) && seq.node_attribute(1, "eps") == 0.0);
+    // (x - 1) / 2 twice: 9 -> 4 -> 1.5.
+    CHECK(same(seq.forward({9.0}, {1, 1}), {1.5}));
+
+    // Errors: the library's, and the wrapper's own count check.
+    CHECK_THROWS(lrp::LayerSpec(99), LRP_ERR_INVALID_ARGUMENT, "lrp_layer_spec_new");
+    lrp::LayerSpec pool(LRP_LAYER_MAXPOOL);
+    CHECK_THROWS(pool.set("kernel", 2), LRP_ERR_INVALID_ARGUMENT, "lrp_layer_spec_set");
+    CHECK_THROWS(pool.set_param("W", {1.0}, {1}), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_layer_spec_set_param");
+    CHECK_THROWS(net.add_node(pool, {7}), LRP_ERR_INVALID_ARGUMENT, "lrp_network_add_node");
+    pool.set("kernel_h", 2).set("kernel_w", 2);
+    CHECK_THROWS(net.add_node(pool, {9}), LRP_ERR_INVALID_ARGUMENT, "lrp_network_add_node");
+    CHECK_THROWS(net.add_node(lrp::LayerSpec(LRP_LAYER_ADD), {1}), LRP_ERR_INVALID_ARGUMENT,
+                 "lrp_network_add_node");
+    CHECK_THROWS(net.node_attribute(0, "eps"), LRP_ERR_INVALID_ARGUMENT, "lrp_node_attribute");
+    CHECK_THROWS(net.node_param(1, "W"), LRP_ERR_INVALID_ARGUMENT, "lrp_node_param_shape");
+    CHECK_THROWS(net.node_inputs(7), LRP_ERR_INVALID_ARGUMENT, "lrp_node_num_inputs");
+    CHECK_THROWS(net.node_accepts(0, "bogus"), LRP_ERR_UNKNOWN_RULE, "lrp_node_accepts");
+    CHECK(net.num_layers() == 7);
+    try {
+        linear.set_param("W", {1.0, 2.0, 3.0}, {1, 2});
+        CHECK(false);
+    } catch (const lrp::Error& e) {
+        CHECK(e.code() == LRP_ERR_SHAPE_MISMATCH);
+        CHECK(std::string(e.what()).find("LayerSpec::set_param: W has 3 values") == 0);
+    }
+    // Moves keep one owner.
+    lrp::LayerSpec moved = std::move(linear);
+    CHECK(moved.handle() != nullptr && linear.handle() == nullptr);
 }
 
 }  // namespace
@@ -680,6 +770,7 @@ int main(int argc, char** argv) {
         test_beyond_toolbox(model);
         test_second_edition(model);
         test_onnx_model(model);
+        test_graph_builder();
     } catch (const lrp::Error& e) {
         check(false, std::string("unexpected lrp::Error ") + e.status_name() + ": " + e.what(),
               __LINE__);

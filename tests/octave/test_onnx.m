@@ -122,7 +122,23 @@ for i = 1:numel(L)
             assert_true(isempty(L(i).W) && isempty(L(i).B), 'layer %d (%s) has W or B', i, L(i).kind);
     end
 end
+% Each layer takes the one before it (mixed is a sequence: value k is layer k's output);
+% attributes as the library holds them (mixed's first Conv: 3x3, padding 1, dilation 1).
+for i = 1:numel(L)
+    assert_true(isequal(L(i).inputs, i - 1), 'layer %d takes %s', i, mat2str(L(i).inputs));
+end
 first = find(strcmp(kinds, 'Convolution'), 1);
+a = L(first).attributes;
+assert_true(isequal(sort(fieldnames(a))', sort({'stride_h', 'stride_w', 'pad_top', 'pad_left', ...
+    'pad_bottom', 'pad_right', 'dilation_h', 'dilation_w', 'groups'})), 'attributes: %s', ...
+    strjoin(fieldnames(a)', ' '));
+assert_true(a.groups >= 1 && a.stride_h >= 1 && a.dilation_w >= 1, 'conv attributes');
+pool = find(strcmp(kinds, 'AvgPool'), 1);
+assert_true(isfield(L(pool).attributes, 'count_include_pad') ...
+    && any(L(pool).attributes.count_include_pad == [0 1]), 'AvgPool attributes');
+assert_true(isempty(fieldnames(L(find(strcmp(kinds, 'Rect'), 1)).attributes)), 'Rect attributes');
+bn = find(strcmp(kinds, 'BatchNorm'), 1);
+assert_true(isfield(L(bn).attributes, 'eps') && L(bn).attributes.eps > 0, 'BatchNorm eps');
 assert_true(L(first).sizes(3) == size(X, 2), 'the first convolution takes %d channels, the input has %d', ...
     L(first).sizes(3), size(X, 2));
 % The output's last dimension is the last Linear layer's n.

@@ -7,8 +7,10 @@ classdef Graph < handle
     %   computed in MATLAB. Arrays are in the model's own layout, as PyTorch/numpy hold
     %   them: an N x C x H x W batch by index (X(n, c, h, w) is numpy's x[n-1, c-1, h-1,
     %   w-1]); they go to the library with the column-major layout flag, no permute. The
-    %   layers (nn.layers, a struct array) are read-only: index, kind, sizes, W, B and the
-    %   LRP preset, read from the library.
+    %   layers (nn.layers, a struct array) are read-only: index, kind, sizes, W, B, the
+    %   LRP preset, the values the layer takes (inputs: 0 the network input, k the output
+    %   of layer k) and its attributes (a struct: strides, paddings, ...), read from the
+    %   library.
     %
     %   Methods: forward, lrp, clean, set_lrp_parameters, set_composite, canonize,
     %   set_convention, explain_classes, explain_class_set and the gradient methods
@@ -16,7 +18,7 @@ classdef Graph < handle
     %   integrated_gradients (as modules.Sequential's).
 
     properties (Dependent, SetAccess = private)
-        layers      % struct array, one per layer: index, kind, sizes, W, B, lrp_var, lrp_param
+        layers      % struct array, one per layer: index, kind, sizes, W, B, lrp_var, lrp_param, inputs, attributes
         num_layers  % number of layers (after canonize: merged BatchNorm layers are gone)
     end
 
@@ -199,7 +201,7 @@ classdef Graph < handle
             h = obj.net_;
             n = lrp_native.num_layers(h);
             L = struct('index', cell(1, n), 'kind', [], 'sizes', [], 'W', [], 'B', [], ...
-                'lrp_var', [], 'lrp_param', []);
+                'lrp_var', [], 'lrp_param', [], 'inputs', [], 'attributes', []);
             for i = 1:n
                 kind = lrp_native.layer_kind(h, i - 1);
                 sizes = lrp_native.layer_sizes(h, i - 1);
@@ -209,6 +211,9 @@ classdef Graph < handle
                 L(i).W = modules.Graph.param_or_empty_(h, i - 1, 0, kind, sizes);
                 L(i).B = modules.Graph.param_or_empty_(h, i - 1, 1, kind, sizes);
                 [L(i).lrp_var, L(i).lrp_param] = lrp_native.preset(h, i - 1);
+                info = lrp_native.node(h, i - 1);
+                L(i).inputs = info.inputs;
+                L(i).attributes = info.attributes;
             end
         end
 

@@ -193,11 +193,11 @@ classdef Module < handle
         end
 
         function tf = takes_rule_(obj, lrp_var)
-            % Whether the library takes lrp_var as this layer's own preset: gamma and zbox
-            % only on layers with weights (a network-wide setting reaches the others as
-            % 'simple', and is copied to them without error).
-            tf = ~(ischar(lrp_var) && any(strcmpi(lrp_var, {'gamma', 'zbox', 'z^b'}))) ...
-                || ~isempty(obj.param_shapes_());
+            % Whether the library takes lrp_var as this layer's own preset, as it says
+            % (lrp_node_accepts): gamma and zbox only on layers with weights, pass not on
+            % them (a network-wide setting reaches the others as 'simple', and is copied to
+            % them without error).
+            tf = lrp_native.accepts(obj.net_, obj.index_, lrp_var);
         end
 
         function preset_cache_(obj, lrp_var, param)
