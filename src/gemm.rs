@@ -1,27 +1,73 @@
-//! Matrix products on ndarray views, computed by `matrixmultiply`'s packed GEMM kernel.
+//! Matrix products on ndarray views, computed by `matrixmultiply`'s packed GEMM kernel, and
+//! the one place that decides how a layer's pass spreads over rayon's threads.
 //!
 //! Every Linear product and every im2col Convolution product of forward, backward and LRP
-//! goes through [`gemm`] or [`par_gemm`]. Views may be transposed or strided: the kernel
-//! takes arbitrary strides, so `w.t()` costs nothing.
+//! goes through [`gemm`] (or [`gemm_new`], the same product into a fresh matrix). Views may
+//! be transposed or strided: the kernel takes arbitrary strides, so `w.t()` costs nothing.
+//!
+//! Work is split in two ways. A pass over many samples runs blocks of samples as parallel
+//! tasks ([`plan`]); when a pass has fewer blocks than threads (batch 1 on two cores), the
+//! work inside a block spreads instead ([`Par::Split`]): its products by rows or columns of
+//! C, its scatters by bands of image rows. Either split leaves every element's arithmetic
+//! as it was (the kernel's sum over k does not depend on how C is cut), so results are the
+//! same bits whatever the batch size or the number of threads.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 /// Below this many multiply-adds a product runs on the calling thread: splitting it would
-/// cost more in scheduling than it saves.
+/// cost more in scheduling and repacking than it saves.
 const PARALLEL_MIN_WORK: usize = 1 << 20;
 
-/// C = alpha A B + beta C, on the calling thread.
+/// Whether the work inside one task spreads over the threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Par {
+    /// On the calling thread: the pass already has a task per thread.
+    Serial,
+    /// Over every thread (products large enough to pay for it).
+    Split,
+}
+
+/// How a pass over independent items (samples, rows) spreads over the threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Plan {
+    /// Items per parallel task.
+    pub per_task: usize,
+    /// What the work inside a task does: split when there are fewer tasks than threads.
+    pub inner: Par,
+}
+
+/// The plan for `items` items, at most `max_per_task` to a task (what keeps a task's
+/// working set in cache): as many tasks as threads when the items allow, bigger tasks only
+/// up to the cap; and when even one item per task leaves threads idle, the tasks split
+/// their own work.
+pub(crate) fn plan(items: usize, max_per_task: usize) -> Plan {
+    let threads = rayon::current_num_threads().max(1);
+    let per_task = max_per_task.min(items.div_ceil(threads)).max(1);
+    let tasks = items.div_ceil(per_task);
+    Plan {
+        per_task,
+        inner: if tasks < threads {
+            Par::Split
+        } else {
+            Par::Serial
+        },
+    }
+}
+
+/// C = alpha A B + beta C; with [`Par::Split`] the rows or columns of C are shared out
+/// over the threads when the product is large enough.
 ///
 /// Shapes: A is m x k, B is k x n, C is m x n (checked; a mismatch is a bug in the caller,
 /// since every public entry validates shapes first). When beta is 0, C's old content is
 /// ignored (NaN in C does not propagate).
-pub fn gemm(
+pub(crate) fn gemm(
     alpha: f64,
     a: ArrayView2<f64>,
     b: ArrayView2<f64>,
     beta: f64,
     mut c: ArrayViewMut2<f64>,
+    par: Par,
 ) {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();
@@ -36,89 +82,130 @@ pub fn gemm(
         c.mapv_inplace(|v| if beta == 0.0 { 0.0 } else { beta * v });
         return;
     }
-    let (rsa, csa) = (a.strides()[0], a.strides()[1]);
-    let (rsb, csb) = (b.strides()[0], b.strides()[1]);
-    let (rsc, csc) = (c.strides()[0], c.strides()[1]);
-    // SAFETY: the pointers and strides come from live ndarray views whose shapes were
-    // checked above to be m x k, k x n and m x n; matrixmultiply reads only within those
-    // bounds and writes only within C, which we borrow mutably.
-    unsafe {
-        matrixmultiply::dgemm(
-            m,
-            k,
-            n,
-            alpha,
-            a.as_ptr(),
-            rsa,
-            csa,
-            b.as_ptr(),
-            rsb,
-            csb,
-            beta,
-            c.as_mut_ptr(),
-            rsc,
-            csc,
-        );
-    }
+    let out = RawC {
+        ptr: c.as_mut_ptr(),
+        rs: c.strides()[0],
+        cs: c.strides()[1],
+    };
+    // SAFETY: `out` points into the live m x n view C, borrowed mutably here; A and B are
+    // live views of the checked shapes.
+    unsafe { product(alpha, a, b, beta, out, par) }
 }
 
-/// A new matrix A B. Its memory is written once, by the kernel (no zero fill first): the
-/// products of LRP and backward write tens of megabytes per call.
-pub fn gemm_new(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
+/// A new matrix A B (see [`gemm`] for `par`). Its memory is written once, by the kernel
+/// (no zero fill first): the products of LRP and backward write tens of megabytes per call.
+pub(crate) fn gemm_new(a: ArrayView2<f64>, b: ArrayView2<f64>, par: Par) -> Array2<f64> {
     let (m, n) = (a.nrows(), b.ncols());
-    if a.ncols() == 0 {
+    assert_eq!(a.ncols(), b.nrows(), "gemm_new: inner dimensions disagree");
+    if a.ncols() == 0 || m == 0 || n == 0 {
         return Array2::zeros((m, n));
     }
     let mut c = Array2::<f64>::uninit((m, n));
-    let c_ptr = c.as_mut_ptr() as *mut f64;
-    assert_eq!(a.ncols(), b.nrows(), "gemm_new: inner dimensions disagree");
-    // SAFETY: c is a fresh, standard-layout m x n allocation; with beta = 0 matrixmultiply
-    // writes every element of C without reading it, so after the call all of c is
+    let out = RawC {
+        ptr: c.as_mut_ptr() as *mut f64,
+        rs: n as isize,
+        cs: 1,
+    };
+    // SAFETY: c is a fresh, standard-layout m x n allocation; with beta = 0 the kernel
+    // writes every element of C (each piece of a split covers its own rows or columns, and
+    // together they cover C) without reading it, so after the call all of c is
     // initialised. A and B are live views of the checked shapes.
     unsafe {
-        matrixmultiply::dgemm(
-            m,
-            a.ncols(),
-            n,
-            1.0,
-            a.as_ptr(),
-            a.strides()[0],
-            a.strides()[1],
-            b.as_ptr(),
-            b.strides()[0],
-            b.strides()[1],
-            0.0,
-            c_ptr,
-            n as isize,
-            1,
-        );
+        product(1.0, a, b, 0.0, out, par);
         c.assume_init()
     }
 }
 
-/// C = alpha A B + beta C like [`gemm`], with the rows of C split across rayon's threads
-/// when the product is large enough to pay for it.
-pub fn par_gemm(
+/// Where the kernel writes C: a pointer with row and column strides. Shared by the pieces
+/// of a split product, each of which writes only its own rows or columns.
+#[derive(Clone, Copy)]
+struct RawC {
+    ptr: *mut f64,
+    rs: isize,
+    cs: isize,
+}
+
+// SAFETY: the pieces of a split product write disjoint parts of C (see `product`).
+unsafe impl Send for RawC {}
+unsafe impl Sync for RawC {}
+
+impl RawC {
+    /// The same matrix from row `i` and column `j` on.
+    ///
+    /// # Safety
+    /// The element (i, j) must lie within the matrix.
+    unsafe fn from(self, i: usize, j: usize) -> RawC {
+        RawC {
+            ptr: self.ptr.offset(i as isize * self.rs + j as isize * self.cs),
+            ..self
+        }
+    }
+}
+
+/// C = alpha A B + beta C with C at `out`, in pieces over the threads when `par` allows and
+/// the product is large. The cut goes across the larger of C's dimensions: each piece
+/// packs its own part of the operand it cuts and all of the other, so cutting the larger
+/// side repacks the smaller operand only.
+///
+/// # Safety
+/// `out` must address an m x n matrix (m, n from A and B) that nothing else reads or
+/// writes during the call; k, m and n must be positive.
+unsafe fn product(
     alpha: f64,
     a: ArrayView2<f64>,
     b: ArrayView2<f64>,
     beta: f64,
-    mut c: ArrayViewMut2<f64>,
+    out: RawC,
+    par: Par,
 ) {
     let (m, k) = a.dim();
     let n = b.ncols();
     let threads = rayon::current_num_threads();
     let work = m.saturating_mul(k).saturating_mul(n);
-    if threads <= 1 || work < PARALLEL_MIN_WORK || m < 2 * threads {
-        gemm(alpha, a, b, beta, c);
-        return;
+    // Pieces stay whole multiples of 8 rows or columns, the kernel's register tile.
+    let split = par == Par::Split && threads > 1 && work >= PARALLEL_MIN_WORK && m.max(n) >= 16;
+    if !split {
+        return kernel(alpha, a, b, beta, out);
     }
-    // A few chunks per thread balance the load without shrinking the blocks too much.
-    let rows_per_chunk = m.div_ceil(threads * 2).max(8);
-    c.axis_chunks_iter_mut(Axis(0), rows_per_chunk)
-        .into_par_iter()
-        .zip(a.axis_chunks_iter(Axis(0), rows_per_chunk).into_par_iter())
-        .for_each(|(c_chunk, a_chunk)| gemm(alpha, a_chunk, b, beta, c_chunk));
+    let along_rows = m >= n;
+    let len = if along_rows { m } else { n };
+    let piece = len.div_ceil(threads).next_multiple_of(8);
+    (0..len.div_ceil(piece)).into_par_iter().for_each(|p| {
+        let range = p * piece..((p + 1) * piece).min(len);
+        // SAFETY (for the caller's contract): pieces cover disjoint rows (or columns) of C.
+        if along_rows {
+            let c = out.from(range.start, 0);
+            kernel(alpha, a.slice(ndarray::s![range, ..]), b, beta, c);
+        } else {
+            let c = out.from(0, range.start);
+            kernel(alpha, a, b.slice(ndarray::s![.., range]), beta, c);
+        }
+    });
+}
+
+/// matrixmultiply's dgemm on views, C at `out`.
+///
+/// # Safety
+/// As [`product`], for the shapes of `a` and `b`.
+unsafe fn kernel(alpha: f64, a: ArrayView2<f64>, b: ArrayView2<f64>, beta: f64, out: RawC) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    matrixmultiply::dgemm(
+        m,
+        k,
+        n,
+        alpha,
+        a.as_ptr(),
+        a.strides()[0],
+        a.strides()[1],
+        b.as_ptr(),
+        b.strides()[0],
+        b.strides()[1],
+        beta,
+        out.ptr,
+        out.rs,
+        out.cs,
+    );
 }
 
 #[cfg(test)]
@@ -131,28 +218,59 @@ mod tests {
         let a = array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
         let b = array![[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]];
         let mut c = Array2::from_elem((3, 3), f64::NAN);
-        gemm(1.0, a.view(), b.view(), 0.0, c.view_mut());
+        gemm(1.0, a.view(), b.view(), 0.0, c.view_mut(), Par::Serial);
         assert_eq!(
             c,
             array![[5.0, 2.0, 0.0], [11.0, 4.0, -1.0], [17.0, 6.0, -2.0]]
         );
         // (B^T A^T)^T = A B: transposed views go straight to the kernel.
         let mut ct = Array2::zeros((3, 3));
-        gemm(1.0, b.t(), a.t(), 0.0, ct.view_mut());
+        gemm(1.0, b.t(), a.t(), 0.0, ct.view_mut(), Par::Split);
         assert_eq!(ct.t(), c);
         // beta = 1 accumulates.
-        gemm(2.0, a.view(), b.view(), 1.0, c.view_mut());
+        gemm(2.0, a.view(), b.view(), 1.0, c.view_mut(), Par::Serial);
         assert_eq!(c[[2, 0]], 51.0);
+        assert_eq!(
+            gemm_new(a.view(), b.view(), Par::Split),
+            c.mapv(|v| v / 3.0)
+        );
+    }
+
+    /// Values with full mantissas, so that any change in the order of the sums shows.
+    fn irregular(rows: usize, cols: usize, seed: f64) -> Array2<f64> {
+        Array2::from_shape_fn((rows, cols), |(i, j)| {
+            (seed + i as f64 * 1.37 + j as f64 * 0.71).sin() * 3.1
+        })
     }
 
     #[test]
-    fn parallel_product_equals_serial_product() {
-        let a = Array2::from_shape_fn((300, 70), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
-        let b = Array2::from_shape_fn((70, 90), |(i, j)| ((i * 5 + j) % 13) as f64 * 0.25);
-        let mut serial = Array2::zeros((300, 90));
-        let mut parallel = Array2::zeros((300, 90));
-        gemm(1.0, a.view(), b.view(), 0.0, serial.view_mut());
-        par_gemm(1.0, a.view(), b.view(), 0.0, parallel.view_mut());
-        assert_eq!(serial, parallel);
+    fn split_products_equal_the_serial_product_bit_for_bit() {
+        // Tall C (cut into row pieces), wide C (cut into column pieces), each above the
+        // size where splitting starts, with k above the kernel's depth block (256).
+        for (m, k, n) in [(301, 300, 37), (9, 300, 515)] {
+            assert!(m * k * n >= PARALLEL_MIN_WORK);
+            let (a, b) = (irregular(m, k, 0.3), irregular(k, n, 1.9));
+            let c0 = irregular(m, n, 2.5);
+            let (mut serial, mut split) = (c0.clone(), c0.clone());
+            gemm(0.5, a.view(), b.view(), 1.0, serial.view_mut(), Par::Serial);
+            gemm(0.5, a.view(), b.view(), 1.0, split.view_mut(), Par::Split);
+            assert_eq!(serial, split);
+            // Transposed operands and a fresh result.
+            let fresh = gemm_new(b.t(), a.t(), Par::Split);
+            assert_eq!(fresh, gemm_new(b.t(), a.t(), Par::Serial));
+            assert_ne!(serial, c0);
+        }
+    }
+
+    #[test]
+    fn plan_gives_each_thread_a_task_and_splits_inside_when_it_cannot() {
+        let threads = rayon::current_num_threads();
+        let p = plan(1, 4);
+        assert_eq!(p.per_task, 1);
+        assert_eq!(p.inner == Par::Split, threads > 1);
+        let p = plan(64 * threads, 4);
+        assert_eq!((p.per_task, p.inner), (4, Par::Serial));
+        let p = plan(6 * threads, 100);
+        assert_eq!((p.per_task, p.inner), (6, Par::Serial));
     }
 }

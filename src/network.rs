@@ -92,6 +92,41 @@ pub struct Trace {
     activations: Vec<ArrayD<f64>>,
 }
 
+/// The activations a backward walk reads ([`Network::walk_back`]): a trace the caller
+/// keeps, or one the walk owns and frees as it goes.
+pub(crate) enum Walked<'t> {
+    Borrowed(&'t Trace),
+    Owned(Trace),
+}
+
+impl<'t> From<&'t Trace> for Walked<'t> {
+    fn from(trace: &'t Trace) -> Self {
+        Walked::Borrowed(trace)
+    }
+}
+
+impl From<Trace> for Walked<'_> {
+    fn from(trace: Trace) -> Self {
+        Walked::Owned(trace)
+    }
+}
+
+impl Walked<'_> {
+    fn activations(&self) -> &[ArrayD<f64>] {
+        match self {
+            Walked::Borrowed(t) => &t.activations,
+            Walked::Owned(t) => &t.activations,
+        }
+    }
+
+    /// Frees activation `i` of an owned trace (it is left empty); a borrowed one is kept.
+    fn release(&mut self, i: usize) {
+        if let Walked::Owned(t) = self {
+            t.activations[i] = ArrayD::zeros(ndarray::IxDyn(&[0]));
+        }
+    }
+}
+
 impl Trace {
     /// The network input the trace started from.
     pub fn input(&self) -> &ArrayD<f64> {
@@ -525,9 +560,14 @@ impl Network {
     /// inputs, output, incoming)` gives a node's contributions to each of its inputs, which
     /// add up where a value feeds several nodes. Nodes that nothing reaches are skipped.
     /// Returns what reaches the network input (zeros if nothing does).
-    pub(crate) fn walk_back(
+    ///
+    /// Given a trace by value, the walk frees each activation once its last reader is
+    /// done: the output of node i is read last by node i itself (its readers come after
+    /// it), so at any moment only the activations still ahead are held, besides the
+    /// relevance in flight.
+    pub(crate) fn walk_back<'t>(
         &self,
-        trace: &Trace,
+        trace: impl Into<Walked<'t>>,
         top: ArrayD<f64>,
         mut step: impl FnMut(
             usize,
@@ -537,25 +577,29 @@ impl Network {
             ArrayD<f64>,
         ) -> Vec<ArrayD<f64>>,
     ) -> ArrayD<f64> {
+        let mut trace = trace.into();
         let n = self.modules.len();
         let mut incoming: Vec<Option<ArrayD<f64>>> = vec![None; n + 1];
         incoming[n] = Some(top);
         for (i, m) in self.modules.iter().enumerate().rev() {
             let Some(r) = incoming[i + 1].take() else {
+                trace.release(i + 1);
                 continue;
             };
-            let ins: Vec<&ArrayD<f64>> = m.inputs.iter().map(|&v| &trace.activations[v]).collect();
-            let parts = step(i, m, &ins, &trace.activations[i + 1], r);
+            let activations = trace.activations();
+            let ins: Vec<&ArrayD<f64>> = m.inputs.iter().map(|&v| &activations[v]).collect();
+            let parts = step(i, m, &ins, &activations[i + 1], r);
             for (&v, part) in m.inputs.iter().zip(parts) {
                 match &mut incoming[v] {
                     Some(sum) => *sum += &part,
                     slot => *slot = Some(part),
                 }
             }
+            trace.release(i + 1);
         }
         incoming[0]
             .take()
-            .unwrap_or_else(|| ArrayD::zeros(trace.input().raw_dim()))
+            .unwrap_or_else(|| ArrayD::zeros(trace.activations()[0].raw_dim()))
     }
 
     /// The gradient of the network output with respect to its input, given `dy` (shaped
@@ -709,9 +753,9 @@ impl Network {
     /// Sends `rel` (shaped like the trace's output, standard layout, as the core keeps it)
     /// back through every node with `rule` or the presets; inputs already checked. The
     /// result is as the core keeps the input.
-    pub(crate) fn lrp_layers(
+    pub(crate) fn lrp_layers<'t>(
         &self,
-        trace: &Trace,
+        trace: impl Into<Walked<'t>>,
         rel: ArrayD<f64>,
         rule: &Option<Rule>,
     ) -> ArrayD<f64> {
@@ -776,7 +820,11 @@ impl Network {
         for (s, &k) in classes.iter().enumerate() {
             r[[s, k]] = y[[s, k]];
         }
-        self.lrp_trace(&trace, r.view(), rule)
+        // As `lrp_trace`, but the walk owns the trace and frees activations as it goes:
+        // peak memory stays at the forward pass's.
+        self.check_lrp_inputs(&trace, &rule)?;
+        let r = self.output_side(&trace, "relevance R", r.view())?;
+        Ok(self.layout.to_external(self.lrp_layers(trace, r, &rule)))
     }
 
     /// Parameters of all layers, for keeping the best state in training.

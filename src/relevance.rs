@@ -8,7 +8,7 @@
 //! the identity for Linear and col2im for Convolution. No rule ever builds the
 //! rows x K x F tensor z_ij of the definitions: each term is one or two matrix products.
 
-use crate::gemm::{gemm, gemm_new};
+use crate::gemm::{gemm, gemm_new, Par};
 use crate::rule::{stabilize, Convention, Rule, SIMPLE_STABILIZER, ZENNIT_STABILIZER};
 use ndarray::{Array1, Array2, ArrayD, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
 
@@ -78,7 +78,8 @@ impl<'a> Rows<'a> {
 
 /// The terms of `rule` for one block of rows. `r` is scratch: the rules that divide it by
 /// their denominators do so in place instead of allocating a copy. `convention` picks the
-/// stabiliser of `alphabeta`. Runs on the calling thread.
+/// stabiliser of `alphabeta`; `par` whether the products spread over the threads.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn dense_terms(
     rule: &Rule,
     convention: Convention,
@@ -87,30 +88,39 @@ pub(crate) fn dense_terms(
     r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
     b: ArrayView1<f64>,
+    par: Par,
 ) -> Vec<Term> {
     let Rows { cols, inside } = rows;
     match *rule {
-        Rule::Simple => epsilon_terms(y, r, w, SIMPLE_STABILIZER),
-        Rule::Epsilon(eps) => epsilon_terms(y, r, w, eps),
+        Rule::Simple => epsilon_terms(y, r, w, SIMPLE_STABILIZER, par),
+        Rule::Epsilon(eps) => epsilon_terms(y, r, w, eps, par),
         Rule::AlphaBeta(alpha) => {
             let cols = cols.expect("alphabeta needs the input rows");
             let stab = match convention {
                 Convention::Toolbox => SIMPLE_STABILIZER,
                 Convention::Zennit => ZENNIT_STABILIZER,
             };
-            alphabeta_terms(cols, r.view(), w, b, alpha, stab)
+            alphabeta_terms(cols, r.view(), w, b, alpha, stab, par)
         }
-        Rule::Flat => vec![flat_term(r, w, inside)],
-        Rule::WSquare => vec![wsquare_term(r, w, inside)],
+        Rule::Flat => vec![flat_term(r, w, inside, par)],
+        Rule::WSquare => vec![wsquare_term(r, w, inside, par)],
         Rule::Pass => unreachable!("layers with weights do not accept pass"),
         Rule::Gamma(g) => {
             let cols = cols.expect("gamma needs the input rows");
-            gamma_terms(cols, y, r.view(), w, b, g)
+            gamma_terms(cols, y, r.view(), w, b, g, par)
         }
         Rule::ZBox { ref low, ref high } => {
             let cols = cols.expect("zbox needs the input rows");
             let k = w.nrows();
-            zbox_terms(cols, inside, r, w, &low.per_column(k), &high.per_column(k))
+            zbox_terms(
+                cols,
+                inside,
+                r,
+                w,
+                &low.per_column(k),
+                &high.per_column(k),
+                par,
+            )
         }
     }
 }
@@ -145,11 +155,12 @@ fn signed_product(
     w_a: &Array2<f64>,
     w_b: &Array2<f64>,
     dim: (usize, usize),
+    par: Par,
 ) -> Array2<f64> {
     let mut z = Array2::zeros(dim);
     for (x, w) in [(xp, w_a), (xn, w_b)] {
         if let Some(x) = x {
-            gemm(1.0, x.view(), w.view(), 1.0, z.view_mut());
+            gemm(1.0, x.view(), w.view(), 1.0, z.view_mut(), par);
         }
     }
     z
@@ -166,6 +177,7 @@ fn gamma_terms(
     w: ArrayView2<f64>,
     b: ArrayView1<f64>,
     g: f64,
+    par: Par,
 ) -> Vec<Term> {
     let (xp, xn) = split_signs(cols);
     let (has_pos, has_neg) = (xp.is_some(), xn.is_some());
@@ -174,7 +186,7 @@ fn gamma_terms(
     // R ./ stab(x+ w_a + x- w_b + offset) where `keep(y_j)`, 0 elsewhere.
     let share =
         |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, keep: fn(f64) -> bool| {
-            let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim());
+            let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim(), par);
             Zip::from(&mut z)
                 .and(&r)
                 .and(&y)
@@ -192,8 +204,8 @@ fn gamma_terms(
     let s_neg = share(&v, &u, b.mapv(|b| b + g * b.min(0.0)), |y| y < 0.0);
     // s+ w_a^T + s- w_b^T
     let factor = |w_a: &Array2<f64>, w_b: &Array2<f64>| {
-        let mut c = times_wt(s_pos.view(), w_a.view());
-        gemm(1.0, s_neg.view(), w_b.t(), 1.0, c.view_mut());
+        let mut c = times_wt(s_pos.view(), w_a.view(), par);
+        gemm(1.0, s_neg.view(), w_b.t(), 1.0, c.view_mut(), par);
         c
     };
     let positive = has_pos.then(|| Term {
@@ -217,16 +229,17 @@ fn zbox_terms(
     w: ArrayView2<f64>,
     low: &[f64],
     high: &[f64],
+    par: Par,
 ) -> Vec<Term> {
     // Row k of W meets input column k, whose bounds are low[k] and high[k].
     let mut bounded = w.to_owned();
     for ((mut row, &l), &h) in bounded.rows_mut().into_iter().zip(low).zip(high) {
         row.mapv_inplace(|v| l * v.max(0.0) + h * v.min(0.0));
     }
-    let mut z = gemm_new(cols, w);
+    let mut z = gemm_new(cols, w, par);
     match inside {
         // Each row's real inputs: the bounds of padding cells are 0.
-        Some(inside) => gemm(-1.0, inside, bounded.view(), 1.0, z.view_mut()),
+        Some(inside) => gemm(-1.0, inside, bounded.view(), 1.0, z.view_mut(), par),
         None => {
             let offset = bounded.sum_axis(ndarray::Axis(0));
             z -= &offset;
@@ -235,11 +248,11 @@ fn zbox_terms(
     Zip::from(&mut r)
         .and(&z)
         .for_each(|r, &z| *r /= stabilize(z, ZENNIT_STABILIZER));
-    let mut bound_factor = times_wt(r.view(), bounded.view());
+    let mut bound_factor = times_wt(r.view(), bounded.view(), par);
     bound_factor.mapv_inplace(|v| -v);
     vec![
         Term {
-            factor: times_wt(r.view(), w),
+            factor: times_wt(r.view(), w, par),
             weight: InputWeight::X,
         },
         Term {
@@ -281,13 +294,14 @@ fn epsilon_terms(
     mut r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
     eps: f64,
+    par: Par,
 ) -> Vec<Term> {
     // Times the reciprocal: see `divide_by_stabilised`.
     Zip::from(&mut r)
         .and(&y)
         .for_each(|r, &y| *r *= 1.0 / stabilize(y, eps));
     vec![Term {
-        factor: times_wt(r.view(), w),
+        factor: times_wt(r.view(), w, par),
         weight: InputWeight::X,
     }]
 }
@@ -304,6 +318,7 @@ fn alphabeta_terms(
     b: ArrayView1<f64>,
     alpha: f64,
     stab: f64,
+    par: Par,
 ) -> Vec<Term> {
     let beta = 1.0 - alpha;
     let (xp, xn) = split_signs(cols);
@@ -313,7 +328,7 @@ fn alphabeta_terms(
     // coef * R ./ (x+ w_a + x- w_b + offset), the share of one sign; `offset` holds the
     // bias part and the stabiliser per output.
     let share = |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, coef: f64| {
-        let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim());
+        let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim(), par);
         Zip::from(&mut z)
             .and(&r)
             .and_broadcast(&offset)
@@ -328,8 +343,8 @@ fn alphabeta_terms(
             return;
         }
         match slot {
-            Some(c) => gemm(1.0, s.view(), w.t(), 1.0, c.view_mut()),
-            None => *slot = Some(times_wt(s.view(), w.view())),
+            Some(c) => gemm(1.0, s.view(), w.t(), 1.0, c.view_mut(), par),
+            None => *slot = Some(times_wt(s.view(), w.view(), par)),
         }
     };
     if alpha != 0.0 {
@@ -355,8 +370,13 @@ fn alphabeta_terms(
 
 /// Every real input of a row receives R_j / (its row's number of real inputs): the ww rule
 /// with all weights 1.
-fn flat_term(r: ArrayViewMut2<f64>, w: ArrayView2<f64>, inside: Option<ArrayView2<f64>>) -> Term {
-    wsquare_term(r, Array2::ones(w.raw_dim()).view(), inside)
+fn flat_term(
+    r: ArrayViewMut2<f64>,
+    w: ArrayView2<f64>,
+    inside: Option<ArrayView2<f64>>,
+    par: Par,
+) -> Term {
+    wsquare_term(r, Array2::ones(w.raw_dim()).view(), inside, par)
 }
 
 /// C = (R ./ (I (W.^2))) (W.^2)^T with I the rows' real inputs (all ones without padding),
@@ -366,12 +386,13 @@ fn wsquare_term(
     mut r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
     inside: Option<ArrayView2<f64>>,
+    par: Par,
 ) -> Term {
     let v = w.mapv(|v| v * v);
     let divide = |r: &mut f64, z: f64| *r = if z == 0.0 { 0.0 } else { *r / z };
     match inside {
         Some(inside) => {
-            let z = gemm_new(inside, v.view());
+            let z = gemm_new(inside, v.view(), par);
             Zip::from(&mut r).and(&z).for_each(|r, &z| divide(r, z));
         }
         None => {
@@ -381,7 +402,7 @@ fn wsquare_term(
                 .for_each(|r, &z| divide(r, z));
         }
     }
-    let mut factor = times_wt(r.view(), v.view());
+    let mut factor = times_wt(r.view(), v.view(), par);
     if let Some(inside) = inside {
         factor *= &inside;
     }
@@ -392,6 +413,6 @@ fn wsquare_term(
 }
 
 /// S W^T for S (rows x F) and W (K x F).
-fn times_wt(s: ArrayView2<f64>, w: ArrayView2<f64>) -> Array2<f64> {
-    gemm_new(s, w.t())
+fn times_wt(s: ArrayView2<f64>, w: ArrayView2<f64>, par: Par) -> Array2<f64> {
+    gemm_new(s, w.t(), par)
 }

@@ -9,7 +9,7 @@
 use super::layer_with_weights;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
 use crate::error::{LrpError, Result};
-use crate::gemm::{gemm, gemm_new};
+use crate::gemm::{gemm, gemm_new, plan, Par};
 use crate::relevance::{
     dense_terms, divide_by_stabilised, epsilon_of, needs_input_rows, InputWeight, Rows, Term,
 };
@@ -17,10 +17,22 @@ use crate::rule::{Convention, Rule};
 use ndarray::{s, Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
 use rand::Rng;
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Target size (in f64 elements) of one block's im2col matrix: it stays in the L2 cache
 /// while giving each thread several blocks to balance.
 const COLS_PER_TASK: usize = 1 << 16;
+
+/// The fewest im2col rows a forward task takes: fewer would leave the GEMM kernel short
+/// rows to work on (a layer with a large fan-in K).
+const MIN_ROWS_PER_TASK: usize = 64;
+
+/// Bands of image rows per thread and sample when a scatter splits a sample (batch 1):
+/// a few per thread balance a shared machine's uneven threads.
+const BANDS_PER_THREAD: usize = 4;
+
+/// Elements per parallel chunk of the elementwise steps that split a block.
+const ELEMENTS_PER_CHUNK: usize = 1 << 14;
 
 /// The toolbox's default filter size [hf, wf, df, nf] of a Convolution layer.
 pub const DEFAULT_CONV_FILTER: [usize; 4] = [5, 5, 3, 32];
@@ -102,11 +114,15 @@ impl Geometry {
             && (self.ho - 1) * self.sh + self.hf <= self.h
             && (self.wo - 1) * self.sw + self.wf <= self.w
     }
-    /// Samples per parallel task.
-    fn samples_per_task(&self, n: usize) -> usize {
-        let by_size = (COLS_PER_TASK / (self.positions() * self.k()).max(1)).max(1);
-        let threads = rayon::current_num_threads().max(1);
-        by_size.min(n.div_ceil(threads)).max(1)
+    /// The most samples a task of the scattering passes (backward, LRP) takes: as many as
+    /// keep its im2col-sized matrices near COLS_PER_TASK elements, at least one.
+    fn max_samples_per_task(&self) -> usize {
+        (COLS_PER_TASK / (self.positions() * self.k()).max(1)).max(1)
+    }
+
+    /// The most im2col rows a forward task takes (rows of all samples in a row).
+    fn max_rows_per_task(&self) -> usize {
+        (COLS_PER_TASK / self.k().max(1)).max(MIN_ROWS_PER_TASK)
     }
 
     /// The offset in one sample of input cell (row ih, column iw) for output position
@@ -118,45 +134,45 @@ impl Geometry {
         (ih < self.h && iw < self.w).then_some((ih * self.w + iw) * self.d)
     }
 
-    /// Unrolls the channels of group `g` of `x` (samples x H x W x D, C order) into `cols`
-    /// (samples*positions x K); padding cells become 0.
-    fn im2col(&self, x: &[f64], g: usize, cols: &mut [f64]) {
+    /// Unrolls the channels of group `g` of `x` (samples x H x W x D, C order) into `cols`:
+    /// im2col rows `rows` (row = sample * positions + position), K values each; padding
+    /// cells become 0. With [`Par::Split`] the rows are shared out over the threads.
+    fn im2col(&self, x: &[f64], g: usize, rows: Range<usize>, cols: &mut [f64], par: Par) {
         let k = self.k();
-        if self.is_plain() {
-            let run = self.wf * self.d;
-            let mut row = 0;
-            for sample in x.chunks_exact(self.input_len()) {
-                for oh in 0..self.ho {
-                    for ow in 0..self.wo {
-                        let dst = &mut cols[row * k..(row + 1) * k];
-                        for fh in 0..self.hf {
-                            let src = ((oh * self.sh + fh) * self.w + ow * self.sw) * self.d;
-                            dst[fh * run..(fh + 1) * run].copy_from_slice(&sample[src..src + run]);
-                        }
-                        row += 1;
-                    }
-                }
-            }
-            return;
+        match par {
+            Par::Serial => self.im2col_rows(x, g, rows.start, cols),
+            Par::Split => cols
+                .par_chunks_mut(k * MIN_ROWS_PER_TASK)
+                .enumerate()
+                .for_each(|(i, cols)| {
+                    self.im2col_rows(x, g, rows.start + i * MIN_ROWS_PER_TASK, cols)
+                }),
         }
+    }
+
+    /// [`Geometry::im2col`] on the calling thread, rows from `first` on.
+    fn im2col_rows(&self, x: &[f64], g: usize, first: usize, cols: &mut [f64]) {
+        let (k, positions, plain) = (self.k(), self.positions(), self.is_plain());
         let (dg, c0) = (self.dg, g * self.dg);
-        let mut row = 0;
-        for sample in x.chunks_exact(self.input_len()) {
-            for oh in 0..self.ho {
-                for ow in 0..self.wo {
-                    let dst = &mut cols[row * k..(row + 1) * k];
-                    for fh in 0..self.hf {
-                        for fw in 0..self.wf {
-                            let t = (fh * self.wf + fw) * dg;
-                            match self.tap_offset(oh, ow, fh, fw) {
-                                Some(src) => {
-                                    dst[t..t + dg].copy_from_slice(&sample[src + c0..src + c0 + dg])
-                                }
-                                None => dst[t..t + dg].fill(0.0),
-                            }
-                        }
+        for (row, dst) in (first..).zip(cols.chunks_exact_mut(k)) {
+            let sample = &x[row / positions * self.input_len()..][..self.input_len()];
+            let (oh, ow) = (row % positions / self.wo, row % positions % self.wo);
+            if plain {
+                // Each filter row is one run of wf*D contiguous values.
+                let run = self.wf * self.d;
+                for (fh, dst) in dst.chunks_exact_mut(run).enumerate() {
+                    let src = ((oh * self.sh + fh) * self.w + ow * self.sw) * self.d;
+                    dst.copy_from_slice(&sample[src..src + run]);
+                }
+                continue;
+            }
+            for fh in 0..self.hf {
+                for fw in 0..self.wf {
+                    let t = (fh * self.wf + fw) * dg;
+                    match self.tap_offset(oh, ow, fh, fw) {
+                        Some(src) => dst[t..t + dg].copy_from_slice(&sample[src + c0..][..dg]),
+                        None => dst[t..t + dg].fill(0.0),
                     }
-                    row += 1;
                 }
             }
         }
@@ -197,51 +213,94 @@ impl Geometry {
         Some(mask)
     }
 
+    /// Runs `f(sample, band, out)` for every sample of `x` (samples x H x W x D), where
+    /// `out` holds image rows `band` of that sample: one band of all H rows per sample on
+    /// the calling thread, or with [`Par::Split`] several bands per sample over the threads.
+    /// Bands do not overlap, so the scatters below run in parallel without sharing a cell;
+    /// and each cell still receives its sums in the same order.
+    fn for_each_band(
+        &self,
+        x: &mut [f64],
+        par: Par,
+        f: impl Fn(usize, Range<usize>, &mut [f64]) + Sync,
+    ) {
+        let row_len = self.w * self.d;
+        match par {
+            Par::Serial => {
+                for (s, out) in x.chunks_exact_mut(self.input_len()).enumerate() {
+                    f(s, 0..self.h, out);
+                }
+            }
+            Par::Split => {
+                let band = self
+                    .h
+                    .div_ceil(BANDS_PER_THREAD * rayon::current_num_threads());
+                x.par_chunks_exact_mut(self.input_len())
+                    .enumerate()
+                    .for_each(|(s, sample)| {
+                        sample
+                            .par_chunks_mut(band * row_len)
+                            .enumerate()
+                            .for_each(|(b, out)| {
+                                let start = b * band;
+                                f(s, start..start + out.len() / row_len, out)
+                            })
+                    });
+            }
+        }
+    }
+
     /// Adds each row of `cols` (samples*positions x K) back onto the cells of group `g` it
     /// came from in `x` (samples x H x W x D): the adjoint of [`Geometry::im2col`]. Values
     /// of padding cells are dropped.
-    fn col2im_add(&self, cols: &[f64], g: usize, x: &mut [f64]) {
-        let k = self.k();
-        if self.is_plain() {
-            let run = self.wf * self.d;
-            let mut row = 0;
-            for sample in x.chunks_exact_mut(self.input_len()) {
-                for oh in 0..self.ho {
-                    for ow in 0..self.wo {
-                        let src = &cols[row * k..(row + 1) * k];
-                        for fh in 0..self.hf {
-                            let dst = ((oh * self.sh + fh) * self.w + ow * self.sw) * self.d;
-                            for (d, s) in sample[dst..dst + run]
-                                .iter_mut()
-                                .zip(&src[fh * run..(fh + 1) * run])
-                            {
-                                *d += s;
-                            }
-                        }
-                        row += 1;
-                    }
-                }
-            }
-            return;
-        }
+    fn col2im_add(&self, cols: &[f64], g: usize, x: &mut [f64], par: Par) {
+        let per_sample = self.positions() * self.k();
+        self.for_each_band(x, par, |s, band, out| {
+            self.col2im_band(&cols[s * per_sample..][..per_sample], g, band, out)
+        });
+    }
+
+    /// [`Geometry::col2im_add`] of one sample's rows onto its image rows `band` (`out`).
+    /// Output positions go in order (row by row, left to right), so a cell receives its
+    /// terms in the same order whatever the bands.
+    fn col2im_band(&self, cols: &[f64], g: usize, band: Range<usize>, out: &mut [f64]) {
+        let (k, row_len) = (self.k(), self.w * self.d);
         let (dg, c0) = (self.dg, g * self.dg);
-        let mut row = 0;
-        for sample in x.chunks_exact_mut(self.input_len()) {
-            for oh in 0..self.ho {
+        // The output rows whose windows reach into the band.
+        let first = (band.start + self.pt).saturating_sub((self.hf - 1) * self.dh) / self.sh;
+        let last = ((band.end - 1 + self.pt) / self.sh + 1).min(self.ho);
+        let plain = self.is_plain();
+        for oh in first..last {
+            for fh in 0..self.hf {
+                let Some(ih) = (oh * self.sh + fh * self.dh).checked_sub(self.pt) else {
+                    continue;
+                };
+                if !band.contains(&ih) {
+                    continue;
+                }
+                let line = &mut out[(ih - band.start) * row_len..][..row_len];
                 for ow in 0..self.wo {
-                    let src = &cols[row * k..(row + 1) * k];
-                    for fh in 0..self.hf {
-                        for fw in 0..self.wf {
-                            if let Some(dst) = self.tap_offset(oh, ow, fh, fw) {
-                                let t = (fh * self.wf + fw) * dg;
-                                sample[dst + c0..dst + c0 + dg]
-                                    .iter_mut()
-                                    .zip(&src[t..t + dg])
-                                    .for_each(|(d, s)| *d += s);
-                            }
-                        }
+                    let src = &cols[(oh * self.wo + ow) * k..][..k];
+                    if plain {
+                        let run = self.wf * self.d;
+                        let dst = &mut line[ow * self.sw * self.d..][..run];
+                        let src = &src[fh * run..][..run];
+                        dst.iter_mut().zip(src).for_each(|(d, s)| *d += s);
+                        continue;
                     }
-                    row += 1;
+                    for fw in 0..self.wf {
+                        let Some(iw) = (ow * self.sw + fw * self.dw).checked_sub(self.pl) else {
+                            continue;
+                        };
+                        if iw >= self.w {
+                            continue;
+                        }
+                        let t = (fh * self.wf + fw) * dg;
+                        line[iw * self.d + c0..][..dg]
+                            .iter_mut()
+                            .zip(&src[t..t + dg])
+                            .for_each(|(d, s)| *d += s);
+                    }
                 }
             }
         }
@@ -254,48 +313,79 @@ impl Geometry {
     /// is taken the other way round, W S^T (taps x positions), and each tap's map is added
     /// as whole output rows: long runs that vectorise, where col2im of S W^T adds runs of
     /// only wf values (the usual first layer of a grayscale network).
-    fn scatter_shares_times_x(&self, wm: ArrayView2<f64>, s: &[f64], x: &[f64], rx: &mut [f64]) {
+    fn scatter_shares_times_x(
+        &self,
+        wm: ArrayView2<f64>,
+        s: &[f64],
+        x: &[f64],
+        rx: &mut [f64],
+        par: Par,
+    ) {
         let shares = matrix(s, s.len() / self.nf, self.nf);
         if self.d == 1 && self.sw == 1 && self.is_plain() {
-            self.tap_rows_add(gemm_new(wm, shares.t()).view(), rx);
+            self.tap_rows_add(gemm_new(wm, shares.t(), par).view(), rx, par);
         } else {
             let nfg = self.nfg();
             for g in 0..self.groups {
                 let cols = gemm_new(
                     shares.slice(s![.., g * nfg..(g + 1) * nfg]),
                     wm.slice(s![.., g * nfg..(g + 1) * nfg]).t(),
+                    par,
                 );
-                self.col2im_add(cols.as_slice().expect("owned"), g, rx);
+                self.col2im_add(cols.as_slice().expect("owned"), g, rx, par);
             }
         }
-        rx.iter_mut().zip(x).for_each(|(r, &x)| *r *= x);
+        elementwise(par, rx, x, x, |rx, x, _| {
+            rx.iter_mut().zip(x).for_each(|(r, &x)| *r *= x)
+        });
     }
 
     /// For one input channel and a horizontal stride of 1: rx += the scatter of
     /// `by_tap` (taps x samples*positions, row t the contribution of filter tap t = (a, b)
     /// at every output position) onto the image, output row i of tap (a, b) landing on image
     /// row i*sh + a from column b. The same sums as col2im of the transposed matrix.
-    fn tap_rows_add(&self, by_tap: ArrayView2<f64>, rx: &mut [f64]) {
+    fn tap_rows_add(&self, by_tap: ArrayView2<f64>, rx: &mut [f64], par: Par) {
         debug_assert!(self.d == 1 && self.sw == 1 && self.is_plain());
         let positions = self.positions();
-        for (t, tap) in by_tap.outer_iter().enumerate() {
-            let (a, b) = (t / self.wf, t % self.wf);
-            let tap = tap
-                .as_slice()
-                .expect("rows of a fresh matrix are contiguous");
-            for (sample_rx, sample_tap) in rx
-                .chunks_exact_mut(self.input_len())
-                .zip(tap.chunks_exact(positions))
-            {
+        self.for_each_band(rx, par, |s, band, out| {
+            for (t, tap) in by_tap.outer_iter().enumerate() {
+                let (a, b) = (t / self.wf, t % self.wf);
+                let tap = tap
+                    .as_slice()
+                    .expect("rows of a fresh matrix are contiguous");
+                let sample_tap = &tap[s * positions..][..positions];
                 for (i, row) in sample_tap.chunks_exact(self.wo).enumerate() {
-                    let start = (i * self.sh + a) * self.w + b;
-                    sample_rx[start..start + self.wo]
+                    let ih = i * self.sh + a;
+                    if !band.contains(&ih) {
+                        continue;
+                    }
+                    let start = (ih - band.start) * self.w + b;
+                    out[start..start + self.wo]
                         .iter_mut()
                         .zip(row)
                         .for_each(|(r, &v)| *r += v);
                 }
             }
-        }
+        });
+    }
+}
+
+/// `f(out, a, b)` on equally long slices, whole on the calling thread or, with
+/// [`Par::Split`], in matching chunks over the threads (elementwise work only).
+fn elementwise(
+    par: Par,
+    out: &mut [f64],
+    a: &[f64],
+    b: &[f64],
+    f: impl Fn(&mut [f64], &[f64], &[f64]) + Sync,
+) {
+    match par {
+        Par::Serial => f(out, a, b),
+        Par::Split => out
+            .par_chunks_mut(ELEMENTS_PER_CHUNK)
+            .zip(a.par_chunks(ELEMENTS_PER_CHUNK))
+            .zip(b.par_chunks(ELEMENTS_PER_CHUNK))
+            .for_each(|((out, a), b)| f(out, a, b)),
     }
 }
 
@@ -465,21 +555,25 @@ impl Convolution {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
         let mut y = Array4::zeros((n, g.ho, g.wo, g.nf));
-        let spt = g.samples_per_task(n);
+        // Tasks are runs of im2col rows, across sample boundaries: a batch of one still
+        // gives every thread rows of its own.
+        let plan = plan(n * g.positions(), g.max_rows_per_task());
         let wm = self.w_matrix();
         let nfg = g.nfg();
+        let x = slice_of(x);
         slice(&mut y)
-            .par_chunks_mut(spt * g.output_len())
-            .zip(slice_of(x).par_chunks(spt * g.input_len()))
-            .for_each(|(y, x)| {
+            .par_chunks_mut(plan.per_task * g.nf)
+            .enumerate()
+            .for_each(|(task, y)| {
                 let rows = y.len() / g.nf;
+                let first = task * plan.per_task;
                 let mut cols = vec![0.0; rows * g.k()];
                 let mut y = ArrayViewMut2::from_shape((rows, g.nf), y).expect("block shape");
                 y.rows_mut()
                     .into_iter()
                     .for_each(|mut row| row.assign(&self.b));
                 for grp in 0..g.groups {
-                    g.im2col(x, grp, &mut cols);
+                    g.im2col(x, grp, first..first + rows, &mut cols, Par::Serial);
                     let range = grp * nfg..(grp + 1) * nfg;
                     gemm(
                         1.0,
@@ -487,6 +581,7 @@ impl Convolution {
                         wm.slice(s![.., range.clone()]),
                         1.0,
                         y.slice_mut(s![.., range]),
+                        plan.inner,
                     );
                 }
             });
@@ -501,7 +596,8 @@ impl Convolution {
     ) -> (Option<ArrayD<f64>>, Option<ParamGrad>) {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
-        let spt = g.samples_per_task(n);
+        let plan = plan(n, g.max_samples_per_task());
+        let spt = plan.per_task;
         let dy = dy.as_standard_layout();
         let dy = dy.as_slice().expect("standard layout");
         let wm = self.w_matrix();
@@ -516,9 +612,12 @@ impl Convolution {
                     let dy = matrix(dy, rows, g.nf);
                     for grp in 0..g.groups {
                         let range = grp * nfg..(grp + 1) * nfg;
-                        let dcols =
-                            gemm_new(dy.slice(s![.., range.clone()]), wm.slice(s![.., range]).t());
-                        g.col2im_add(dcols.as_slice().expect("owned"), grp, dx);
+                        let dcols = gemm_new(
+                            dy.slice(s![.., range.clone()]),
+                            wm.slice(s![.., range]).t(),
+                            plan.inner,
+                        );
+                        g.col2im_add(dcols.as_slice().expect("owned"), grp, dx, plan.inner);
                     }
                 });
             dx
@@ -533,7 +632,7 @@ impl Convolution {
                     let mut cols = vec![0.0; rows * g.k()];
                     let mut dw = Array2::zeros((g.k(), g.nf));
                     for grp in 0..g.groups {
-                        g.im2col(x, grp, &mut cols);
+                        g.im2col(x, grp, 0..rows, &mut cols, plan.inner);
                         let range = grp * nfg..(grp + 1) * nfg;
                         gemm(
                             1.0,
@@ -541,6 +640,7 @@ impl Convolution {
                             dy.slice(s![.., range.clone()]),
                             0.0,
                             dw.slice_mut(s![.., range]),
+                            plan.inner,
                         );
                     }
                     dw
@@ -568,7 +668,8 @@ impl Convolution {
     ) -> ArrayD<f64> {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
-        let spt = g.samples_per_task(n);
+        let plan = plan(n, g.max_samples_per_task());
+        let (spt, par) = (plan.per_task, plan.inner);
         let r = slice(&mut r);
         let wm = self.w_matrix();
         let nfg = g.nfg();
@@ -586,8 +687,8 @@ impl Convolution {
             .zip(r.par_chunks_mut(spt * g.output_len()))
             .for_each(|(((rx, x), y), r)| {
                 if let Some(eps) = epsilon_of(rule) {
-                    divide_by_stabilised(y, r, eps);
-                    g.scatter_shares_times_x(wm, r, x, rx);
+                    elementwise(par, r, y, y, |r, y, _| divide_by_stabilised(y, r, eps));
+                    g.scatter_shares_times_x(wm, r, x, rx, par);
                     return;
                 }
                 let rows = y.len() / g.nf;
@@ -599,7 +700,7 @@ impl Convolution {
                     let range = grp * nfg..(grp + 1) * nfg;
                     let have_cols = needs_input_rows(rule);
                     if have_cols {
-                        g.im2col(x, grp, &mut cols);
+                        g.im2col(x, grp, 0..rows, &mut cols, par);
                     }
                     let cols = have_cols.then(|| matrix(&cols, rows, g.k()));
                     let terms = dense_terms(
@@ -610,8 +711,9 @@ impl Convolution {
                         r.slice_mut(s![.., range.clone()]),
                         wm.slice(s![.., range.clone()]),
                         self.b.slice(s![range]),
+                        par,
                     );
-                    scatter_terms(&g, grp, terms, cols, x, rx);
+                    scatter_terms(&g, grp, terms, cols, x, rx, par);
                 }
             });
         rx
@@ -627,7 +729,8 @@ impl Convolution {
         mut r: ArrayD<f64>,
     ) -> ArrayD<f64> {
         let g = self.geometry_of(x);
-        let spt = g.samples_per_task(x.shape()[0]);
+        let plan = plan(x.shape()[0], g.max_samples_per_task());
+        let (spt, par) = (plan.per_task, plan.inner);
         let wm = self.w_matrix();
         let mut rx = ArrayD::zeros(x.raw_dim());
         slice(&mut rx)
@@ -636,8 +739,10 @@ impl Convolution {
             .zip(slice_of(inv).par_chunks(spt * g.output_len()))
             .zip(slice(&mut r).par_chunks_mut(spt * g.output_len()))
             .for_each(|(((rx, x), inv), r)| {
-                r.iter_mut().zip(inv).for_each(|(r, &v)| *r *= v);
-                g.scatter_shares_times_x(wm, r, x, rx);
+                elementwise(par, r, inv, inv, |r, inv, _| {
+                    r.iter_mut().zip(inv).for_each(|(r, &v)| *r *= v)
+                });
+                g.scatter_shares_times_x(wm, r, x, rx, par);
             });
         rx
     }
@@ -653,26 +758,33 @@ fn scatter_terms(
     cols: Option<ArrayView2<f64>>,
     x: &[f64],
     rx: &mut [f64],
+    par: Par,
 ) {
+    fn owned(t: &Term) -> &[f64] {
+        t.factor.as_slice().expect("owned")
+    }
     match (cols, terms.as_slice()) {
         (_, [single]) if single.weight == InputWeight::One => {
-            g.col2im_add(single.factor.as_slice().expect("owned"), grp, rx);
+            g.col2im_add(owned(single), grp, rx, par);
         }
         (Some(cols), _) => {
             let cols = cols.as_slice().expect("im2col rows are contiguous");
             let mut rcols = vec![0.0; cols.len()];
             for term in &terms {
-                term.weight
-                    .accumulate(&mut rcols, term.factor.as_slice().expect("owned"), cols);
+                elementwise(par, &mut rcols, owned(term), cols, |out, f, c| {
+                    term.weight.accumulate(out, f, c)
+                });
             }
-            g.col2im_add(&rcols, grp, rx);
+            g.col2im_add(&rcols, grp, rx, par);
         }
         (None, _) => {
             let mut scattered = vec![0.0; rx.len()];
             for term in terms {
                 scattered.fill(0.0);
-                g.col2im_add(term.factor.as_slice().expect("owned"), grp, &mut scattered);
-                term.weight.accumulate(rx, &scattered, x);
+                g.col2im_add(owned(&term), grp, &mut scattered, par);
+                elementwise(par, rx, &scattered, x, |out, s, x| {
+                    term.weight.accumulate(out, s, x)
+                });
             }
         }
     }

@@ -3,16 +3,15 @@
 use super::layer_with_weights;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
 use crate::error::{LrpError, Result};
-use crate::gemm::{gemm_new, par_gemm};
+use crate::gemm::{gemm, gemm_new, Par};
 use crate::relevance::{dense_terms, needs_input_rows, Rows};
 use crate::rule::{Convention, Rule};
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2};
 use rand::Rng;
 use rayon::prelude::*;
 
-/// Rows of the batch handled together in LRP; big enough for efficient products, small
-/// enough to give both cores work at batch 64.
-const LRP_ROWS_PER_TASK: usize = 16;
+/// Rows of the input relevance weighted by x per parallel task in LRP.
+const ROWS_PER_TASK: usize = 16;
 
 /// A fully connected layer with weights W (m x n) and biases B (n).
 #[derive(Clone, Debug, PartialEq)]
@@ -80,7 +79,7 @@ impl Linear {
         y.rows_mut()
             .into_iter()
             .for_each(|mut row| row.assign(&self.b));
-        par_gemm(1.0, x, self.w.view(), 1.0, y.view_mut());
+        gemm(1.0, x, self.w.view(), 1.0, y.view_mut(), Par::Split);
         y.into_dyn()
     }
 
@@ -96,12 +95,12 @@ impl Linear {
             .expect("checked rank-2 gradient");
         let dx = wants.dx.then(|| {
             let mut dx = Array2::zeros(x.raw_dim());
-            par_gemm(1.0, dy, self.w.t(), 0.0, dx.view_mut());
+            gemm(1.0, dy, self.w.t(), 0.0, dx.view_mut(), Par::Split);
             dx.into_dyn()
         });
         let grad = wants.params.then(|| {
             let mut dw = Array2::zeros(self.w.raw_dim());
-            par_gemm(1.0, x.t(), dy, 0.0, dw.view_mut());
+            gemm(1.0, x.t(), dy, 0.0, dw.view_mut(), Par::Split);
             ParamGrad {
                 dw: dw.into_dyn(),
                 db: dy.sum_axis(Axis(0)).into_dyn(),
@@ -123,31 +122,36 @@ impl Linear {
         let mut r = r
             .into_dimensionality::<Ix2>()
             .expect("checked rank-2 relevance");
+        // The whole batch is one block: its products split over the threads by the columns
+        // of W (the larger side at small batches), so W is packed once per call rather
+        // than once per block of rows.
+        let terms = dense_terms(
+            rule,
+            convention,
+            Rows::plain(needs_input_rows(rule).then_some(x)),
+            y,
+            r.view_mut(),
+            self.w.view(),
+            self.b.view(),
+            Par::Split,
+        );
         let mut rx = Array2::zeros(x.raw_dim());
-        rx.axis_chunks_iter_mut(Axis(0), LRP_ROWS_PER_TASK)
+        rx.axis_chunks_iter_mut(Axis(0), ROWS_PER_TASK)
             .into_par_iter()
-            .zip(x.axis_chunks_iter(Axis(0), LRP_ROWS_PER_TASK))
-            .zip(y.axis_chunks_iter(Axis(0), LRP_ROWS_PER_TASK))
-            .zip(r.axis_chunks_iter_mut(Axis(0), LRP_ROWS_PER_TASK))
-            .for_each(|(((mut rx, x), y), r)| {
-                let cols = needs_input_rows(rule).then_some(x);
+            .zip(x.axis_chunks_iter(Axis(0), ROWS_PER_TASK))
+            .enumerate()
+            .for_each(|(i, (mut rx, x))| {
+                let rows = i * ROWS_PER_TASK..i * ROWS_PER_TASK + x.nrows();
                 let rx = rx
                     .as_slice_mut()
                     .expect("row blocks of a C-order array are contiguous");
                 let x = x
                     .as_slice()
                     .expect("row blocks of a C-order array are contiguous");
-                for term in dense_terms(
-                    rule,
-                    convention,
-                    Rows::plain(cols),
-                    y,
-                    r,
-                    self.w.view(),
-                    self.b.view(),
-                ) {
-                    term.weight
-                        .accumulate(rx, term.factor.as_slice().expect("owned"), x);
+                for term in &terms {
+                    let factor = term.factor.slice(ndarray::s![rows.clone(), ..]);
+                    let factor = factor.as_slice().expect("rows of an owned matrix");
+                    term.weight.accumulate(rx, factor, x);
                 }
             });
         rx.into_dyn()
@@ -165,7 +169,7 @@ impl Linear {
         let s = r
             .into_dimensionality::<Ix2>()
             .expect("checked rank-2 relevance");
-        let mut rx = gemm_new(s.view(), self.w.t());
+        let mut rx = gemm_new(s.view(), self.w.t(), Par::Split);
         rx *= &Self::as_matrix(x);
         rx.into_dyn()
     }
