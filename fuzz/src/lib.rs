@@ -14,7 +14,13 @@
 //!   and sets `lrp_last_error` to a message naming the function; a success writes no more
 //!   than the result's length. Plus a few semantic checks: `lrp_network_explain` equals
 //!   forward + `lrp_network_lrp` with the masked output, and a written model reads back
-//!   with the same layers and parameters.
+//!   with the same layers and parameters. The second edition too: dims arrays of any rank
+//!   (NULL, 0, huge, ranks up to 40), `lrp_network_output_dims` agrees with
+//!   `lrp_network_output_shape`, `lrp_network_predict` with `lrp_network_forward`, and an
+//!   `LrpExplainOptions` handle set by name (valid and invalid names and values, classes,
+//!   start and baseline arrays) drives `lrp_network_explain_dims` and
+//!   `lrp_network_explain_with`: outputs within the queried dims, the same twice, and equal
+//!   to forward + `lrp_network_lrp` when the options are a rule and per-sample classes.
 //!
 //! Sizes are capped (dimensions <= 8, batches <= 4, at most 6 layers and 10 calls) so that
 //! one input runs in milliseconds.
@@ -648,6 +654,158 @@ enum Call {
         values: ValueSel,
     },
     NullHandle(u8),
+    /// The second edition: lrp_network_output_dims and lrp_network_predict.
+    Predict {
+        dims: DimsSel,
+        out_len: LenSel,
+        layout: LayoutSel,
+        values: ValueSel,
+        null_out_dims: bool,
+    },
+    /// The second edition: an explain options handle set by name, then
+    /// lrp_network_explain_dims and lrp_network_explain_with.
+    ExplainWith {
+        dims: DimsSel,
+        options: [Option<XOptSel>; 5],
+        out_len: LenSel,
+        values: ValueSel,
+        null_opts: bool,
+    },
+}
+
+/// Dims of the second edition's arrays: a [`ShapeSel`] as a dims array, or any rank (up to
+/// 40, backed by 40 values so that the library never reads past them).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum DimsSel {
+    Shape(ShapeSel),
+    Shape2(ShapeSel),
+    Rank(i8, ShapeSel),
+    Null(ShapeSel),
+}
+
+impl DimsSel {
+    /// (the dims array of 40 values, the rank to pass, NULL dims)
+    fn resolve(self, initial: &[usize]) -> (Vec<usize>, i32, bool) {
+        let (shape, null) = match self {
+            DimsSel::Shape(s) | DimsSel::Shape2(s) | DimsSel::Rank(_, s) => (s, false),
+            DimsSel::Null(s) => (s, true),
+        };
+        let (rank, d) = shape.resolve(initial);
+        let mut dims = vec![1usize; 40];
+        dims[..4].copy_from_slice(&d);
+        let rank = match self {
+            DimsSel::Rank(r, _) => i32::from(r) % 41,
+            _ => rank,
+        };
+        (dims, rank, null)
+    }
+}
+
+/// The element count the library reads for `rank` values of `dims`: `Some(n)` when the
+/// rank is valid and the product fits a buffer the fuzzer can back, `Some(0)` (pass a
+/// one-element buffer) when the library must refuse the dims before reading (a bad rank, a
+/// 0, an overflowing product), `None` when the dims are valid but too large to back (the
+/// call is skipped: the library could accept them and read).
+fn nd_elements(dims: &[usize], rank: i32) -> Option<usize> {
+    if !(1..=LRP_MAX_RANK).contains(&rank) {
+        return Some(0);
+    }
+    let d = &dims[..rank as usize];
+    if d.contains(&0) {
+        return Some(0);
+    }
+    match d.iter().try_fold(1usize, |a, &v| a.checked_mul(v)) {
+        None => Some(0),
+        Some(n) if n <= MAX_BUFFER => Some(n),
+        Some(n) if n > isize::MAX as usize / 8 => Some(0),
+        Some(_) => None,
+    }
+}
+
+/// One option of an explain options handle.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum XOptSel {
+    Number(u8, ParamSel),
+    Whole(u8, u8),
+    Text(u8, u8),
+    Classes([ClassSel; 4], u8, bool),
+    Start(ValueSel, bool),
+    Baseline(ValueSel, bool),
+}
+
+const XOPT_NUMBERS: [&str; 13] = [
+    "parameter",
+    "epsilon",
+    "gamma",
+    "low",
+    "high",
+    "samples",
+    "noise",
+    "seed",
+    "steps",
+    "layout",
+    "SEED",
+    "sigma",
+    "rule",
+];
+
+const XOPT_TEXTS: [&str; 9] = [
+    "method",
+    "rule",
+    "composite",
+    "canonizers",
+    "convention",
+    "targets",
+    "layout",
+    "Method",
+    "seed",
+];
+
+const XOPT_VALUES: [&str; 33] = [
+    "lrp",
+    "gradient",
+    "input_x_gradient",
+    "sensitivity",
+    "guided_backprop",
+    "deconvnet",
+    "smoothgrad",
+    "ig",
+    "epsilon",
+    "alphabeta",
+    "flat",
+    "ww",
+    "gamma",
+    "zbox",
+    "simple",
+    "epsilon_plus",
+    "epsilon_alpha2_beta1",
+    "epsilon_gamma_box",
+    "epsilon_plus_flat",
+    "vgg",
+    "resnet",
+    "auto",
+    "none",
+    "toolbox",
+    "zennit",
+    "top",
+    "per_sample",
+    "each",
+    "set",
+    "row_major",
+    "col_major",
+    "",
+    " top",
+];
+
+/// The element count of the network's output for `x` dims (None if refused).
+fn nd_output(net: *const LrpNetwork, dims: &[usize], rank: i32) -> Option<Vec<usize>> {
+    let mut out = [0usize; 40];
+    let mut r = -1;
+    // SAFETY: dims backs 40 values (rank is checked against LRP_MAX_RANK first); out
+    // holds 40.
+    let s =
+        unsafe { lrp_network_output_dims(net, dims.as_ptr(), rank, out.as_mut_ptr(), 40, &mut r) };
+    ok(s, "lrp_network_output_dims").then(|| out[..r as usize].to_vec())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1670,7 +1828,392 @@ impl Driver {
                 shape, x_len, y_len, layout, values, targets, iters, options, log_len,
             ),
             Call::NullHandle(k) => null_handle_calls(k),
+            Call::Predict {
+                dims,
+                out_len,
+                layout,
+                values,
+                null_out_dims,
+            } => self.predict(dims, out_len, layout, values, null_out_dims),
+            Call::ExplainWith {
+                dims,
+                options,
+                out_len,
+                values,
+                null_opts,
+            } => self.explain_with(dims, &options, out_len, values, null_opts),
         }
+    }
+
+    /// lrp_network_output_dims against lrp_network_output_shape, and lrp_network_predict
+    /// against lrp_network_forward on a clone.
+    fn predict(
+        &mut self,
+        dims: DimsSel,
+        out_len: LenSel,
+        layout: LayoutSel,
+        values: ValueSel,
+        null_out_dims: bool,
+    ) {
+        let (d, rank, null_dims) = dims.resolve(&self.initial);
+        let Some(n_in) = nd_elements(&d, rank) else {
+            return;
+        };
+        let dims_ptr = if null_dims { null() } else { d.as_ptr() };
+        let mut out_dims = [77usize; 40];
+        let mut out_rank = -5i32;
+        // SAFETY: dims backs 40 values; out_dims holds 40.
+        let s = unsafe {
+            lrp_network_output_dims(
+                self.net,
+                dims_ptr,
+                rank,
+                if null_out_dims {
+                    null_mut()
+                } else {
+                    out_dims.as_mut_ptr()
+                },
+                if null_out_dims { 0 } else { 40 },
+                &mut out_rank,
+            )
+        };
+        let shape = if ok(s, "lrp_network_output_dims") {
+            assert!(
+                !null_dims,
+                "lrp_network_output_dims: success with NULL dims"
+            );
+            assert!((1..=40).contains(&out_rank), "output rank {out_rank}");
+            if null_out_dims {
+                assert!(out_dims.iter().all(|&v| v == 77), "wrote dims to NULL?");
+                nd_output(self.net, &d, rank)
+            } else {
+                Some(out_dims[..out_rank as usize].to_vec())
+            }
+        } else {
+            assert!(
+                out_dims.iter().all(|&v| v == 77) && out_rank == -5,
+                "failed but wrote"
+            );
+            None
+        };
+        // The first edition agrees where it applies (rank <= 4, no NULL).
+        if (1..=4).contains(&rank) && !null_dims {
+            let mut d4 = [1usize; 4];
+            d4[..rank as usize].copy_from_slice(&d[..rank as usize]);
+            assert_eq!(
+                self.output_shape(rank, d4, 0),
+                shape,
+                "lrp_network_output_dims against lrp_network_output_shape"
+            );
+        }
+        let x = In::new((n_in.max(1), false), values);
+        let needed = shape.as_ref().map(|s| s.iter().product::<usize>());
+        let mut y = Out::new(out_len.resolve(needed));
+        // SAFETY: x backs the element count of the dims (or the call refuses them first);
+        // y holds its length or is NULL.
+        let s = unsafe {
+            lrp_network_predict(
+                self.net,
+                x.ptr(),
+                dims_ptr,
+                rank,
+                layout.flag(),
+                y.ptr(),
+                y.len,
+            )
+        };
+        let success = ok(s, "lrp_network_predict");
+        if trace() {
+            let outcome = if success {
+                "ok".to_string()
+            } else {
+                last_error()
+            };
+            eprintln!("lrp_network_predict: {outcome}");
+        }
+        y.check(success, needed, "lrp_network_predict y");
+        // Trailing 1s past rank 4 may be dropped (MATLAB's size()); the first edition takes
+        // what is left if it is at most rank 4 (a network without layers takes any rank).
+        let mut kept = if success {
+            assert!(
+                (1..=LRP_MAX_RANK).contains(&rank),
+                "predict succeeded with rank {rank}"
+            );
+            rank as usize
+        } else {
+            0
+        };
+        while kept > 4 && d[kept - 1] == 1 {
+            kept -= 1;
+        }
+        if success && kept <= 4 {
+            let rank = kept as i32;
+            let mut d4 = [1usize; 4];
+            d4[..kept].copy_from_slice(&d[..kept]);
+            // SAFETY: net is live; the clone is freed below.
+            let copy = unsafe { lrp_network_clone(self.net) };
+            let n = needed.expect("predict succeeded");
+            let mut z = vec![0.0; n];
+            // SAFETY: buffers hold their lengths.
+            let s = unsafe {
+                lrp_network_forward(
+                    copy,
+                    x.ptr(),
+                    n_in,
+                    rank,
+                    d4[0],
+                    d4[1],
+                    d4[2],
+                    d4[3],
+                    layout.flag(),
+                    0,
+                    z.as_mut_ptr(),
+                    n,
+                )
+            };
+            let forward_ok = ok(s, "lrp_network_forward");
+            // SAFETY: the clone is ours.
+            unsafe { lrp_network_free(copy) };
+            assert!(
+                forward_ok,
+                "predict succeeded, forward failed: {}",
+                last_error()
+            );
+            assert!(
+                bits(&y.data[..n]) == bits(&z),
+                "lrp_network_predict differs from lrp_network_forward"
+            );
+        }
+    }
+
+    /// An options handle from the fuzzer's settings, then lrp_network_explain_dims and
+    /// lrp_network_explain_with: outputs only on success, within the dims the query gave,
+    /// the same twice (deterministic), and equal to lrp_network_explain when the options
+    /// are a rule, its parameter and per-sample classes.
+    fn explain_with(
+        &mut self,
+        dims: DimsSel,
+        options: &[Option<XOptSel>; 5],
+        out_len: LenSel,
+        values: ValueSel,
+        null_opts: bool,
+    ) {
+        let (d, rank, null_dims) = dims.resolve(&self.initial);
+        let Some(n_in) = nd_elements(&d, rank) else {
+            return;
+        };
+        // SAFETY: a fresh handle, freed below.
+        let opts = lrp_explain_options_new();
+        assert!(!opts.is_null());
+        let out_shape = if null_dims {
+            None
+        } else {
+            nd_output(self.net, &d, rank)
+        };
+        // Whether only a rule, its parameter and per-sample classes were set (then the first
+        // edition must agree); the rule and classes as set.
+        let mut plain = true;
+        let mut rule: Option<CString> = None;
+        let mut param = f64::NAN;
+        let mut classes: Option<Vec<i32>> = None;
+        for sel in options.iter().flatten() {
+            let (status, function) = match *sel {
+                XOptSel::Number(k, p) => {
+                    let name = XOPT_NUMBERS[k as usize % XOPT_NUMBERS.len()];
+                    let c = CString::new(name).expect("no NUL");
+                    // SAFETY: opts is live; c a C string.
+                    let s = unsafe { lrp_explain_options_set(opts, c.as_ptr(), p.value()) };
+                    if s == LRP_OK {
+                        if name == "parameter" {
+                            param = p.value();
+                        } else {
+                            plain = false;
+                        }
+                    }
+                    (s, "lrp_explain_options_set")
+                }
+                XOptSel::Whole(k, v) => {
+                    let name = ["samples", "steps", "seed"][k as usize % 3];
+                    let c = CString::new(name).expect("no NUL");
+                    // Few samples and steps: each is a forward and backward pass.
+                    // SAFETY: as above.
+                    let s = unsafe { lrp_explain_options_set(opts, c.as_ptr(), f64::from(v % 5)) };
+                    plain &= s != LRP_OK;
+                    (s, "lrp_explain_options_set")
+                }
+                XOptSel::Text(k, v) => {
+                    let name = XOPT_TEXTS[k as usize % XOPT_TEXTS.len()];
+                    let value = XOPT_VALUES[v as usize % XOPT_VALUES.len()];
+                    let (cn, cv) = (
+                        CString::new(name).expect("no NUL"),
+                        CString::new(value).expect("no NUL"),
+                    );
+                    // SAFETY: as above.
+                    let s = unsafe { lrp_explain_options_set_str(opts, cn.as_ptr(), cv.as_ptr()) };
+                    if s == LRP_OK {
+                        if name == "rule" {
+                            rule = (!value.is_empty()).then(|| cv.clone());
+                        } else {
+                            // A reset ("") or method "lrp" keeps the defaults.
+                            let default = value.is_empty()
+                                || (name.eq_ignore_ascii_case("method") && value == "lrp");
+                            plain &= default;
+                        }
+                    }
+                    (s, "lrp_explain_options_set_str")
+                }
+                XOptSel::Classes(sel, n, nul) => {
+                    let (rank4, d4) = {
+                        let mut d4 = [1usize; 4];
+                        let r = rank.clamp(1, 4);
+                        d4[..r as usize].copy_from_slice(&d[..r as usize]);
+                        (r, d4)
+                    };
+                    let list = self.class_values(rank4, d4, &sel, n as usize % 6);
+                    // SAFETY: the list holds its length, or NULL.
+                    let s = unsafe {
+                        lrp_explain_options_set_classes(
+                            opts,
+                            if nul { null() } else { list.as_ptr() },
+                            list.len(),
+                        )
+                    };
+                    if s == LRP_OK {
+                        classes = (!list.is_empty()).then_some(list);
+                    }
+                    (s, "lrp_explain_options_set_classes")
+                }
+                XOptSel::Start(v, nul) | XOptSel::Baseline(v, nul) => {
+                    let name = if matches!(sel, XOptSel::Start(..)) {
+                        c"start"
+                    } else {
+                        c"baseline"
+                    };
+                    // A start array shaped like the output, a baseline like x (when known).
+                    let shape = if matches!(sel, XOptSel::Start(..)) {
+                        out_shape.clone()
+                    } else {
+                        (n_in > 0).then(|| d[..rank as usize].to_vec())
+                    };
+                    let Some(shape) = shape.filter(|s| s.iter().product::<usize>() <= MAX_BUFFER)
+                    else {
+                        continue;
+                    };
+                    let data = v.fill(shape.iter().product());
+                    // SAFETY: data backs the dims' element count.
+                    let s = unsafe {
+                        lrp_explain_options_set_array(
+                            opts,
+                            name.as_ptr(),
+                            if nul { null() } else { data.as_ptr() },
+                            shape.as_ptr(),
+                            shape.len() as i32,
+                        )
+                    };
+                    plain &= s != LRP_OK;
+                    (s, "lrp_explain_options_set_array")
+                }
+            };
+            ok(status, function);
+        }
+        let opts_ptr: *const LrpExplainOptions = if null_opts { null() } else { opts };
+        if null_opts {
+            plain = true;
+            rule = None;
+            param = f64::NAN;
+            classes = None;
+        }
+        let dims_ptr = if null_dims { null() } else { d.as_ptr() };
+        let mut res_dims = [77usize; 40];
+        let mut res_rank = -5i32;
+        // SAFETY: dims backs 40 values; res_dims holds 40.
+        let s = unsafe {
+            lrp_network_explain_dims(
+                self.net,
+                opts_ptr,
+                dims_ptr,
+                rank,
+                res_dims.as_mut_ptr(),
+                40,
+                &mut res_rank,
+            )
+        };
+        let needed = if ok(s, "lrp_network_explain_dims") {
+            Some(res_dims[..res_rank as usize].iter().product::<usize>())
+        } else {
+            assert!(
+                res_dims.iter().all(|&v| v == 77) && res_rank == -5,
+                "failed but wrote"
+            );
+            None
+        };
+        let x = In::new((n_in.max(1), false), values);
+        let mut out = Out::new(out_len.resolve(needed));
+        // SAFETY: x backs the dims' element count (or the call refuses them first); out
+        // holds its length or is NULL.
+        let s = unsafe {
+            lrp_network_explain_with(
+                self.net,
+                opts_ptr,
+                x.ptr(),
+                dims_ptr,
+                rank,
+                out.ptr(),
+                out.len,
+            )
+        };
+        let success = ok(s, "lrp_network_explain_with");
+        if trace() {
+            let outcome = if success {
+                "ok".to_string()
+            } else {
+                last_error()
+            };
+            eprintln!("lrp_network_explain_with: {outcome}");
+        }
+        out.check(success, needed, "lrp_network_explain_with out");
+        if success {
+            let n = needed.expect("explain_dims succeeds where explain_with does");
+            let mut again = vec![0.0; n];
+            // SAFETY: as above.
+            let s = unsafe {
+                lrp_network_explain_with(
+                    self.net,
+                    opts_ptr,
+                    x.ptr(),
+                    dims_ptr,
+                    rank,
+                    again.as_mut_ptr(),
+                    n,
+                )
+            };
+            assert!(
+                ok(s, "lrp_network_explain_with"),
+                "the same call failed the second time"
+            );
+            assert!(
+                bits(&again) == bits(&out.data[..n]),
+                "explain_with is not deterministic"
+            );
+            if plain && (1..=4).contains(&rank) {
+                if let Some(list) = classes {
+                    let mut d4 = [1usize; 4];
+                    d4[..rank as usize].copy_from_slice(&d[..rank as usize]);
+                    self.check_explain(
+                        &x,
+                        rank,
+                        d4,
+                        LRP_LAYOUT_ROW_MAJOR,
+                        &list,
+                        rule.as_ref().map_or(null(), |c| c.as_ptr()),
+                        param,
+                        &out.data[..n],
+                    );
+                }
+            }
+        }
+        // SAFETY: ours.
+        unsafe { lrp_explain_options_free(opts) };
     }
 
     fn params(&self, index: usize, which: i32) -> Vec<f64> {
@@ -2156,16 +2699,26 @@ pub fn npy_reader(data: &[u8]) {
     let shown = path.display().to_string();
     let info = lrp::data_io::npy_info(&path);
     let array = lrp::data_io::read_npy(&path);
-    for e in [info.as_ref().err(), array.as_ref().err()].into_iter().flatten() {
+    for e in [info.as_ref().err(), array.as_ref().err()]
+        .into_iter()
+        .flatten()
+    {
         assert!(
             matches!(e, lrp::LrpError::Parse { .. } | lrp::LrpError::Io { .. }),
             "unexpected error kind: {e:?}"
         );
-        assert!(e.to_string().contains(&shown), "error not naming the file: {e}");
+        assert!(
+            e.to_string().contains(&shown),
+            "error not naming the file: {e}"
+        );
     }
     if let Ok(a) = array {
         let info = info.expect("a readable array has a readable header");
-        assert_eq!(a.shape(), info.shape.as_slice(), "array shape against header");
+        assert_eq!(
+            a.shape(),
+            info.shape.as_slice(),
+            "array shape against header"
+        );
         let again = temp_file("again.npy", b"");
         lrp::data_io::write_npy(&again, a.view(), lrp::data_io::NpyDtype::F64, info.order)
             .expect("write_npy of a read array");
@@ -2193,7 +2746,10 @@ pub fn txt_reader(data: &[u8]) {
                 matches!(e, lrp::LrpError::Parse { .. } | lrp::LrpError::Io { .. }),
                 "unexpected error kind: {e:?}"
             );
-            assert!(e.to_string().contains(&shown), "error not naming the file: {e}");
+            assert!(
+                e.to_string().contains(&shown),
+                "error not naming the file: {e}"
+            );
         }
         Ok(m) => {
             let text = lrp::data_io::format_txt(m.view());
@@ -2243,8 +2799,18 @@ impl SigmaSel {
 
 /// Colour map names, valid and not (case, whitespace, non-UTF-8, NULL).
 const CMAP_NAMES: &[&[u8]] = &[
-    b"jet", b"JET", b"binary", b"gray-red", b"gray_red", b"bwr", b"coldnhot", b" jet",
-    b"jet ", b"", b"nope", b"\xff\xfe",
+    b"jet",
+    b"JET",
+    b"binary",
+    b"gray-red",
+    b"gray_red",
+    b"bwr",
+    b"coldnhot",
+    b" jet",
+    b"jet ",
+    b"",
+    b"nope",
+    b"\xff\xfe",
 ];
 
 /// One render_params input: image size, scaling, sigma, thresholds, colour map, layout and
@@ -2284,7 +2850,9 @@ fn render_driver(u: &mut Unstructured) -> AResult<()> {
     let with_x = u.arbitrary::<bool>()?;
     let x_len = if u.ratio(1u8, 8)? { n + 1 } else { n };
     let big = scaling.checked_mul(scaling).and_then(|s| s.checked_mul(n));
-    let rgb_needed = big.and_then(|b| b.checked_mul(3)).filter(|&b| b <= MAX_BUFFER);
+    let rgb_needed = big
+        .and_then(|b| b.checked_mul(3))
+        .filter(|&b| b <= MAX_BUFFER);
     let out_len = match (rgb_needed, u.int_in_range(0u8..=3)?) {
         (Some(need), 0) => need.saturating_sub(1),
         (Some(need), 1) => need + 5,
@@ -2344,7 +2912,10 @@ fn render_driver(u: &mut Unstructured) -> AResult<()> {
         "lrp_render_canny: status {s} for sigma {sigma}, low {low}, high {high}"
     );
     if s == LRP_OK {
-        assert!(edges[..n].iter().all(|&e| e == 0.0 || e == 1.0), "edges are 0 or 1");
+        assert!(
+            edges[..n].iter().all(|&e| e == 0.0 || e == 1.0),
+            "edges are 0 or 1"
+        );
     }
 
     // digit_to_rgb and enlarge

@@ -8,6 +8,7 @@ use super::explain_options::{GivenArray, LrpExplainOptions, Plan, Targets};
 use super::network::{handle, LrpNetwork};
 use super::status::{status, Failure, FfiResult, LRP_ERR_SHAPE_MISMATCH};
 use crate::canonizer::Canonizer;
+use crate::gradient_methods::GradientMethod;
 use crate::network::Network;
 use ndarray::{ArrayD, Axis, CowArray, IxDyn};
 use std::borrow::Cow;
@@ -116,6 +117,17 @@ fn result_shape(
         }
     }
     if let Some(baseline) = &opts.baseline {
+        // A baseline any other method would ignore is an error, as lrp_network_attribute's.
+        if !matches!(
+            plan.method,
+            Some(GradientMethod::IntegratedGradients { .. })
+        ) {
+            return Err(Failure::invalid(format!(
+                "only integrated_gradients takes a baseline array, given one for {} (clear \
+                 it with lrp_explain_options_set_array and NULL data)",
+                plan.method.map_or("lrp", |m| m.name())
+            )));
+        }
         if trimmed(&baseline.dims) != trimmed(x_shape) {
             return Err(Failure::new(
                 LRP_ERR_SHAPE_MISMATCH,
