@@ -6,7 +6,8 @@
 //! - [`onnx_reader`]: `lrp::onnx::parse` on arbitrary bytes. Errors are fine; a panic is a
 //!   bug, and so is a model that breaks the reader's promises (see the function).
 //! - [`c_api`]: builds a network through the C entry points (`lrp::ffi::*`) from
-//!   fuzzer-chosen layer kinds and sizes, then runs a sequence of calls with fuzzer-chosen
+//!   fuzzer-chosen layer kinds and sizes (the toolbox's sequential calls, and nodes of any
+//!   kind through the layer-spec exports: graph.rs), then runs a sequence of calls with fuzzer-chosen
 //!   shapes, buffer lengths (shorter, exact, longer, NULL), layouts (valid and invalid), rule
 //!   names and parameters. Every pointer passed is NULL or backed by a real allocation of
 //!   the length passed. Checked on every call: the status is a known code and never
@@ -18,6 +19,8 @@
 //!
 //! Sizes are capped (dimensions <= 8, batches <= 4, at most 6 layers and 10 calls) so that
 //! one input runs in milliseconds.
+
+mod graph;
 
 use arbitrary::{Arbitrary, Result as AResult, Unstructured};
 use lrp::ffi::*;
@@ -463,6 +466,8 @@ enum LayerSpec {
         n: u8,
         weights: WeightsSel,
     },
+    /// A node of any kind through the layer-spec exports (see graph.rs).
+    Node(graph::NodeSel),
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -648,6 +653,8 @@ enum Call {
         values: ValueSel,
     },
     NullHandle(u8),
+    /// The node queries (lrp_node_*) and NULL specs (see graph.rs).
+    Node(graph::QuerySel),
 }
 
 // ---------------------------------------------------------------------------------------
@@ -894,6 +901,10 @@ impl Driver {
         let cur = self.current_shape();
         let small = |v: u8| v as usize % 9;
         let net = self.net;
+        if let LayerSpec::Node(sel) = spec {
+            graph::add_node(net, cur.as_deref(), sel);
+            return;
+        }
         let (status, function) = match spec {
             LayerSpec::Linear { m, n, fit, weights } => {
                 let m = match (&cur, fit) {
@@ -975,6 +986,7 @@ impl Driver {
                 unsafe { lrp_network_add_softmax(net) },
                 "lrp_network_add_softmax",
             ),
+            LayerSpec::Node(_) => unreachable!("handled above"),
         };
         ok(status, function);
     }
@@ -1670,6 +1682,7 @@ impl Driver {
                 shape, x_len, y_len, layout, values, targets, iters, options, log_len,
             ),
             Call::NullHandle(k) => null_handle_calls(k),
+            Call::Node(sel) => graph::query(net, sel),
         }
     }
 
