@@ -1408,7 +1408,8 @@ int32_t lrp_network_add_tanh(LrpNetwork *net);
 int32_t lrp_network_add_softmax(LrpNetwork *net);
 
 /*
- Writes the number of layers to `*count`.
+ Writes the number of layers to `*count` (the nodes of a graph: node indices run from 0
+ to count - 1, see `lrp_network_add_node`).
 
  # Safety
  `net` NULL or live; `count` NULL or writable.
@@ -1433,7 +1434,8 @@ int32_t lrp_network_pop_layer(LrpNetwork *net);
 int32_t lrp_network_drop_softmax_output_layer(LrpNetwork *net, int32_t *dropped);
 
 /*
- Writes the kind of layer `index` (0-based) to `*kind`: one of the LRP_LAYER_* values.
+ Writes the kind of layer (node) `index` (0-based) to `*kind`: one of the LRP_LAYER_*
+ values.
 
  # Safety
  `net` NULL or live; `kind` NULL or writable.
@@ -1441,8 +1443,11 @@ int32_t lrp_network_drop_softmax_output_layer(LrpNetwork *net, int32_t *dropped)
 int32_t lrp_layer_kind(const LrpNetwork *net, size_t index, int32_t *kind);
 
 /*
- Writes how many sizes define layer `index`: 2 for Linear (m, n), 6 for Convolution
- (hf, wf, df, nf, sh, sw), 4 for the pools (ph, pw, sh, sw), 0 for the others.
+ Writes how many sizes define layer `index`, as in the text model format's header line:
+ 2 for Linear (m, n), 6 for a plain Convolution (hf, wf, df, nf, sh, sw; 13 with padding,
+ dilation or groups: then pt, pl, pb, pr, dh, dw, groups), 4 for plain pools (ph, pw, sh,
+ sw; more with padding or ceil mode), 1 for BatchNorm (channels) and Reshape (rank), 0
+ for the others. Any node's attributes by name: `lrp_node_attribute`.
 
  # Safety
  `net` NULL or live; `count` NULL or writable.

@@ -6,7 +6,8 @@
 //! - [`onnx_reader`]: `lrp::onnx::parse` on arbitrary bytes. Errors are fine; a panic is a
 //!   bug, and so is a model that breaks the reader's promises (see the function).
 //! - [`c_api`]: builds a network through the C entry points (`lrp::ffi::*`) from
-//!   fuzzer-chosen layer kinds and sizes, then runs a sequence of calls with fuzzer-chosen
+//!   fuzzer-chosen layer kinds and sizes (the toolbox's sequential calls, and nodes of any
+//!   kind through the layer-spec exports: graph.rs), then runs a sequence of calls with fuzzer-chosen
 //!   shapes, buffer lengths (shorter, exact, longer, NULL), layouts (valid and invalid), rule
 //!   names and parameters. Every pointer passed is NULL or backed by a real allocation of
 //!   the length passed. Checked on every call: the status is a known code and never
@@ -24,6 +25,8 @@
 //!
 //! Sizes are capped (dimensions <= 8, batches <= 4, at most 6 layers and 10 calls) so that
 //! one input runs in milliseconds.
+
+mod graph;
 
 use arbitrary::{Arbitrary, Result as AResult, Unstructured};
 use lrp::ffi::*;
@@ -469,6 +472,8 @@ enum LayerSpec {
         n: u8,
         weights: WeightsSel,
     },
+    /// A node of any kind through the layer-spec exports (see graph.rs).
+    Node(graph::NodeSel),
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -671,6 +676,8 @@ enum Call {
         values: ValueSel,
         null_opts: bool,
     },
+    /// The node queries (lrp_node_*) and NULL specs (see graph.rs).
+    Node(graph::QuerySel),
 }
 
 /// Dims of the second edition's arrays: a [`ShapeSel`] as a dims array, or any rank (up to
@@ -1052,6 +1059,10 @@ impl Driver {
         let cur = self.current_shape();
         let small = |v: u8| v as usize % 9;
         let net = self.net;
+        if let LayerSpec::Node(sel) = spec {
+            graph::add_node(net, cur.as_deref(), sel);
+            return;
+        }
         let (status, function) = match spec {
             LayerSpec::Linear { m, n, fit, weights } => {
                 let m = match (&cur, fit) {
@@ -1133,6 +1144,7 @@ impl Driver {
                 unsafe { lrp_network_add_softmax(net) },
                 "lrp_network_add_softmax",
             ),
+            LayerSpec::Node(_) => unreachable!("handled above"),
         };
         ok(status, function);
     }
@@ -1842,6 +1854,7 @@ impl Driver {
                 values,
                 null_opts,
             } => self.explain_with(dims, &options, out_len, values, null_opts),
+            Call::Node(sel) => graph::query(net, sel),
         }
     }
 

@@ -381,7 +381,8 @@ pub unsafe extern "C" fn lrp_network_add_softmax(net: *mut LrpNetwork) -> i32 {
     append("lrp_network_add_softmax", net, || Ok(Layer::SoftMax))
 }
 
-/// Writes the number of layers to `*count`.
+/// Writes the number of layers to `*count` (the nodes of a graph: node indices run from 0
+/// to count - 1, see `lrp_network_add_node`).
 ///
 /// # Safety
 /// `net` NULL or live; `count` NULL or writable.
@@ -436,7 +437,8 @@ pub(crate) fn layer_at(net: &Network, index: usize) -> FfiResult<&Layer> {
     })
 }
 
-/// Writes the kind of layer `index` (0-based) to `*kind`: one of the LRP_LAYER_* values.
+/// Writes the kind of layer (node) `index` (0-based) to `*kind`: one of the LRP_LAYER_*
+/// values.
 ///
 /// # Safety
 /// `net` NULL or live; `kind` NULL or writable.
@@ -459,8 +461,11 @@ fn sizes(layer: &Layer) -> Vec<usize> {
     layer.sizes()
 }
 
-/// Writes how many sizes define layer `index`: 2 for Linear (m, n), 6 for Convolution
-/// (hf, wf, df, nf, sh, sw), 4 for the pools (ph, pw, sh, sw), 0 for the others.
+/// Writes how many sizes define layer `index`, as in the text model format's header line:
+/// 2 for Linear (m, n), 6 for a plain Convolution (hf, wf, df, nf, sh, sw; 13 with padding,
+/// dilation or groups: then pt, pl, pb, pr, dh, dw, groups), 4 for plain pools (ph, pw, sh,
+/// sw; more with padding or ceil mode), 1 for BatchNorm (channels) and Reshape (rank), 0
+/// for the others. Any node's attributes by name: `lrp_node_attribute`.
 ///
 /// # Safety
 /// `net` NULL or live; `count` NULL or writable.

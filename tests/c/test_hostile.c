@@ -250,8 +250,9 @@ static void setup_spec_set_param(Val *a)
     a[4].i = 1; a[5].i = LRP_LAYOUT_ROW_MAJOR;
 }
 
-/* The value of the Rect's output: node 2 takes it. */
-static size_t rect_value[1] = {2};
+/* The value of the Rect's output: node 2 takes it (twice over, so that a count one too
+ * long is backed). */
+static size_t rect_value[2] = {2, 2};
 static int32_t call_add_node(Val *a) { return lrp_network_add_node(P(0), P(1), P(2), Z(3), P(4)); }
 static void setup_add_node(Val *a)
 {
