@@ -42,6 +42,7 @@ import platform
 import shlex
 import subprocess
 import sys
+import textwrap
 import time
 
 import numpy as np
@@ -593,7 +594,7 @@ def main():
     command = "RAYON_NUM_THREADS={} {} {}".format(
         ARGS.threads, os.path.relpath(sys.executable, ROOT) if sys.executable.startswith(ROOT) else sys.executable,
         " ".join(shlex.quote(a) for a in [os.path.relpath(os.path.abspath(__file__), ROOT)] + sys.argv[1:]))
-    lines = [
+    header = (
         f"Measured {started:%Y-%m-%d %H:%M} UTC on {machine()}; load average "
         f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end (1 min; the "
         f"machine is shared). lrp {lrp.__version__} (f64), zennit {version('zennit')} on "
@@ -602,7 +603,11 @@ def main():
         f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}); forward + one LRP pass "
         f"of each sample's top class, median of {runs} runs after a warm-up, all three "
         f"interleaved in one process. Command: `make bench-peers` "
-        f"(`{command}`).",
+        f"(`{command}`)."
+    )
+    lines = [
+        # Wrapped as the README's paragraphs are; inline code is not broken.
+        textwrap.fill(header, 92, break_long_words=False, break_on_hyphens=False),
         "",
         "| workload | zennit f64 | zennit f32 | lrp f64 | lrp's lead over zennit f64 | "
         "over zennit f32 | max difference to lrp (f64 / f32) |",
