@@ -15,8 +15,9 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
-/// Below this many multiply-adds a product runs on the calling thread: splitting it would
-/// cost more in scheduling and repacking than it saves.
+/// Below this many multiply-adds a product or a task runs on the calling thread: splitting
+/// it would cost more in scheduling and repacking than it saves (LeNet-5's layers at batch
+/// 1 ran slower split than whole).
 const PARALLEL_MIN_WORK: usize = 1 << 20;
 
 /// Whether the work inside one task spreads over the threads.
@@ -37,21 +38,25 @@ pub(crate) struct Plan {
     pub inner: Par,
 }
 
-/// The plan for `items` items, at most `max_per_task` to a task (what keeps a task's
-/// working set in cache): as many tasks as threads when the items allow, bigger tasks only
-/// up to the cap; and when even one item per task leaves threads idle, the tasks split
-/// their own work.
-pub(crate) fn plan(items: usize, max_per_task: usize) -> Plan {
+/// The plan for `items` items of `item_work` multiply-adds each, at most `max_per_task`
+/// to a task (what keeps a task's working set in cache): as many tasks as threads when
+/// the items allow, but none smaller than [`PARALLEL_MIN_WORK`] unless the cap says so;
+/// and when even that leaves threads idle, the tasks split their own work, if it is large
+/// enough to pay for waking the other threads.
+pub(crate) fn plan(items: usize, max_per_task: usize, item_work: usize) -> Plan {
     let threads = rayon::current_num_threads().max(1);
-    let per_task = max_per_task.min(items.div_ceil(threads)).max(1);
+    let fewest = PARALLEL_MIN_WORK.div_ceil(item_work.max(1));
+    let per_task = items
+        .div_ceil(threads)
+        .max(fewest)
+        .min(max_per_task)
+        .min(items)
+        .max(1);
     let tasks = items.div_ceil(per_task);
+    let split = tasks < threads && per_task.saturating_mul(item_work) >= PARALLEL_MIN_WORK;
     Plan {
         per_task,
-        inner: if tasks < threads {
-            Par::Split
-        } else {
-            Par::Serial
-        },
+        inner: if split { Par::Split } else { Par::Serial },
     }
 }
 
@@ -397,12 +402,21 @@ mod tests {
     #[test]
     fn plan_gives_each_thread_a_task_and_splits_inside_when_it_cannot() {
         let threads = rayon::current_num_threads();
-        let p = plan(1, 4);
+        let big = PARALLEL_MIN_WORK;
+        let p = plan(1, 4, big);
         assert_eq!(p.per_task, 1);
         assert_eq!(p.inner == Par::Split, threads > 1);
-        let p = plan(64 * threads, 4);
+        // Too little work to split.
+        assert_eq!(plan(1, 4, big - 1).inner, Par::Serial);
+        let p = plan(64 * threads, 4, big);
         assert_eq!((p.per_task, p.inner), (4, Par::Serial));
-        let p = plan(6 * threads, 100);
+        let p = plan(6 * threads, 100, big);
         assert_eq!((p.per_task, p.inner), (6, Par::Serial));
+        // Small items gather into tasks of PARALLEL_MIN_WORK, up to the cap.
+        assert_eq!(
+            plan(1000, 100, big / 16).per_task,
+            16.max(1000usize.div_ceil(threads)).min(100)
+        );
+        assert_eq!(plan(1000, 8, big / 16).per_task, 8);
     }
 }
