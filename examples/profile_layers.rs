@@ -1,5 +1,5 @@
 //! Where the time goes, layer by layer: each layer of a network runs alone on the input
-//! the full network gives it, forward and LRP, and the example prints its median time
+//! the full network gives it, forward and LRP, and the example prints its best time
 //! and the GFLOP/s its products achieve, next to the machine's dgemm ceiling measured
 //! with the library's GEMM kernel (matrixmultiply) on one thread and on every thread.
 //! A tool for performance work; the README's figures come from `cargo bench --bench
@@ -38,9 +38,10 @@ fn lenet(batch: usize) -> (Vec<Layer>, ArrayD<f64>) {
     )
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+/// The best of repeated timings: on a shared machine the figure least disturbed by other
+/// processes (a thread descheduled in the middle of a split product delays all of it).
+fn best(v: Vec<f64>) -> f64 {
+    v.into_iter().fold(f64::INFINITY, f64::min)
 }
 
 /// Multiply-adds of one layer's product at this input (0 for layers without weights).
@@ -101,7 +102,7 @@ fn dgemm_ceiling(n: usize) -> (f64, f64) {
         }
     };
     let time = |f: &mut dyn FnMut()| {
-        median(
+        best(
             (0..7)
                 .map(|_| {
                     let t = Instant::now();
@@ -123,7 +124,7 @@ fn dgemm_ceiling(n: usize) -> (f64, f64) {
     (flops / one * 1e-9, flops / all * 1e-9)
 }
 
-/// Each layer alone on its input from the full trace: median forward and LRP times over
+/// Each layer alone on its input from the full trace: best forward and LRP times over
 /// `runs` repetitions, with GFLOP/s for the layers with weights.
 fn profile(layers: &[Layer], x: &ArrayD<f64>, rule: &Rule, runs: usize) {
     let full = Network::from_layers(layers.iter().cloned());
@@ -151,7 +152,7 @@ fn profile(layers: &[Layer], x: &ArrayD<f64>, rule: &Rule, runs: usize) {
                 lrp.push(l);
             }
         }
-        let (f, l) = (median(forward), median(lrp));
+        let (f, l) = (best(forward), best(lrp));
         total_f += f;
         total_l += l;
         let m = macs(layer, input, output);

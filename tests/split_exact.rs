@@ -17,12 +17,13 @@ fn conv(rng: &mut impl rand::Rng, filter: [usize; 4], stride: (usize, usize)) ->
     Convolution::new(w, b, stride).unwrap()
 }
 
-/// Three channels in: a padded 3 x 3 convolution large enough for its products to split
-/// (40 x 40 positions), a strided, dilated, grouped, unevenly padded one, a wide Linear.
+/// Three channels in: a padded 3 x 3 convolution, a strided, dilated, grouped, unevenly
+/// padded one, a wide Linear; each large enough at batch 1 to split (at least 2^20
+/// multiply-adds).
 fn rgb_network() -> Network {
     let mut rng = seeded_rng(16);
     let first = conv(&mut rng, [3, 3, 3, 32], (1, 1)).with_padding([1; 4]);
-    let second = conv(&mut rng, [3, 3, 16, 16], (2, 2))
+    let second = conv(&mut rng, [3, 3, 16, 32], (2, 2))
         .with_padding([1, 2, 0, 1])
         .with_dilation((2, 2))
         .unwrap()
@@ -35,7 +36,7 @@ fn rgb_network() -> Network {
         Layer::Convolution(second),
         Layer::Rect,
         Layer::Flatten,
-        Layer::Linear(Linear::random(19 * 20 * 16, 200, &mut rng).unwrap()),
+        Layer::Linear(Linear::random(19 * 20 * 32, 200, &mut rng).unwrap()),
         Layer::Rect,
         Layer::Linear(Linear::random(200, 10, &mut rng).unwrap()),
     ])
@@ -45,10 +46,10 @@ fn rgb_network() -> Network {
 fn gray_network() -> Network {
     let mut rng = seeded_rng(17);
     Network::from_layers([
-        Layer::Convolution(conv(&mut rng, [5, 5, 1, 8], (2, 1))),
+        Layer::Convolution(conv(&mut rng, [5, 5, 1, 32], (2, 1))),
         Layer::Rect,
         Layer::Flatten,
-        Layer::Linear(Linear::random(18 * 36 * 8, 10, &mut rng).unwrap()),
+        Layer::Linear(Linear::random(30 * 60 * 32, 10, &mut rng).unwrap()),
     ])
 }
 
@@ -140,5 +141,5 @@ fn samples_alone_equal_the_batch_and_one_thread_bit_for_bit() {
 
 #[test]
 fn one_channel_first_layer_alone_equals_the_batch_bit_for_bit() {
-    check(&gray_network(), &images(8, 40, 40, 1));
+    check(&gray_network(), &images(8, 64, 64, 1));
 }

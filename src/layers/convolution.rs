@@ -557,7 +557,7 @@ impl Convolution {
         let mut y = Array4::zeros((n, g.ho, g.wo, g.nf));
         // Tasks are runs of im2col rows, across sample boundaries: a batch of one still
         // gives every thread rows of its own.
-        let plan = plan(n * g.positions(), g.max_rows_per_task());
+        let plan = plan(n * g.positions(), g.max_rows_per_task(), g.k() * g.nf);
         let wm = self.w_matrix();
         let nfg = g.nfg();
         let x = slice_of(x);
@@ -596,7 +596,7 @@ impl Convolution {
     ) -> (Option<ArrayD<f64>>, Option<ParamGrad>) {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
-        let plan = plan(n, g.max_samples_per_task());
+        let plan = plan(n, g.max_samples_per_task(), g.output_len() * g.k());
         let spt = plan.per_task;
         let dy = dy.as_standard_layout();
         let dy = dy.as_slice().expect("standard layout");
@@ -668,7 +668,7 @@ impl Convolution {
     ) -> ArrayD<f64> {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
-        let plan = plan(n, g.max_samples_per_task());
+        let plan = plan(n, g.max_samples_per_task(), g.output_len() * g.k());
         let (spt, par) = (plan.per_task, plan.inner);
         let r = slice(&mut r);
         let wm = self.w_matrix();
@@ -729,7 +729,11 @@ impl Convolution {
         mut r: ArrayD<f64>,
     ) -> ArrayD<f64> {
         let g = self.geometry_of(x);
-        let plan = plan(x.shape()[0], g.max_samples_per_task());
+        let plan = plan(
+            x.shape()[0],
+            g.max_samples_per_task(),
+            g.positions() * g.k(),
+        );
         let (spt, par) = (plan.per_task, plan.inner);
         let wm = self.w_matrix();
         let mut rx = ArrayD::zeros(x.raw_dim());
