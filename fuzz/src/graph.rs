@@ -225,6 +225,9 @@ pub(crate) fn add_node(net: *mut LrpNetwork, current: Option<&[usize]>, sel: Nod
         |out| unsafe { lrp_network_add_node(net, spec_ptr, inputs_ptr, n_inputs, out) },
     );
     let after = crate::num_layers(net);
+    if crate::trace() {
+        eprintln!("  lrp_network_add_node (kind {kind}): {value:?}");
+    }
     assert_eq!(
         after,
         before + usize::from(value.is_some()),
