@@ -12,6 +12,7 @@
 //! as it was (the kernel's sum over k does not depend on how C is cut), so results are the
 //! same bits whatever the batch size or the number of threads.
 
+use crate::element::Element;
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
@@ -60,18 +61,18 @@ pub(crate) fn plan(items: usize, max_per_task: usize, item_work: usize) -> Plan 
     }
 }
 
-/// C = alpha A B + beta C; with [`Par::Split`] the rows or columns of C are shared out
-/// over the threads when the product is large enough.
+/// C = alpha A B + beta C, in f32 or f64; with [`Par::Split`] the rows or columns of C are
+/// shared out over the threads when the product is large enough.
 ///
 /// Shapes: A is m x k, B is k x n, C is m x n (checked; a mismatch is a bug in the caller,
 /// since every public entry validates shapes first). When beta is 0, C's old content is
 /// ignored (NaN in C does not propagate).
-pub(crate) fn gemm(
-    alpha: f64,
-    a: ArrayView2<f64>,
-    b: ArrayView2<f64>,
-    beta: f64,
-    mut c: ArrayViewMut2<f64>,
+pub(crate) fn gemm<T: Element>(
+    alpha: T,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    beta: T,
+    mut c: ArrayViewMut2<T>,
     par: Par,
 ) {
     let (m, k) = a.dim();
@@ -84,7 +85,13 @@ pub(crate) fn gemm(
         return;
     }
     if k == 0 {
-        c.mapv_inplace(|v| if beta == 0.0 { 0.0 } else { beta * v });
+        c.mapv_inplace(|v| {
+            if beta == T::zero() {
+                T::zero()
+            } else {
+                beta * v
+            }
+        });
         return;
     }
     let out = RawC {
@@ -99,15 +106,15 @@ pub(crate) fn gemm(
 
 /// A new matrix A B (see [`gemm`] for `par`). Its memory is written once, by the kernel
 /// (no zero fill first): the products of LRP and backward write tens of megabytes per call.
-pub(crate) fn gemm_new(a: ArrayView2<f64>, b: ArrayView2<f64>, par: Par) -> Array2<f64> {
+pub(crate) fn gemm_new<T: Element>(a: ArrayView2<T>, b: ArrayView2<T>, par: Par) -> Array2<T> {
     let (m, n) = (a.nrows(), b.ncols());
     assert_eq!(a.ncols(), b.nrows(), "gemm_new: inner dimensions disagree");
     if a.ncols() == 0 || m == 0 || n == 0 {
         return Array2::zeros((m, n));
     }
-    let mut c = Array2::<f64>::uninit((m, n));
+    let mut c = Array2::<T>::uninit((m, n));
     let out = RawC {
-        ptr: c.as_mut_ptr() as *mut f64,
+        ptr: c.as_mut_ptr() as *mut T,
         rs: n as isize,
         cs: 1,
     };
@@ -116,30 +123,37 @@ pub(crate) fn gemm_new(a: ArrayView2<f64>, b: ArrayView2<f64>, par: Par) -> Arra
     // together they cover C) without reading it, so after the call all of c is
     // initialised. A and B are live views of the checked shapes.
     unsafe {
-        product(1.0, a, b, 0.0, out, par);
+        product(T::one(), a, b, T::zero(), out, par);
         c.assume_init()
     }
 }
 
 /// Where the kernel writes C: a pointer with row and column strides. Shared by the pieces
 /// of a split product, each of which writes only its own rows or columns.
-#[derive(Clone, Copy)]
-struct RawC {
-    ptr: *mut f64,
+struct RawC<T> {
+    ptr: *mut T,
     rs: isize,
     cs: isize,
 }
 
-// SAFETY: the pieces of a split product write disjoint parts of C (see `product`).
-unsafe impl Send for RawC {}
-unsafe impl Sync for RawC {}
+// Not derived: the derives would ask T: Clone, where a pointer is copied whatever T.
+impl<T> Clone for RawC<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for RawC<T> {}
 
-impl RawC {
+// SAFETY: the pieces of a split product write disjoint parts of C (see `product`).
+unsafe impl<T> Send for RawC<T> {}
+unsafe impl<T> Sync for RawC<T> {}
+
+impl<T> RawC<T> {
     /// The same matrix from row `i` and column `j` on.
     ///
     /// # Safety
     /// The element (i, j) must lie within the matrix.
-    unsafe fn from(self, i: usize, j: usize) -> RawC {
+    unsafe fn from(self, i: usize, j: usize) -> RawC<T> {
         RawC {
             ptr: self.ptr.offset(i as isize * self.rs + j as isize * self.cs),
             ..self
@@ -155,12 +169,12 @@ impl RawC {
 /// # Safety
 /// `out` must address an m x n matrix (m, n from A and B) that nothing else reads or
 /// writes during the call; k, m and n must be positive.
-unsafe fn product(
-    alpha: f64,
-    a: ArrayView2<f64>,
-    b: ArrayView2<f64>,
-    beta: f64,
-    out: RawC,
+unsafe fn product<T: Element>(
+    alpha: T,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    beta: T,
+    out: RawC<T>,
     par: Par,
 ) {
     let (m, k) = a.dim();
@@ -188,12 +202,12 @@ unsafe fn product(
     });
 }
 
-/// matrixmultiply's dgemm on views, C at `out`; or, for fewer rows than its register
-/// tile, the same sums without packing B (see [`few_rows`]).
+/// matrixmultiply's sgemm or dgemm on views, C at `out`; or, for fewer rows than its
+/// register tile, the same sums without packing B (see [`few_rows`]).
 ///
 /// # Safety
 /// As [`product`], for the shapes of `a` and `b`.
-unsafe fn kernel(alpha: f64, a: ArrayView2<f64>, b: ArrayView2<f64>, beta: f64, out: RawC) {
+unsafe fn kernel<T: Element>(alpha: T, a: ArrayView2<T>, b: ArrayView2<T>, beta: T, out: RawC<T>) {
     let (m, k) = a.dim();
     let n = b.ncols();
     #[cfg(target_arch = "x86_64")]
@@ -203,7 +217,7 @@ unsafe fn kernel(alpha: f64, a: ArrayView2<f64>, b: ArrayView2<f64>, beta: f64, 
     {
         return few_rows(alpha, a, b, beta, out);
     }
-    matrixmultiply::dgemm(
+    T::matrixmultiply(
         m,
         k,
         n,
@@ -221,8 +235,10 @@ unsafe fn kernel(alpha: f64, a: ArrayView2<f64>, b: ArrayView2<f64>, beta: f64, 
     );
 }
 
-/// The rows of matrixmultiply's register tile (MR) and its depth block (KC) for f64 on
-/// x86-64 with FMA (its AVX2 and AVX-512 kernels alike).
+/// The rows of matrixmultiply's register tile (MR) and its depth block (KC) on x86-64 with
+/// FMA, the same for its f32 and f64 kernels (8 x 8 and 8 x 4 tiles; its AVX-512 kernels,
+/// with a 16-row f32 tile, are behind a feature we do not enable). The tests compare with
+/// matrixmultiply bit for bit in both types.
 const KERNEL_ROWS: usize = 8;
 const KERNEL_DEPTH: usize = 256;
 
@@ -241,7 +257,13 @@ const KERNEL_DEPTH: usize = 256;
 /// As [`product`]; the CPU must have FMA and AVX2 (checked by the caller).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn few_rows(alpha: f64, a: ArrayView2<f64>, b: ArrayView2<f64>, beta: f64, out: RawC) {
+unsafe fn few_rows<T: Element>(
+    alpha: T,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    beta: T,
+    out: RawC<T>,
+) {
     /// Columns of C per pass: their sums stay in the L1 cache.
     const COLUMNS: usize = 512;
     /// Columns summed side by side when B's columns are contiguous: independent chains
@@ -252,7 +274,7 @@ unsafe fn few_rows(alpha: f64, a: ArrayView2<f64>, b: ArrayView2<f64>, beta: f64
     let (rsa, csa) = (a.strides()[0], a.strides()[1]);
     let (rsb, csb) = (b.strides()[0], b.strides()[1]);
     let (pa, pb) = (a.as_ptr(), b.as_ptr());
-    let mut acc = [0.0f64; COLUMNS];
+    let mut acc = [T::zero(); COLUMNS];
     for i in 0..m {
         let a_at = |p: usize| *pa.offset(i as isize * rsa + p as isize * csa);
         for j0 in (0..n).step_by(COLUMNS) {
@@ -260,7 +282,7 @@ unsafe fn few_rows(alpha: f64, a: ArrayView2<f64>, b: ArrayView2<f64>, beta: f64
             let acc = &mut acc[..width];
             for (block, p0) in (0..k).step_by(KERNEL_DEPTH).enumerate() {
                 let depth = p0..(p0 + KERNEL_DEPTH).min(k);
-                acc.fill(0.0);
+                acc.fill(T::zero());
                 if csb == 1 {
                     // Rows of B are contiguous: one pass per step of k over all columns.
                     for p in depth {
@@ -277,7 +299,7 @@ unsafe fn few_rows(alpha: f64, a: ArrayView2<f64>, b: ArrayView2<f64>, beta: f64
                     // Columns of B (a transposed weight matrix): LANES columns at a time.
                     for (l, lanes) in acc.chunks_mut(LANES).enumerate() {
                         let j = j0 + l * LANES;
-                        let mut sums = [0.0f64; LANES];
+                        let mut sums = [T::zero(); LANES];
                         for p in depth.clone() {
                             let ap = a_at(p);
                             let at = pb.offset(p as isize * rsb + j as isize * csb);
@@ -288,13 +310,13 @@ unsafe fn few_rows(alpha: f64, a: ArrayView2<f64>, b: ArrayView2<f64>, beta: f64
                         lanes.copy_from_slice(&sums[..lanes.len()]);
                     }
                 }
-                let beta = if block == 0 { beta } else { 1.0 };
+                let beta = if block == 0 { beta } else { T::one() };
                 for (jj, &s) in acc.iter().enumerate() {
                     let c = out
                         .ptr
                         .offset(i as isize * out.rs + (j0 + jj) as isize * out.cs);
                     let scaled = alpha * s;
-                    *c = if beta == 0.0 {
+                    *c = if beta == T::zero() {
                         scaled
                     } else {
                         *c * beta + scaled
@@ -334,23 +356,30 @@ mod tests {
     }
 
     /// Values with full mantissas, so that any change in the order of the sums shows.
-    fn irregular(rows: usize, cols: usize, seed: f64) -> Array2<f64> {
+    fn irregular<T: Element>(rows: usize, cols: usize, seed: f64) -> Array2<T> {
         Array2::from_shape_fn((rows, cols), |(i, j)| {
-            (seed + i as f64 * 1.37 + j as f64 * 0.71).sin() * 3.1
+            T::from_f64((seed + i as f64 * 1.37 + j as f64 * 0.71).sin() * 3.1)
         })
     }
 
-    #[test]
-    fn split_products_equal_the_serial_product_bit_for_bit() {
+    fn split_equals_serial<T: Element>() {
         // Tall C (cut into row pieces), wide C (cut into column pieces), each above the
         // size where splitting starts, with k above the kernel's depth block (256).
         for (m, k, n) in [(301, 300, 37), (9, 300, 515)] {
             assert!(m * k * n >= PARALLEL_MIN_WORK);
-            let (a, b) = (irregular(m, k, 0.3), irregular(k, n, 1.9));
-            let c0 = irregular(m, n, 2.5);
+            let (a, b) = (irregular::<T>(m, k, 0.3), irregular::<T>(k, n, 1.9));
+            let c0 = irregular::<T>(m, n, 2.5);
             let (mut serial, mut split) = (c0.clone(), c0.clone());
-            gemm(0.5, a.view(), b.view(), 1.0, serial.view_mut(), Par::Serial);
-            gemm(0.5, a.view(), b.view(), 1.0, split.view_mut(), Par::Split);
+            let (half, one) = (T::from_f64(0.5), T::one());
+            gemm(
+                half,
+                a.view(),
+                b.view(),
+                one,
+                serial.view_mut(),
+                Par::Serial,
+            );
+            gemm(half, a.view(), b.view(), one, split.view_mut(), Par::Split);
             assert_eq!(serial, split);
             // Transposed operands and a fresh result.
             let fresh = gemm_new(b.t(), a.t(), Par::Split);
@@ -360,23 +389,47 @@ mod tests {
     }
 
     #[test]
-    fn few_rows_give_the_bits_of_matrixmultiply() {
+    fn split_products_equal_the_serial_product_bit_for_bit() {
+        split_equals_serial::<f64>();
+        split_equals_serial::<f32>();
+    }
+
+    /// matrixmultiply's sgemm or dgemm, called directly.
+    type Reference<T> = unsafe fn(
+        usize,
+        usize,
+        usize,
+        T,
+        *const T,
+        isize,
+        isize,
+        *const T,
+        isize,
+        isize,
+        T,
+        *mut T,
+        isize,
+        isize,
+    );
+
+    fn few_rows_match<T: Element>(reference: Reference<T>) {
         // Each shape against matrixmultiply called directly: rows below and at the tile,
         // k within one depth block and across three, B by rows and transposed, the
         // alphas and betas the library uses.
         for (m, k, n) in [(1, 300, 37), (3, 600, 515), (7, 100, 9), (8, 257, 20)] {
-            let a = irregular(m, k, 0.7);
-            let b = irregular(k, n, 1.1);
-            let bt = irregular(n, k, 1.3);
+            let a = irregular::<T>(m, k, 0.7);
+            let b = irregular::<T>(k, n, 1.1);
+            let bt = irregular::<T>(n, k, 1.3);
             for b in [b.view(), bt.t()] {
                 for (alpha, beta) in [(1.0, 0.0), (1.0, 1.0), (-1.0, 1.0)] {
-                    let c0 = irregular(m, n, 4.2);
+                    let (alpha, beta) = (T::from_f64(alpha), T::from_f64(beta));
+                    let c0 = irregular::<T>(m, n, 4.2);
                     let mut ours = c0.clone();
                     gemm(alpha, a.view(), b, beta, ours.view_mut(), Par::Serial);
                     let mut theirs = c0.clone();
                     // SAFETY: views of the stated shapes; C is owned here.
                     unsafe {
-                        matrixmultiply::dgemm(
+                        reference(
                             m,
                             k,
                             n,
@@ -393,9 +446,44 @@ mod tests {
                             1,
                         );
                     }
-                    assert_eq!(ours, theirs, "{m} x {k} x {n}, alpha {alpha}, beta {beta}");
+                    let what = format!("{} {m} x {k} x {n}, alpha {alpha}, beta {beta}", T::NAME);
+                    assert_eq!(ours, theirs, "{what}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn few_rows_give_the_bits_of_matrixmultiply() {
+        few_rows_match::<f64>(matrixmultiply::dgemm);
+        few_rows_match::<f32>(matrixmultiply::sgemm);
+    }
+
+    #[test]
+    fn f32_products_agree_with_f64_within_f32_rounding() {
+        // The same (f32) numbers multiplied in f32 and in f64: each element of the f32
+        // product is within k u sum_p |a_ip| |b_pj| of the f64 one (u the f32 unit
+        // roundoff, the textbook bound for a sum of k products with FMA), on both the
+        // few-rows path and the packed kernel.
+        for (m, k, n) in [(1, 300, 37), (5, 600, 70), (40, 513, 33)] {
+            let a = irregular::<f32>(m, k, 0.2);
+            let b = irregular::<f32>(k, n, 0.9);
+            let (a64, b64) = (a.mapv(f64::from), b.mapv(f64::from));
+            let c32 = gemm_new(a.view(), b.view(), Par::Serial);
+            let c64 = gemm_new(a64.view(), b64.view(), Par::Serial);
+            let bound = gemm_new(
+                a64.mapv(f64::abs).view(),
+                b64.mapv(f64::abs).view(),
+                Par::Serial,
+            ) * (k as f64 * f64::from(f32::EPSILON) / 2.0);
+            let mut worst = 0.0_f64;
+            for ((&c32, &c64), &bound) in c32.iter().zip(&c64).zip(&bound) {
+                let err = (f64::from(c32) - c64).abs();
+                assert!(err <= bound, "{m} x {k} x {n}: {c32} vs {c64}");
+                worst = worst.max(err / bound);
+            }
+            // The products do differ from the f64 ones: the f32 path is really f32.
+            assert!(worst > 0.0);
         }
     }
 

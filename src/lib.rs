@@ -37,6 +37,7 @@ mod buffer;
 mod canonizer;
 mod composite;
 pub mod data_io;
+mod element;
 mod error;
 pub mod ffi;
 mod gemm;
@@ -53,6 +54,7 @@ pub mod train;
 
 pub use canonizer::Canonizer;
 pub use composite::{Composite, CAFFE_FORMULAS, DEFAULT_COMPOSITE_EPSILON};
+pub use element::Element;
 pub use error::{LrpError, Result};
 pub use gradient_methods::{
     GradientMethod, DEFAULT_IG_STEPS, DEFAULT_SMOOTHGRAD_SAMPLES, DEFAULT_SMOOTHGRAD_SIGMA,
