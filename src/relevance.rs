@@ -7,7 +7,11 @@
 //! so that the input relevance is `sum_t scatter(C_t) .* weight_t(x)`, where `scatter` is
 //! the identity for Linear and col2im for Convolution. No rule ever builds the
 //! rows x K x F tensor z_ij of the definitions: each term is one or two matrix products.
+//!
+//! Everything here is generic over the element type (f32 or f64); the rules' parameters
+//! stay f64 in [`Rule`] and are converted where a kernel uses them.
 
+use crate::element::Element;
 use crate::gemm::{gemm, gemm_new, Par};
 use crate::rule::{stabilize, Convention, Rule, SIMPLE_STABILIZER, ZENNIT_STABILIZER};
 use ndarray::{Array1, Array2, ArrayD, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
@@ -29,15 +33,16 @@ impl InputWeight {
     /// out += factor .* weight(x), elementwise over equally long slices. The match sits
     /// outside the loops so that each loop vectorises; inputs are finite (checked on
     /// entry), so plain comparisons stand in for the NaN-aware max and min.
-    pub(crate) fn accumulate(self, out: &mut [f64], factor: &[f64], x: &[f64]) {
+    pub(crate) fn accumulate<T: Element>(self, out: &mut [T], factor: &[T], x: &[T]) {
         let triples = out.iter_mut().zip(factor).zip(x);
+        let zero = T::zero();
         match self {
             InputWeight::X => triples.for_each(|((o, &c), &x)| *o += c * x),
             InputWeight::Positive => {
-                triples.for_each(|((o, &c), &x)| *o += c * if x > 0.0 { x } else { 0.0 })
+                triples.for_each(|((o, &c), &x)| *o += c * if x > zero { x } else { zero })
             }
             InputWeight::Negative => {
-                triples.for_each(|((o, &c), &x)| *o += c * if x < 0.0 { x } else { 0.0 })
+                triples.for_each(|((o, &c), &x)| *o += c * if x < zero { x } else { zero })
             }
             InputWeight::One => out.iter_mut().zip(factor).for_each(|(o, &c)| *o += c),
         }
@@ -45,8 +50,8 @@ impl InputWeight {
 }
 
 /// One summand of the input relevance: `factor` (rows x K) weighted by `weight(x)`.
-pub(crate) struct Term {
-    pub factor: Array2<f64>,
+pub(crate) struct Term<T> {
+    pub factor: Array2<T>,
     pub weight: InputWeight,
 }
 
@@ -59,19 +64,19 @@ pub(crate) fn needs_input_rows(rule: &Rule) -> bool {
 }
 
 /// What a rule may need of a block's inputs besides y and r.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct Rows<'a> {
+#[derive(Clone, Copy)]
+pub(crate) struct Rows<'a, T> {
     /// The input rows (rows x K); must be `Some` when [`needs_input_rows`] says so.
-    pub cols: Option<ArrayView2<'a, f64>>,
+    pub cols: Option<ArrayView2<'a, T>>,
     /// 1 where a column of a row is a real input, 0 where it is padding (rows x K); `None`
     /// when every column is real. The rules that weigh every input alike (flat, ww, zbox's
     /// bounds) count only real inputs, as zennit's do (its modified layers pad with zeros).
-    pub inside: Option<ArrayView2<'a, f64>>,
+    pub inside: Option<ArrayView2<'a, T>>,
 }
 
-impl<'a> Rows<'a> {
+impl<'a, T> Rows<'a, T> {
     /// Rows without padding.
-    pub(crate) fn plain(cols: Option<ArrayView2<'a, f64>>) -> Rows<'a> {
+    pub(crate) fn plain(cols: Option<ArrayView2<'a, T>>) -> Rows<'a, T> {
         Rows { cols, inside: None }
     }
 }
@@ -80,62 +85,63 @@ impl<'a> Rows<'a> {
 /// their denominators do so in place instead of allocating a copy. `convention` picks the
 /// stabiliser of `alphabeta`; `par` whether the products spread over the threads.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn dense_terms(
+pub(crate) fn dense_terms<T: Element>(
     rule: &Rule,
     convention: Convention,
-    rows: Rows,
-    y: ArrayView2<f64>,
-    r: ArrayViewMut2<f64>,
-    w: ArrayView2<f64>,
-    b: ArrayView1<f64>,
+    rows: Rows<T>,
+    y: ArrayView2<T>,
+    r: ArrayViewMut2<T>,
+    w: ArrayView2<T>,
+    b: ArrayView1<T>,
     par: Par,
-) -> Vec<Term> {
+) -> Vec<Term<T>> {
     let Rows { cols, inside } = rows;
     match *rule {
-        Rule::Simple => epsilon_terms(y, r, w, SIMPLE_STABILIZER, par),
-        Rule::Epsilon(eps) => epsilon_terms(y, r, w, eps, par),
+        Rule::Simple => epsilon_terms(y, r, w, T::from_f64(SIMPLE_STABILIZER), par),
+        Rule::Epsilon(eps) => epsilon_terms(y, r, w, T::from_f64(eps), par),
         Rule::AlphaBeta(alpha) => {
             let cols = cols.expect("alphabeta needs the input rows");
             let stab = match convention {
                 Convention::Toolbox => SIMPLE_STABILIZER,
                 Convention::Zennit => ZENNIT_STABILIZER,
             };
-            alphabeta_terms(cols, r.view(), w, b, alpha, stab, par)
+            alphabeta_terms(cols, r.view(), w, b, alpha, T::from_f64(stab), par)
         }
         Rule::Flat => vec![flat_term(r, w, inside, par)],
         Rule::WSquare => vec![wsquare_term(r, w, inside, par)],
         Rule::Pass => unreachable!("layers with weights do not accept pass"),
         Rule::Gamma(g) => {
             let cols = cols.expect("gamma needs the input rows");
-            gamma_terms(cols, y, r.view(), w, b, g, par)
+            gamma_terms(cols, y, r.view(), w, b, T::from_f64(g), par)
         }
         Rule::ZBox { ref low, ref high } => {
             let cols = cols.expect("zbox needs the input rows");
             let k = w.nrows();
-            zbox_terms(
-                cols,
-                inside,
-                r,
-                w,
-                &low.per_column(k),
-                &high.per_column(k),
-                par,
-            )
+            let per_column = |b: &crate::Bound| {
+                b.per_column(k)
+                    .into_iter()
+                    .map(T::from_f64)
+                    .collect::<Vec<T>>()
+            };
+            zbox_terms(cols, inside, r, w, &per_column(low), &per_column(high), par)
         }
     }
 }
 
 /// x+ or x- of a block's input rows: a copy, or the rows themselves when they hold only
 /// that sign.
-type SignPart<'a> = CowArray<'a, f64, Ix2>;
+type SignPart<'a, T> = CowArray<'a, T, Ix2>;
 
 /// The positive and negative parts x+ and x- of the input rows, each `None` when that
 /// sign does not occur in the block (after a Rect there is no x-). When only one sign
 /// occurs, its part is the rows themselves, borrowed rather than copied.
-fn split_signs<'a>(cols: ArrayView2<'a, f64>) -> (Option<SignPart<'a>>, Option<SignPart<'a>>) {
-    let has_pos = cols.iter().any(|&v| v > 0.0);
-    let has_neg = cols.iter().any(|&v| v < 0.0);
-    let part = |keep: fn(f64) -> f64, other_sign_present: bool| -> SignPart {
+#[allow(clippy::type_complexity)]
+fn split_signs<T: Element>(
+    cols: ArrayView2<'_, T>,
+) -> (Option<SignPart<'_, T>>, Option<SignPart<'_, T>>) {
+    let has_pos = cols.iter().any(|&v| v > T::zero());
+    let has_neg = cols.iter().any(|&v| v < T::zero());
+    let part = |keep: fn(T) -> T, other_sign_present: bool| -> SignPart<T> {
         if other_sign_present {
             cols.mapv(keep).into()
         } else {
@@ -143,24 +149,24 @@ fn split_signs<'a>(cols: ArrayView2<'a, f64>) -> (Option<SignPart<'a>>, Option<S
         }
     };
     (
-        has_pos.then(|| part(|v| v.max(0.0), has_neg)),
-        has_neg.then(|| part(|v| v.min(0.0), has_pos)),
+        has_pos.then(|| part(|v| v.max(T::zero()), has_neg)),
+        has_neg.then(|| part(|v| v.min(T::zero()), has_pos)),
     )
 }
 
 /// x+ w_a + x- w_b (rows x F) for the parts of [`split_signs`], skipping an absent part.
-fn signed_product(
-    xp: &Option<SignPart>,
-    xn: &Option<SignPart>,
-    w_a: &Array2<f64>,
-    w_b: &Array2<f64>,
+fn signed_product<T: Element>(
+    xp: &Option<SignPart<T>>,
+    xn: &Option<SignPart<T>>,
+    w_a: &Array2<T>,
+    w_b: &Array2<T>,
     dim: (usize, usize),
     par: Par,
-) -> Array2<f64> {
+) -> Array2<T> {
     let mut z = Array2::zeros(dim);
     for (x, w) in [(xp, w_a), (xn, w_b)] {
         if let Some(x) = x {
-            gemm(1.0, x.view(), w.view(), 1.0, z.view_mut(), par);
+            gemm(T::one(), x.view(), w.view(), T::one(), z.view_mut(), par);
         }
     }
     z
@@ -170,42 +176,43 @@ fn signed_product(
 /// stab(x+ u + x- v + b_j + g b+_j) into s+, outputs with y_j < 0 by
 /// stab(x+ v + x- u + b_j + g b-_j) into s-; then x+ meets s+ u^T + s- v^T and x- meets
 /// s+ v^T + s- u^T. Products with an x+ or x- that is zero throughout the block are skipped.
-fn gamma_terms(
-    cols: ArrayView2<f64>,
-    y: ArrayView2<f64>,
-    r: ArrayView2<f64>,
-    w: ArrayView2<f64>,
-    b: ArrayView1<f64>,
-    g: f64,
+fn gamma_terms<T: Element>(
+    cols: ArrayView2<T>,
+    y: ArrayView2<T>,
+    r: ArrayView2<T>,
+    w: ArrayView2<T>,
+    b: ArrayView1<T>,
+    g: T,
     par: Par,
-) -> Vec<Term> {
+) -> Vec<Term<T>> {
     let (xp, xn) = split_signs(cols);
     let (has_pos, has_neg) = (xp.is_some(), xn.is_some());
-    let u = w.mapv(|v| v + g * v.max(0.0));
-    let v = w.mapv(|v| v + g * v.min(0.0));
+    let zero = T::zero();
+    let stab = T::from_f64(ZENNIT_STABILIZER);
+    let u = w.mapv(|v| v + g * v.max(zero));
+    let v = w.mapv(|v| v + g * v.min(zero));
     // R ./ stab(x+ w_a + x- w_b + offset) where `keep(y_j)`, 0 elsewhere.
-    let share =
-        |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, keep: fn(f64) -> bool| {
-            let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim(), par);
-            Zip::from(&mut z)
-                .and(&r)
-                .and(&y)
-                .and_broadcast(&offset)
-                .for_each(|z, &r, &y, &offset| {
-                    *z = if keep(y) {
-                        r / stabilize(*z + offset, ZENNIT_STABILIZER)
-                    } else {
-                        0.0
-                    }
-                });
-            z
-        };
-    let s_pos = share(&u, &v, b.mapv(|b| b + g * b.max(0.0)), |y| y > 0.0);
-    let s_neg = share(&v, &u, b.mapv(|b| b + g * b.min(0.0)), |y| y < 0.0);
+    let share = |w_a: &Array2<T>, w_b: &Array2<T>, offset: Array1<T>, keep: fn(T) -> bool| {
+        let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim(), par);
+        Zip::from(&mut z)
+            .and(&r)
+            .and(&y)
+            .and_broadcast(&offset)
+            .for_each(|z, &r, &y, &offset| {
+                *z = if keep(y) {
+                    r / stabilize(*z + offset, stab)
+                } else {
+                    zero
+                }
+            });
+        z
+    };
+    let s_pos = share(&u, &v, b.mapv(|b| b + g * b.max(zero)), |y| y > T::zero());
+    let s_neg = share(&v, &u, b.mapv(|b| b + g * b.min(zero)), |y| y < T::zero());
     // s+ w_a^T + s- w_b^T
-    let factor = |w_a: &Array2<f64>, w_b: &Array2<f64>| {
+    let factor = |w_a: &Array2<T>, w_b: &Array2<T>| {
         let mut c = times_wt(s_pos.view(), w_a.view(), par);
-        gemm(1.0, s_neg.view(), w_b.t(), 1.0, c.view_mut(), par);
+        gemm(T::one(), s_neg.view(), w_b.t(), T::one(), c.view_mut(), par);
         c
     };
     let positive = has_pos.then(|| Term {
@@ -222,32 +229,41 @@ fn gamma_terms(
 /// The z^B rule: s = R ./ stab(X W - L W+ - H W-), L and H the bounds of the real inputs
 /// (0 on padding), then x meets s W^T and the bounds give the factor -s (low W+ + high W-)^T.
 /// R is divided in place.
-fn zbox_terms(
-    cols: ArrayView2<f64>,
-    inside: Option<ArrayView2<f64>>,
-    mut r: ArrayViewMut2<f64>,
-    w: ArrayView2<f64>,
-    low: &[f64],
-    high: &[f64],
+fn zbox_terms<T: Element>(
+    cols: ArrayView2<T>,
+    inside: Option<ArrayView2<T>>,
+    mut r: ArrayViewMut2<T>,
+    w: ArrayView2<T>,
+    low: &[T],
+    high: &[T],
     par: Par,
-) -> Vec<Term> {
+) -> Vec<Term<T>> {
+    let zero = T::zero();
     // Row k of W meets input column k, whose bounds are low[k] and high[k].
     let mut bounded = w.to_owned();
     for ((mut row, &l), &h) in bounded.rows_mut().into_iter().zip(low).zip(high) {
-        row.mapv_inplace(|v| l * v.max(0.0) + h * v.min(0.0));
+        row.mapv_inplace(|v| l * v.max(zero) + h * v.min(zero));
     }
     let mut z = gemm_new(cols, w, par);
     match inside {
         // Each row's real inputs: the bounds of padding cells are 0.
-        Some(inside) => gemm(-1.0, inside, bounded.view(), 1.0, z.view_mut(), par),
+        Some(inside) => gemm(
+            -T::one(),
+            inside,
+            bounded.view(),
+            T::one(),
+            z.view_mut(),
+            par,
+        ),
         None => {
             let offset = bounded.sum_axis(ndarray::Axis(0));
             z -= &offset;
         }
     }
+    let stab = T::from_f64(ZENNIT_STABILIZER);
     Zip::from(&mut r)
         .and(&z)
-        .for_each(|r, &z| *r /= stabilize(z, ZENNIT_STABILIZER));
+        .for_each(|r, &z| *r /= stabilize(z, stab));
     let mut bound_factor = times_wt(r.view(), bounded.view(), par);
     bound_factor.mapv_inplace(|v| -v);
     vec![
@@ -274,32 +290,34 @@ pub(crate) fn epsilon_of(rule: &Rule) -> Option<f64> {
 
 /// R ./ (Y + eps sign(Y)), in place: the shares that `simple` and `epsilon` send through
 /// W^T.
-pub(crate) fn divide_by_stabilised(y: &[f64], r: &mut [f64], eps: f64) {
+pub(crate) fn divide_by_stabilised<T: Element>(y: &[T], r: &mut [T], eps: f64) {
     // Times the reciprocal rather than a division, so that the many-class path, which
     // prepares the reciprocals once (`stabilised_reciprocals`), gives the same bits.
+    let eps = T::from_f64(eps);
     r.iter_mut()
         .zip(y)
-        .for_each(|(r, &y)| *r *= 1.0 / stabilize(y, eps));
+        .for_each(|(r, &y)| *r *= T::one() / stabilize(y, eps));
 }
 
 /// 1 / (t + eps sign(t)) for every t: what `simple` and `epsilon` divide by, prepared once
 /// when several relevances go back through the same layer.
-pub(crate) fn stabilised_reciprocals(t: &ArrayD<f64>, eps: f64) -> ArrayD<f64> {
-    t.mapv(|t| 1.0 / stabilize(t, eps))
+pub(crate) fn stabilised_reciprocals<T: Element>(t: &ArrayD<T>, eps: f64) -> ArrayD<T> {
+    let eps = T::from_f64(eps);
+    t.mapv(|t| T::one() / stabilize(t, eps))
 }
 
 /// C = (R ./ (Y + eps sign(Y))) W^T, to be multiplied by x. R is divided in place.
-fn epsilon_terms(
-    y: ArrayView2<f64>,
-    mut r: ArrayViewMut2<f64>,
-    w: ArrayView2<f64>,
-    eps: f64,
+fn epsilon_terms<T: Element>(
+    y: ArrayView2<T>,
+    mut r: ArrayViewMut2<T>,
+    w: ArrayView2<T>,
+    eps: T,
     par: Par,
-) -> Vec<Term> {
+) -> Vec<Term<T>> {
     // Times the reciprocal: see `divide_by_stabilised`.
     Zip::from(&mut r)
         .and(&y)
-        .for_each(|r, &y| *r *= 1.0 / stabilize(y, eps));
+        .for_each(|r, &y| *r *= T::one() / stabilize(y, eps));
     vec![Term {
         factor: times_wt(r.view(), w, par),
         weight: InputWeight::X,
@@ -311,23 +329,26 @@ fn epsilon_terms(
 /// the beta term when beta = 1 - alpha = 0, as the toolbox does. Products with an x+ or x-
 /// that is zero throughout the block are skipped too: after a Rect every input is >= 0,
 /// which halves the work on all but the first layer.
-fn alphabeta_terms(
-    cols: ArrayView2<f64>,
-    r: ArrayView2<f64>,
-    w: ArrayView2<f64>,
-    b: ArrayView1<f64>,
+fn alphabeta_terms<T: Element>(
+    cols: ArrayView2<T>,
+    r: ArrayView2<T>,
+    w: ArrayView2<T>,
+    b: ArrayView1<T>,
     alpha: f64,
-    stab: f64,
+    stab: T,
     par: Par,
-) -> Vec<Term> {
+) -> Vec<Term<T>> {
+    // alpha and beta stay f64 for the tests against 0 (what the toolbox skips).
     let beta = 1.0 - alpha;
     let (xp, xn) = split_signs(cols);
     let (has_pos, has_neg) = (xp.is_some(), xn.is_some());
-    let wp = w.mapv(|v| v.max(0.0));
-    let wn = w.mapv(|v| v.min(0.0));
+    let zero = T::zero();
+    let wp = w.mapv(|v| v.max(zero));
+    let wn = w.mapv(|v| v.min(zero));
     // coef * R ./ (x+ w_a + x- w_b + offset), the share of one sign; `offset` holds the
     // bias part and the stabiliser per output.
-    let share = |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, coef: f64| {
+    let share = |w_a: &Array2<T>, w_b: &Array2<T>, offset: Array1<T>, coef: f64| {
+        let coef = T::from_f64(coef);
         let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim(), par);
         Zip::from(&mut z)
             .and(&r)
@@ -336,24 +357,24 @@ fn alphabeta_terms(
         z
     };
     // Factors for x+ and for x-, accumulated over the alpha and beta terms.
-    let mut on_xp: Option<Array2<f64>> = None;
-    let mut on_xn: Option<Array2<f64>> = None;
-    let add = |slot: &mut Option<Array2<f64>>, wanted: bool, s: &Array2<f64>, w: &Array2<f64>| {
+    let mut on_xp: Option<Array2<T>> = None;
+    let mut on_xn: Option<Array2<T>> = None;
+    let add = |slot: &mut Option<Array2<T>>, wanted: bool, s: &Array2<T>, w: &Array2<T>| {
         if !wanted {
             return;
         }
         match slot {
-            Some(c) => gemm(1.0, s.view(), w.t(), 1.0, c.view_mut(), par),
+            Some(c) => gemm(T::one(), s.view(), w.t(), T::one(), c.view_mut(), par),
             None => *slot = Some(times_wt(s.view(), w.view(), par)),
         }
     };
     if alpha != 0.0 {
-        let s = share(&wp, &wn, b.mapv(|b| b.max(0.0) + stab), alpha);
+        let s = share(&wp, &wn, b.mapv(|b| b.max(zero) + stab), alpha);
         add(&mut on_xp, has_pos, &s, &wp);
         add(&mut on_xn, has_neg, &s, &wn);
     }
     if beta != 0.0 {
-        let s = share(&wn, &wp, b.mapv(|b| b.min(0.0) - stab), beta);
+        let s = share(&wn, &wp, b.mapv(|b| b.min(zero) - stab), beta);
         add(&mut on_xp, has_pos, &s, &wn);
         add(&mut on_xn, has_neg, &s, &wp);
     }
@@ -370,26 +391,27 @@ fn alphabeta_terms(
 
 /// Every real input of a row receives R_j / (its row's number of real inputs): the ww rule
 /// with all weights 1.
-fn flat_term(
-    r: ArrayViewMut2<f64>,
-    w: ArrayView2<f64>,
-    inside: Option<ArrayView2<f64>>,
+fn flat_term<T: Element>(
+    r: ArrayViewMut2<T>,
+    w: ArrayView2<T>,
+    inside: Option<ArrayView2<T>>,
     par: Par,
-) -> Term {
+) -> Term<T> {
     wsquare_term(r, Array2::ones(w.raw_dim()).view(), inside, par)
 }
 
 /// C = (R ./ (I (W.^2))) (W.^2)^T with I the rows' real inputs (all ones without padding),
 /// R divided in place; the factors of padding inputs are dropped by the caller. A filter
 /// whose weights are all zero passes nothing.
-fn wsquare_term(
-    mut r: ArrayViewMut2<f64>,
-    w: ArrayView2<f64>,
-    inside: Option<ArrayView2<f64>>,
+fn wsquare_term<T: Element>(
+    mut r: ArrayViewMut2<T>,
+    w: ArrayView2<T>,
+    inside: Option<ArrayView2<T>>,
     par: Par,
-) -> Term {
+) -> Term<T> {
     let v = w.mapv(|v| v * v);
-    let divide = |r: &mut f64, z: f64| *r = if z == 0.0 { 0.0 } else { *r / z };
+    let zero = T::zero();
+    let divide = |r: &mut T, z: T| *r = if z == zero { zero } else { *r / z };
     match inside {
         Some(inside) => {
             let z = gemm_new(inside, v.view(), par);
@@ -413,6 +435,6 @@ fn wsquare_term(
 }
 
 /// S W^T for S (rows x F) and W (K x F).
-fn times_wt(s: ArrayView2<f64>, w: ArrayView2<f64>, par: Par) -> Array2<f64> {
+fn times_wt<T: Element>(s: ArrayView2<T>, w: ArrayView2<T>, par: Par) -> Array2<T> {
     gemm_new(s, w.t(), par)
 }

@@ -1,6 +1,7 @@
 //! LRP rules: which formula a layer uses to send relevance from its output to its input
 //! (SPEC.md "LRP"). A rule is plain data; the layers interpret it.
 
+use crate::element::Element;
 use crate::error::{LrpError, Result};
 use std::fmt;
 use std::sync::Arc;
@@ -286,16 +287,17 @@ impl fmt::Display for Rule {
 
 /// sign(t) as the toolbox uses it for stabilisers: +1 for t >= 0, -1 otherwise.
 #[inline]
-pub(crate) fn sign(t: f64) -> f64 {
-    if t >= 0.0 {
-        1.0
+pub(crate) fn sign<T: Element>(t: T) -> T {
+    if t >= T::zero() {
+        T::one()
     } else {
-        -1.0
+        -T::one()
     }
 }
 
-/// t + eps sign(t): the denominator of the simple and epsilon rules.
+/// t + eps sign(t): the denominator of the simple and epsilon rules, in the element type of
+/// the pass (`eps` converted by the caller, once per kernel: rules keep f64 parameters).
 #[inline]
-pub(crate) fn stabilize(t: f64, eps: f64) -> f64 {
+pub(crate) fn stabilize<T: Element>(t: T, eps: T) -> T {
     t + eps * sign(t)
 }

@@ -5,9 +5,14 @@
 //! matrix (one row per output position, one column per filter tap, rows x K with
 //! K = hf*wf*D), so forward is one product with W viewed as K x nf, and backward and LRP
 //! are products with W^T followed by col2im (the scatter-add back onto the image).
+//!
+//! Forward, LRP and the im2col/col2im kernels are generic over the element type (a
+//! `Convolution<f32>` computes in f32); construction, backward and the [`LayerOps`] of a
+//! network are f64.
 
 use super::layer_with_weights;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new, plan, Par};
 use crate::relevance::{
@@ -19,7 +24,7 @@ use rand::Rng;
 use rayon::prelude::*;
 use std::ops::Range;
 
-/// Target size (in f64 elements) of one block's im2col matrix: it stays in the L2 cache
+/// Target size (in elements, f64 or f32) of one block's im2col matrix: it stays in the L2 cache
 /// while giving each thread several blocks to balance.
 const COLS_PER_TASK: usize = 1 << 16;
 
@@ -42,13 +47,14 @@ pub const DEFAULT_CONV_STRIDE: (usize, usize) = (2, 2);
 /// A convolution layer with filters W (hf x wf x df x nf), biases B (nf), a stride, zero
 /// padding, dilation and groups. With `groups` g the D input channels and the nf filters
 /// fall into g equal groups and filter f sees only the channels of its group: df = D / g
-/// (g = D and nf = D is a depthwise convolution).
+/// (g = D and nf = D is a depthwise convolution). Parameters in f64 (the default, what
+/// networks hold and train) or f32.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Convolution {
+pub struct Convolution<T = f64> {
     /// Filters, hf x wf x df x nf (height, width, input channels per group, filters).
-    pub w: Array4<f64>,
+    pub w: Array4<T>,
     /// Biases, one per filter.
-    pub b: Array1<f64>,
+    pub b: Array1<T>,
     /// Stride (vertical, horizontal), both at least 1.
     pub stride: (usize, usize),
     /// Zero padding (top, left, bottom, right) in input cells. Relevance and gradients
@@ -137,7 +143,7 @@ impl Geometry {
     /// Unrolls the channels of group `g` of `x` (samples x H x W x D, C order) into `cols`:
     /// im2col rows `rows` (row = sample * positions + position), K values each; padding
     /// cells become 0. With [`Par::Split`] the rows are shared out over the threads.
-    fn im2col(&self, x: &[f64], g: usize, rows: Range<usize>, cols: &mut [f64], par: Par) {
+    fn im2col<T: Element>(&self, x: &[T], g: usize, rows: Range<usize>, cols: &mut [T], par: Par) {
         let k = self.k();
         match par {
             Par::Serial => self.im2col_rows(x, g, rows.start, cols),
@@ -151,7 +157,7 @@ impl Geometry {
     }
 
     /// [`Geometry::im2col`] on the calling thread, rows from `first` on.
-    fn im2col_rows(&self, x: &[f64], g: usize, first: usize, cols: &mut [f64]) {
+    fn im2col_rows<T: Element>(&self, x: &[T], g: usize, first: usize, cols: &mut [T]) {
         let (k, positions, plain) = (self.k(), self.positions(), self.is_plain());
         let (dg, c0) = (self.dg, g * self.dg);
         for (row, dst) in (first..).zip(cols.chunks_exact_mut(k)) {
@@ -171,7 +177,7 @@ impl Geometry {
                     let t = (fh * self.wf + fw) * dg;
                     match self.tap_offset(oh, ow, fh, fw) {
                         Some(src) => dst[t..t + dg].copy_from_slice(&sample[src + c0..][..dg]),
-                        None => dst[t..t + dg].fill(0.0),
+                        None => dst[t..t + dg].fill(T::zero()),
                     }
                 }
             }
@@ -181,7 +187,7 @@ impl Geometry {
     /// 1 where a column of the im2col rows of one sample lies inside the image, 0 on
     /// padding (positions x K): what the rules that treat every tap alike (flat, ww, zbox's
     /// bounds) weigh their taps with. `None` when no tap falls on padding.
-    fn inside_mask(&self, samples: usize) -> Option<Array2<f64>> {
+    fn inside_mask<T: Element>(&self, samples: usize) -> Option<Array2<T>> {
         if self.is_plain() {
             return None;
         }
@@ -197,7 +203,7 @@ impl Geometry {
                         any_outside |= !inside;
                         let t = (fh * self.wf + fw) * self.dg;
                         for c in 0..self.dg {
-                            row[t + c] = f64::from(u8::from(inside));
+                            row[t + c] = if inside { T::one() } else { T::zero() };
                         }
                     }
                 }
@@ -218,11 +224,11 @@ impl Geometry {
     /// the calling thread, or with [`Par::Split`] several bands per sample over the threads.
     /// Bands do not overlap, so the scatters below run in parallel without sharing a cell;
     /// and each cell still receives its sums in the same order.
-    fn for_each_band(
+    fn for_each_band<T: Element>(
         &self,
-        x: &mut [f64],
+        x: &mut [T],
         par: Par,
-        f: impl Fn(usize, Range<usize>, &mut [f64]) + Sync,
+        f: impl Fn(usize, Range<usize>, &mut [T]) + Sync,
     ) {
         let row_len = self.w * self.d;
         match par {
@@ -253,7 +259,7 @@ impl Geometry {
     /// Adds each row of `cols` (samples*positions x K) back onto the cells of group `g` it
     /// came from in `x` (samples x H x W x D): the adjoint of [`Geometry::im2col`]. Values
     /// of padding cells are dropped.
-    fn col2im_add(&self, cols: &[f64], g: usize, x: &mut [f64], par: Par) {
+    fn col2im_add<T: Element>(&self, cols: &[T], g: usize, x: &mut [T], par: Par) {
         let per_sample = self.positions() * self.k();
         self.for_each_band(x, par, |s, band, out| {
             self.col2im_band(&cols[s * per_sample..][..per_sample], g, band, out)
@@ -263,7 +269,7 @@ impl Geometry {
     /// [`Geometry::col2im_add`] of one sample's rows onto its image rows `band` (`out`).
     /// Output positions go in order (row by row, left to right), so a cell receives its
     /// terms in the same order whatever the bands.
-    fn col2im_band(&self, cols: &[f64], g: usize, band: Range<usize>, out: &mut [f64]) {
+    fn col2im_band<T: Element>(&self, cols: &[T], g: usize, band: Range<usize>, out: &mut [T]) {
         let (k, row_len) = (self.k(), self.w * self.d);
         let (dg, c0) = (self.dg, g * self.dg);
         // The output rows whose windows reach into the band.
@@ -285,7 +291,7 @@ impl Geometry {
                         let run = self.wf * self.d;
                         let dst = &mut line[ow * self.sw * self.d..][..run];
                         let src = &src[fh * run..][..run];
-                        dst.iter_mut().zip(src).for_each(|(d, s)| *d += s);
+                        dst.iter_mut().zip(src).for_each(|(d, &s)| *d += s);
                         continue;
                     }
                     for fw in 0..self.wf {
@@ -299,7 +305,7 @@ impl Geometry {
                         line[iw * self.d + c0..][..dg]
                             .iter_mut()
                             .zip(&src[t..t + dg])
-                            .for_each(|(d, s)| *d += s);
+                            .for_each(|(d, &s)| *d += s);
                     }
                 }
             }
@@ -313,12 +319,12 @@ impl Geometry {
     /// is taken the other way round, W S^T (taps x positions), and each tap's map is added
     /// as whole output rows: long runs that vectorise, where col2im of S W^T adds runs of
     /// only wf values (the usual first layer of a grayscale network).
-    fn scatter_shares_times_x(
+    fn scatter_shares_times_x<T: Element>(
         &self,
-        wm: ArrayView2<f64>,
-        s: &[f64],
-        x: &[f64],
-        rx: &mut [f64],
+        wm: ArrayView2<T>,
+        s: &[T],
+        x: &[T],
+        rx: &mut [T],
         par: Par,
     ) {
         let shares = matrix(s, s.len() / self.nf, self.nf);
@@ -344,7 +350,7 @@ impl Geometry {
     /// `by_tap` (taps x samples*positions, row t the contribution of filter tap t = (a, b)
     /// at every output position) onto the image, output row i of tap (a, b) landing on image
     /// row i*sh + a from column b. The same sums as col2im of the transposed matrix.
-    fn tap_rows_add(&self, by_tap: ArrayView2<f64>, rx: &mut [f64], par: Par) {
+    fn tap_rows_add<T: Element>(&self, by_tap: ArrayView2<T>, rx: &mut [T], par: Par) {
         debug_assert!(self.d == 1 && self.sw == 1 && self.is_plain());
         let positions = self.positions();
         self.for_each_band(rx, par, |s, band, out| {
@@ -372,12 +378,12 @@ impl Geometry {
 
 /// `f(out, a, b)` on equally long slices, whole on the calling thread or, with
 /// [`Par::Split`], in matching chunks over the threads (elementwise work only).
-fn elementwise(
+fn elementwise<T: Element>(
     par: Par,
-    out: &mut [f64],
-    a: &[f64],
-    b: &[f64],
-    f: impl Fn(&mut [f64], &[f64], &[f64]) + Sync,
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    f: impl Fn(&mut [T], &[T], &[T]) + Sync,
 ) {
     match par {
         Par::Serial => f(out, a, b),
@@ -453,6 +459,91 @@ impl Convolution {
             Array1::zeros(filter[3]),
             stride,
         )
+    }
+
+    pub(crate) fn backward(
+        &self,
+        x: &ArrayD<f64>,
+        dy: ArrayViewD<f64>,
+        wants: BackwardWants,
+    ) -> (Option<ArrayD<f64>>, Option<ParamGrad>) {
+        let g = self.geometry_of(x);
+        let n = x.shape()[0];
+        let plan = plan(n, g.max_samples_per_task(), g.output_len() * g.k());
+        let spt = plan.per_task;
+        let dy = dy.as_standard_layout();
+        let dy = dy.as_slice().expect("standard layout");
+        let wm = self.w_matrix();
+        let nfg = g.nfg();
+        let dx = wants.dx.then(|| {
+            let mut dx = ArrayD::zeros(x.raw_dim());
+            slice(&mut dx)
+                .par_chunks_mut(spt * g.input_len())
+                .zip(dy.par_chunks(spt * g.output_len()))
+                .for_each(|(dx, dy)| {
+                    let rows = dy.len() / g.nf;
+                    let dy = matrix(dy, rows, g.nf);
+                    for grp in 0..g.groups {
+                        let range = grp * nfg..(grp + 1) * nfg;
+                        let dcols = gemm_new(
+                            dy.slice(s![.., range.clone()]),
+                            wm.slice(s![.., range]).t(),
+                            plan.inner,
+                        );
+                        g.col2im_add(dcols.as_slice().expect("owned"), grp, dx, plan.inner);
+                    }
+                });
+            dx
+        });
+        let grad = wants.params.then(|| {
+            let dw = slice_of(x)
+                .par_chunks(spt * g.input_len())
+                .zip(dy.par_chunks(spt * g.output_len()))
+                .map(|(x, dy)| {
+                    let rows = dy.len() / g.nf;
+                    let dy = matrix(dy, rows, g.nf);
+                    let mut cols = vec![0.0; rows * g.k()];
+                    let mut dw = Array2::zeros((g.k(), g.nf));
+                    for grp in 0..g.groups {
+                        g.im2col(x, grp, 0..rows, &mut cols, plan.inner);
+                        let range = grp * nfg..(grp + 1) * nfg;
+                        gemm(
+                            1.0,
+                            matrix(&cols, rows, g.k()).t(),
+                            dy.slice(s![.., range.clone()]),
+                            0.0,
+                            dw.slice_mut(s![.., range]),
+                            plan.inner,
+                        );
+                    }
+                    dw
+                })
+                .reduce(|| Array2::zeros((g.k(), g.nf)), |a, b| a + b);
+            let db = matrix(dy, dy.len() / g.nf, g.nf).sum_axis(Axis(0));
+            ParamGrad {
+                dw: dw
+                    .into_shape_with_order(self.w.raw_dim())
+                    .expect("K x nf")
+                    .into_dyn(),
+                db: db.into_dyn(),
+            }
+        });
+        (dx, grad)
+    }
+}
+
+impl<T: Element> Convolution<T> {
+    /// The same layer with its parameters in `U` (rounded to nearest when narrowing): how
+    /// an f32 copy of a network's layer is made.
+    pub fn to_element<U: Element>(&self) -> Convolution<U> {
+        Convolution {
+            w: self.w.mapv(|v| U::from_f64(v.into_f64())),
+            b: self.b.mapv(|v| U::from_f64(v.into_f64())),
+            stride: self.stride,
+            padding: self.padding,
+            dilation: self.dilation,
+            groups: self.groups,
+        }
     }
 
     /// Filter size [hf, wf, df, nf] (df: input channels per group).
@@ -539,7 +630,7 @@ impl Convolution {
         }
     }
 
-    fn w_matrix(&self) -> ArrayView2<'_, f64> {
+    fn w_matrix(&self) -> ArrayView2<'_, T> {
         let [hf, wf, df, nf] = self.filter_size();
         self.w
             .view()
@@ -547,11 +638,11 @@ impl Convolution {
             .expect("standard-layout filters")
     }
 
-    fn geometry_of(&self, x: &ArrayD<f64>) -> Geometry {
+    fn geometry_of(&self, x: &ArrayD<T>) -> Geometry {
         self.geometry(x.shape()).expect("checked input shape")
     }
 
-    pub(crate) fn forward(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+    pub(crate) fn forward(&self, x: &ArrayD<T>) -> ArrayD<T> {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
         let mut y = Array4::zeros((n, g.ho, g.wo, g.nf));
@@ -567,7 +658,7 @@ impl Convolution {
             .for_each(|(task, y)| {
                 let rows = y.len() / g.nf;
                 let first = task * plan.per_task;
-                let mut cols = vec![0.0; rows * g.k()];
+                let mut cols = vec![T::zero(); rows * g.k()];
                 let mut y = ArrayViewMut2::from_shape((rows, g.nf), y).expect("block shape");
                 y.rows_mut()
                     .into_iter()
@@ -576,10 +667,10 @@ impl Convolution {
                     g.im2col(x, grp, first..first + rows, &mut cols, Par::Serial);
                     let range = grp * nfg..(grp + 1) * nfg;
                     gemm(
-                        1.0,
+                        T::one(),
                         matrix(&cols, rows, g.k()),
                         wm.slice(s![.., range.clone()]),
-                        1.0,
+                        T::one(),
                         y.slice_mut(s![.., range]),
                         plan.inner,
                     );
@@ -588,84 +679,14 @@ impl Convolution {
         y.into_dyn()
     }
 
-    pub(crate) fn backward(
-        &self,
-        x: &ArrayD<f64>,
-        dy: ArrayViewD<f64>,
-        wants: BackwardWants,
-    ) -> (Option<ArrayD<f64>>, Option<ParamGrad>) {
-        let g = self.geometry_of(x);
-        let n = x.shape()[0];
-        let plan = plan(n, g.max_samples_per_task(), g.output_len() * g.k());
-        let spt = plan.per_task;
-        let dy = dy.as_standard_layout();
-        let dy = dy.as_slice().expect("standard layout");
-        let wm = self.w_matrix();
-        let nfg = g.nfg();
-        let dx = wants.dx.then(|| {
-            let mut dx = ArrayD::zeros(x.raw_dim());
-            slice(&mut dx)
-                .par_chunks_mut(spt * g.input_len())
-                .zip(dy.par_chunks(spt * g.output_len()))
-                .for_each(|(dx, dy)| {
-                    let rows = dy.len() / g.nf;
-                    let dy = matrix(dy, rows, g.nf);
-                    for grp in 0..g.groups {
-                        let range = grp * nfg..(grp + 1) * nfg;
-                        let dcols = gemm_new(
-                            dy.slice(s![.., range.clone()]),
-                            wm.slice(s![.., range]).t(),
-                            plan.inner,
-                        );
-                        g.col2im_add(dcols.as_slice().expect("owned"), grp, dx, plan.inner);
-                    }
-                });
-            dx
-        });
-        let grad = wants.params.then(|| {
-            let dw = slice_of(x)
-                .par_chunks(spt * g.input_len())
-                .zip(dy.par_chunks(spt * g.output_len()))
-                .map(|(x, dy)| {
-                    let rows = dy.len() / g.nf;
-                    let dy = matrix(dy, rows, g.nf);
-                    let mut cols = vec![0.0; rows * g.k()];
-                    let mut dw = Array2::zeros((g.k(), g.nf));
-                    for grp in 0..g.groups {
-                        g.im2col(x, grp, 0..rows, &mut cols, plan.inner);
-                        let range = grp * nfg..(grp + 1) * nfg;
-                        gemm(
-                            1.0,
-                            matrix(&cols, rows, g.k()).t(),
-                            dy.slice(s![.., range.clone()]),
-                            0.0,
-                            dw.slice_mut(s![.., range]),
-                            plan.inner,
-                        );
-                    }
-                    dw
-                })
-                .reduce(|| Array2::zeros((g.k(), g.nf)), |a, b| a + b);
-            let db = matrix(dy, dy.len() / g.nf, g.nf).sum_axis(Axis(0));
-            ParamGrad {
-                dw: dw
-                    .into_shape_with_order(self.w.raw_dim())
-                    .expect("K x nf")
-                    .into_dyn(),
-                db: db.into_dyn(),
-            }
-        });
-        (dx, grad)
-    }
-
     pub(crate) fn lrp(
         &self,
-        x: &ArrayD<f64>,
-        y: &ArrayD<f64>,
-        mut r: ArrayD<f64>,
+        x: &ArrayD<T>,
+        y: &ArrayD<T>,
+        mut r: ArrayD<T>,
         rule: &Rule,
         convention: Convention,
-    ) -> ArrayD<f64> {
+    ) -> ArrayD<T> {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
         let plan = plan(n, g.max_samples_per_task(), g.output_len() * g.k());
@@ -693,7 +714,7 @@ impl Convolution {
                 }
                 let rows = y.len() / g.nf;
                 let inside = mask.as_ref().map(|m| m.slice(s![..rows, ..]));
-                let mut cols = vec![0.0; rows * g.k()];
+                let mut cols = vec![T::zero(); rows * g.k()];
                 let y = matrix(y, rows, g.nf);
                 let mut r = ArrayViewMut2::from_shape((rows, g.nf), r).expect("block shape");
                 for grp in 0..g.groups {
@@ -724,10 +745,10 @@ impl Convolution {
     /// block as in [`Convolution::lrp`].
     pub(crate) fn lrp_with_reciprocals(
         &self,
-        x: &ArrayD<f64>,
-        inv: &ArrayD<f64>,
-        mut r: ArrayD<f64>,
-    ) -> ArrayD<f64> {
+        x: &ArrayD<T>,
+        inv: &ArrayD<T>,
+        mut r: ArrayD<T>,
+    ) -> ArrayD<T> {
         let g = self.geometry_of(x);
         let plan = plan(
             x.shape()[0],
@@ -755,16 +776,16 @@ impl Convolution {
 /// rx += sum_t col2im(C_t) .* weight_t(x) for one block and group. With the im2col rows at
 /// hand the weights are applied row by row and scattered once; otherwise a single term is
 /// scattered and then weighted on the image, which spares building the rows.
-fn scatter_terms(
+fn scatter_terms<T: Element>(
     g: &Geometry,
     grp: usize,
-    terms: Vec<Term>,
-    cols: Option<ArrayView2<f64>>,
-    x: &[f64],
-    rx: &mut [f64],
+    terms: Vec<Term<T>>,
+    cols: Option<ArrayView2<T>>,
+    x: &[T],
+    rx: &mut [T],
     par: Par,
 ) {
-    fn owned(t: &Term) -> &[f64] {
+    fn owned<T>(t: &Term<T>) -> &[T] {
         t.factor.as_slice().expect("owned")
     }
     match (cols, terms.as_slice()) {
@@ -773,7 +794,7 @@ fn scatter_terms(
         }
         (Some(cols), _) => {
             let cols = cols.as_slice().expect("im2col rows are contiguous");
-            let mut rcols = vec![0.0; cols.len()];
+            let mut rcols = vec![T::zero(); cols.len()];
             for term in &terms {
                 elementwise(par, &mut rcols, owned(term), cols, |out, f, c| {
                     term.weight.accumulate(out, f, c)
@@ -782,9 +803,9 @@ fn scatter_terms(
             g.col2im_add(&rcols, grp, rx, par);
         }
         (None, _) => {
-            let mut scattered = vec![0.0; rx.len()];
+            let mut scattered = vec![T::zero(); rx.len()];
             for term in terms {
-                scattered.fill(0.0);
+                scattered.fill(T::zero());
                 g.col2im_add(owned(&term), grp, &mut scattered, par);
                 elementwise(par, rx, &scattered, x, |out, s, x| {
                     term.weight.accumulate(out, s, x)
@@ -827,16 +848,79 @@ fn check_positive(what: &str, values: &[usize]) -> Result<()> {
 }
 
 /// A rows x cols matrix view of a contiguous slice.
-fn matrix(data: &[f64], rows: usize, cols: usize) -> ArrayView2<'_, f64> {
+fn matrix<T>(data: &[T], rows: usize, cols: usize) -> ArrayView2<'_, T> {
     ArrayView2::from_shape((rows, cols), data).expect("block shape")
 }
 
-fn slice_of(a: &ArrayD<f64>) -> &[f64] {
+fn slice_of<T>(a: &ArrayD<T>) -> &[T] {
     a.as_slice()
         .expect("activations are kept in standard layout")
 }
 
-fn slice<D: ndarray::Dimension>(a: &mut ndarray::Array<f64, D>) -> &mut [f64] {
+fn slice<T, D: ndarray::Dimension>(a: &mut ndarray::Array<T, D>) -> &mut [T] {
     a.as_slice_mut()
         .expect("freshly allocated arrays are in standard layout")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::f32_check::{agreement, every_rule, irregular, F32_TOLERANCE};
+
+    #[test]
+    fn f32_forward_and_lrp_agree_with_f64() {
+        // One layer per path of the kernels: a grayscale plain one (taps added as whole
+        // rows), a padded one (the padding mask of flat, ww, zbox), a strided, dilated,
+        // grouped one; batches of 1 and 3.
+        let plain = Convolution::<f32> {
+            w: irregular(&[5, 5, 1, 6], 0.4).into_dimensionality().unwrap(),
+            b: irregular(&[6], 2.1).into_dimensionality().unwrap(),
+            stride: (1, 1),
+            padding: [0; 4],
+            dilation: (1, 1),
+            groups: 1,
+        };
+        let padded = Convolution::<f32> {
+            w: irregular(&[3, 3, 4, 5], 1.4).into_dimensionality().unwrap(),
+            b: irregular(&[5], 0.2).into_dimensionality().unwrap(),
+            padding: [1, 2, 0, 1],
+            ..plain.clone()
+        };
+        let grouped = Convolution::<f32> {
+            w: irregular(&[3, 2, 2, 6], 0.8).into_dimensionality().unwrap(),
+            b: irregular(&[6], 0.6).into_dimensionality().unwrap(),
+            stride: (2, 1),
+            padding: [1, 0, 1, 1],
+            dilation: (1, 2),
+            groups: 2,
+        };
+        for (c32, channels) in [(plain, 1), (padded, 4), (grouped, 4)] {
+            let c64 = c32.to_element::<f64>();
+            assert_eq!(c64.to_element::<f32>(), c32);
+            for batch in [1, 3] {
+                for rect in [false, true] {
+                    let mut x32 = irregular::<f32>(&[batch, 9, 8, channels], 0.9);
+                    if rect {
+                        x32.mapv_inplace(|v| v.max(0.0));
+                    }
+                    let x64 = x32.mapv(f64::from);
+                    let (y32, y64) = (c32.forward(&x32), c64.forward(&x64));
+                    assert!(agreement(&y32, &y64) <= F32_TOLERANCE, "forward");
+                    for rule in every_rule() {
+                        for convention in [Convention::Toolbox, Convention::Zennit] {
+                            let r32 = c32.lrp(&x32, &y32, y32.clone(), &rule, convention);
+                            let r64 = c64.lrp(&x64, &y64, y64.clone(), &rule, convention);
+                            let err = agreement(&r32, &r64);
+                            assert!(err <= F32_TOLERANCE, "{rule} batch {batch}: {err:e}");
+                        }
+                    }
+                    let inv32 = crate::relevance::stabilised_reciprocals(&y32, 0.01);
+                    let inv64 = crate::relevance::stabilised_reciprocals(&y64, 0.01);
+                    let r32 = c32.lrp_with_reciprocals(&x32, &inv32, y32.clone());
+                    let r64 = c64.lrp_with_reciprocals(&x64, &inv64, y64.clone());
+                    assert!(agreement(&r32, &r64) <= F32_TOLERANCE, "shared part");
+                }
+            }
+        }
+    }
 }

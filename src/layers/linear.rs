@@ -1,7 +1,11 @@
 //! The fully connected layer: Y = X W + B for X of shape N x m.
+//!
+//! Forward and LRP are generic over the element type (a `Linear<f32>` computes in f32);
+//! construction, backward and the [`LayerOps`] of a network are f64.
 
 use super::layer_with_weights;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new, Par};
 use crate::relevance::{dense_terms, needs_input_rows, Rows};
@@ -13,13 +17,14 @@ use rayon::prelude::*;
 /// Rows of the input relevance weighted by x per parallel task in LRP.
 const ROWS_PER_TASK: usize = 16;
 
-/// A fully connected layer with weights W (m x n) and biases B (n).
+/// A fully connected layer with weights W (m x n) and biases B (n), in f64 (the default,
+/// what networks hold and train) or f32.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Linear {
+pub struct Linear<T = f64> {
     /// Weights, m inputs x n outputs.
-    pub w: Array2<f64>,
+    pub w: Array2<T>,
     /// Biases, one per output.
-    pub b: Array1<f64>,
+    pub b: Array1<T>,
 }
 
 impl Linear {
@@ -47,42 +52,6 @@ impl Linear {
         })
     }
 
-    /// Number of inputs m.
-    pub fn inputs(&self) -> usize {
-        self.w.nrows()
-    }
-
-    /// Number of outputs n.
-    pub fn outputs(&self) -> usize {
-        self.w.ncols()
-    }
-
-    pub(crate) fn output_shape(
-        &self,
-        input: &[usize],
-    ) -> std::result::Result<Vec<usize>, ExpectedShape> {
-        match input {
-            [n, m] if *m == self.inputs() => Ok(vec![*n, self.outputs()]),
-            _ => Err(vec![None, Some(self.inputs())]),
-        }
-    }
-
-    fn as_matrix(a: &ArrayD<f64>) -> ArrayView2<'_, f64> {
-        a.view()
-            .into_dimensionality::<Ix2>()
-            .expect("checked rank-2 input")
-    }
-
-    pub(crate) fn forward(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
-        let x = Self::as_matrix(x);
-        let mut y = Array2::zeros((x.nrows(), self.outputs()));
-        y.rows_mut()
-            .into_iter()
-            .for_each(|mut row| row.assign(&self.b));
-        gemm(1.0, x, self.w.view(), 1.0, y.view_mut(), Par::Split);
-        y.into_dyn()
-    }
-
     pub(crate) fn backward(
         &self,
         x: &ArrayD<f64>,
@@ -108,15 +77,69 @@ impl Linear {
         });
         (dx, grad)
     }
+}
+
+impl<T: Element> Linear<T> {
+    /// The same layer with its parameters in `U` (rounded to nearest when narrowing): how
+    /// an f32 copy of a network's layer is made.
+    pub fn to_element<U: Element>(&self) -> Linear<U> {
+        Linear {
+            w: self.w.mapv(|v| U::from_f64(v.into_f64())),
+            b: self.b.mapv(|v| U::from_f64(v.into_f64())),
+        }
+    }
+
+    /// Number of inputs m.
+    pub fn inputs(&self) -> usize {
+        self.w.nrows()
+    }
+
+    /// Number of outputs n.
+    pub fn outputs(&self) -> usize {
+        self.w.ncols()
+    }
+
+    pub(crate) fn output_shape(
+        &self,
+        input: &[usize],
+    ) -> std::result::Result<Vec<usize>, ExpectedShape> {
+        match input {
+            [n, m] if *m == self.inputs() => Ok(vec![*n, self.outputs()]),
+            _ => Err(vec![None, Some(self.inputs())]),
+        }
+    }
+
+    fn as_matrix(a: &ArrayD<T>) -> ArrayView2<'_, T> {
+        a.view()
+            .into_dimensionality::<Ix2>()
+            .expect("checked rank-2 input")
+    }
+
+    pub(crate) fn forward(&self, x: &ArrayD<T>) -> ArrayD<T> {
+        let x = Self::as_matrix(x);
+        let mut y = Array2::zeros((x.nrows(), self.outputs()));
+        y.rows_mut()
+            .into_iter()
+            .for_each(|mut row| row.assign(&self.b));
+        gemm(
+            T::one(),
+            x,
+            self.w.view(),
+            T::one(),
+            y.view_mut(),
+            Par::Split,
+        );
+        y.into_dyn()
+    }
 
     pub(crate) fn lrp(
         &self,
-        x: &ArrayD<f64>,
-        y: &ArrayD<f64>,
-        r: ArrayD<f64>,
+        x: &ArrayD<T>,
+        y: &ArrayD<T>,
+        r: ArrayD<T>,
         rule: &Rule,
         convention: Convention,
-    ) -> ArrayD<f64> {
+    ) -> ArrayD<T> {
         let x = Self::as_matrix(x);
         let y = Self::as_matrix(y);
         let mut r = r
@@ -161,10 +184,10 @@ impl Linear {
     /// beforehand (shared by several relevances): x .* ((r .* inv) W^T).
     pub(crate) fn lrp_with_reciprocals(
         &self,
-        x: &ArrayD<f64>,
-        inv: &ArrayD<f64>,
-        mut r: ArrayD<f64>,
-    ) -> ArrayD<f64> {
+        x: &ArrayD<T>,
+        inv: &ArrayD<T>,
+        mut r: ArrayD<T>,
+    ) -> ArrayD<T> {
         r *= inv;
         let s = r
             .into_dimensionality::<Ix2>()
@@ -188,5 +211,50 @@ impl LayerOps for Linear {
 
     fn sizes(&self) -> Vec<usize> {
         vec![self.inputs(), self.outputs()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::f32_check::{agreement, every_rule, irregular, F32_TOLERANCE};
+
+    #[test]
+    fn f32_forward_and_lrp_agree_with_f64() {
+        // Batch 1 (the few-rows GEMM path) and 9, weights of both signs, inputs of both
+        // signs and after a Rect, every rule; the f64 layer holds the f32 layer's numbers,
+        // so only the arithmetic differs.
+        let l32 = Linear {
+            w: irregular::<f32>(&[40, 12], 0.3)
+                .into_dimensionality()
+                .unwrap(),
+            b: irregular::<f32>(&[12], 1.7).into_dimensionality().unwrap(),
+        };
+        let l64 = l32.to_element::<f64>();
+        assert_eq!(l64.to_element::<f32>(), l32);
+        for batch in [1, 9] {
+            for rect in [false, true] {
+                let mut x32 = irregular::<f32>(&[batch, 40], 0.9);
+                if rect {
+                    x32.mapv_inplace(|v| v.max(0.0));
+                }
+                let x64 = x32.mapv(f64::from);
+                let (y32, y64) = (l32.forward(&x32), l64.forward(&x64));
+                assert!(agreement(&y32, &y64) <= F32_TOLERANCE, "forward");
+                for rule in every_rule() {
+                    for convention in [Convention::Toolbox, Convention::Zennit] {
+                        let r32 = l32.lrp(&x32, &y32, y32.clone(), &rule, convention);
+                        let r64 = l64.lrp(&x64, &y64, y64.clone(), &rule, convention);
+                        let err = agreement(&r32, &r64);
+                        assert!(err <= F32_TOLERANCE, "{rule} batch {batch}: {err:e}");
+                    }
+                }
+                let inv32 = crate::relevance::stabilised_reciprocals(&y32, 0.01);
+                let inv64 = crate::relevance::stabilised_reciprocals(&y64, 0.01);
+                let r32 = l32.lrp_with_reciprocals(&x32, &inv32, y32.clone());
+                let r64 = l64.lrp_with_reciprocals(&x64, &inv64, y64.clone());
+                assert!(agreement(&r32, &r64) <= F32_TOLERANCE, "shared part");
+            }
+        }
     }
 }

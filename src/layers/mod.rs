@@ -505,3 +505,53 @@ impl Layer {
         }
     }
 }
+
+/// What the tests of the layers' f32 instantiation share: inputs, the rules, the measure
+/// of agreement with f64 and its bound.
+#[cfg(test)]
+pub(crate) mod f32_check {
+    use crate::element::Element;
+    use crate::rule::{Bound, Rule};
+    use ndarray::{ArrayD, IxDyn};
+
+    /// Normwise relative difference of an f32 result from the f64 one computed from the
+    /// same numbers: max |r32 - r64| / max |r64|.
+    pub(crate) const F32_TOLERANCE: f64 = 1e-5;
+
+    /// Values of both signs with full mantissas, rounded to T.
+    pub(crate) fn irregular<T: Element>(shape: &[usize], seed: f64) -> ArrayD<T> {
+        let n: usize = shape.iter().product();
+        let values = (0..n).map(|i| T::from_f64(((i as f64) * 0.73 + seed).sin() * 1.1 + 0.05));
+        ArrayD::from_shape_vec(IxDyn(shape), values.collect()).expect("sized for the shape")
+    }
+
+    /// Every rule a layer with weights accepts, with parameters of each kind.
+    pub(crate) fn every_rule() -> Vec<Rule> {
+        vec![
+            Rule::Simple,
+            Rule::Epsilon(0.1),
+            Rule::AlphaBeta(1.0),
+            Rule::AlphaBeta(2.0),
+            Rule::Flat,
+            Rule::WSquare,
+            Rule::Gamma(0.25),
+            Rule::ZBox {
+                low: Bound::scalar(-1.5),
+                high: Bound::scalar(2.0),
+            },
+        ]
+    }
+
+    /// max |r32 - r64| / max |r64|; asserts the two are not equal bit for bit, which would
+    /// mean the f32 instantiation computed in f64.
+    pub(crate) fn agreement(r32: &ArrayD<f32>, r64: &ArrayD<f64>) -> f64 {
+        assert_eq!(r32.shape(), r64.shape());
+        let scale = r64.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        let diff = r32
+            .iter()
+            .zip(r64)
+            .fold(0.0_f64, |m, (&a, &b)| m.max((f64::from(a) - b).abs()));
+        assert!(diff > 0.0 || scale == 0.0, "f32 result equals the f64 one");
+        diff / scale
+    }
+}
