@@ -5,35 +5,36 @@
 //! are spread over rayon's threads and reuse the incoming gradient's memory.
 
 use super::{passed, BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::element::Element;
 use crate::network::GradientMode;
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, Axis, Zip};
 
 /// max(0, x).
-pub(crate) fn rect(x: &ArrayD<f64>) -> ArrayD<f64> {
-    Zip::from(x).par_map_collect(|&v| v.max(0.0))
+pub(crate) fn rect<T: Element>(x: &ArrayD<T>) -> ArrayD<T> {
+    Zip::from(x).par_map_collect(|&v| v.max(T::zero()))
 }
 
 /// tanh(x).
-pub(crate) fn tanh(x: &ArrayD<f64>) -> ArrayD<f64> {
+pub(crate) fn tanh<T: Element>(x: &ArrayD<T>) -> ArrayD<T> {
     Zip::from(x).par_map_collect(|&v| v.tanh())
 }
 
 /// dX = dY where the output is positive (the input was), 0 elsewhere; in dY's memory.
-pub(crate) fn rect_backward(y: &ArrayD<f64>, mut dy: ArrayD<f64>) -> ArrayD<f64> {
+pub(crate) fn rect_backward<T: Element>(y: &ArrayD<T>, mut dy: ArrayD<T>) -> ArrayD<T> {
     Zip::from(&mut dy).and(y).par_for_each(|d, &y| {
-        if y <= 0.0 {
-            *d = 0.0;
+        if y <= T::zero() {
+            *d = T::zero();
         }
     });
     dy
 }
 
 /// dX = dY (1 - Y^2), in dY's memory.
-pub(crate) fn tanh_backward(y: &ArrayD<f64>, mut dy: ArrayD<f64>) -> ArrayD<f64> {
+pub(crate) fn tanh_backward<T: Element>(y: &ArrayD<T>, mut dy: ArrayD<T>) -> ArrayD<T> {
     Zip::from(&mut dy)
         .and(y)
-        .par_for_each(|d, &y| *d *= 1.0 - y * y);
+        .par_for_each(|d, &y| *d *= T::one() - y * y);
     dy
 }
 
@@ -48,10 +49,10 @@ pub(crate) fn softmax_output_shape(
 }
 
 /// exp(x - max) / sum(exp(x - max)) per row: the row maximum keeps exp from overflowing.
-pub(crate) fn softmax(x: &ArrayD<f64>) -> ArrayD<f64> {
+pub(crate) fn softmax<T: Element>(x: &ArrayD<T>) -> ArrayD<T> {
     let mut y = x.clone();
     for mut row in y.axis_iter_mut(Axis(0)) {
-        let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        let max = row.fold(T::neg_infinity(), |m, &v| m.max(v));
         row.mapv_inplace(|v| (v - max).exp());
         let sum = row.sum();
         row.mapv_inplace(|v| v / sum);
@@ -69,12 +70,12 @@ macro_rules! passes_relevance {
 
         fn lrp(
             &self,
-            _xs: Inputs,
-            _y: &ArrayD<f64>,
-            r: ArrayD<f64>,
+            _xs: Inputs<T>,
+            _y: &ArrayD<T>,
+            r: ArrayD<T>,
             _rule: &Rule,
             _convention: Convention,
-        ) -> Vec<ArrayD<f64>> {
+        ) -> Vec<ArrayD<T>> {
             passed(r)
         }
     };
@@ -89,45 +90,45 @@ pub(crate) struct SoftMax;
 /// The identity (ONNX Identity, Dropout at inference).
 pub(crate) struct Identity;
 
-impl LayerOps for Rect {
+impl<T: Element> LayerOps<T> for Rect {
     fn kind(&self) -> LayerKind {
         LayerKind::Rect
     }
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         Ok(inputs[0].to_vec())
     }
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         rect(xs[0])
     }
     fn backward(
         &self,
-        _xs: Inputs,
-        y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        _xs: Inputs<T>,
+        y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         let dx = wants.dx.then(|| rect_backward(y, dy));
         (dx.into_iter().collect(), None)
     }
     fn input_gradient(
         &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        mut dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        y: &ArrayD<T>,
+        mut dy: ArrayD<T>,
         mode: GradientMode,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         match mode {
             GradientMode::Gradient => vec![rect_backward(y, dy)],
             GradientMode::GuidedBackprop => {
                 Zip::from(&mut dy).and(xs[0]).for_each(|d, &x| {
-                    if !(x > 0.0 && *d > 0.0) {
-                        *d = 0.0;
+                    if !(x > T::zero() && *d > T::zero()) {
+                        *d = T::zero();
                     }
                 });
                 vec![dy]
             }
             GradientMode::Deconvnet => {
-                dy.mapv_inplace(|d| d.max(0.0));
+                dy.mapv_inplace(|d| d.max(T::zero()));
                 vec![dy]
             }
         }
@@ -135,69 +136,69 @@ impl LayerOps for Rect {
     passes_relevance!();
 }
 
-impl LayerOps for Tanh {
+impl<T: Element> LayerOps<T> for Tanh {
     fn kind(&self) -> LayerKind {
         LayerKind::Tanh
     }
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         Ok(inputs[0].to_vec())
     }
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         tanh(xs[0])
     }
     fn backward(
         &self,
-        _xs: Inputs,
-        y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        _xs: Inputs<T>,
+        y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         let dx = wants.dx.then(|| tanh_backward(y, dy));
         (dx.into_iter().collect(), None)
     }
     passes_relevance!();
 }
 
-impl LayerOps for SoftMax {
+impl<T: Element> LayerOps<T> for SoftMax {
     fn kind(&self) -> LayerKind {
         LayerKind::SoftMax
     }
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         softmax_output_shape(inputs[0])
     }
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         softmax(xs[0])
     }
     /// The toolbox trains with dy = prediction - target: SoftMax passes dy through.
     fn backward(
         &self,
-        _xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        _xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         (if wants.dx { vec![dy] } else { vec![] }, None)
     }
     passes_relevance!();
 }
 
-impl LayerOps for Identity {
+impl<T: Element> LayerOps<T> for Identity {
     fn kind(&self) -> LayerKind {
         LayerKind::Identity
     }
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         Ok(inputs[0].to_vec())
     }
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         xs[0].clone()
     }
     fn backward(
         &self,
-        _xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        _xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         (if wants.dx { vec![dy] } else { vec![] }, None)
     }
     passes_relevance!();

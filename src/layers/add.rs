@@ -6,6 +6,7 @@
 //! ResNet canonizer puts at every residual Add).
 
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::element::Element;
 use crate::relevance::epsilon_of;
 use crate::rule::{stabilize, Convention, Rule};
 use ndarray::{ArrayD, Zip};
@@ -26,7 +27,7 @@ impl Add {
     };
 }
 
-impl LayerOps for Add {
+impl<T: Element> LayerOps<T> for Add {
     fn kind(&self) -> LayerKind {
         self.kind
     }
@@ -43,7 +44,7 @@ impl LayerOps for Add {
         }
     }
 
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         let mut y = xs[0].clone();
         for x in &xs[1..] {
             y += *x;
@@ -53,11 +54,11 @@ impl LayerOps for Add {
 
     fn backward(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         if !wants.dx {
             return (vec![], None);
         }
@@ -70,19 +71,20 @@ impl LayerOps for Add {
 
     fn lrp(
         &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        mut r: ArrayD<f64>,
+        xs: Inputs<T>,
+        y: &ArrayD<T>,
+        mut r: ArrayD<T>,
         rule: &Rule,
         _convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         let Some(eps) = epsilon_of(rule) else {
             return vec![r; xs.len()];
         };
+        let eps = T::from_f64(eps);
         // R / stab(y) once, then each summand's share.
         Zip::from(&mut r)
             .and(y)
-            .par_for_each(|r, &y| *r *= 1.0 / stabilize(y, eps));
+            .par_for_each(|r, &y| *r *= T::one() / stabilize(y, eps));
         xs.iter()
             .map(|x| Zip::from(*x).and(&r).par_map_collect(|&x, &s| x * s))
             .collect()

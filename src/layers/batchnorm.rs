@@ -6,6 +6,7 @@
 //! The canonizer that merges it is [`crate::Canonizer::MergeBatchNorm`].
 
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::relevance::epsilon_of;
 use crate::rule::{stabilize, Convention, Rule};
@@ -117,7 +118,13 @@ impl BatchNorm {
     }
 }
 
-impl LayerOps for BatchNorm {
+/// A per-channel vector in the element type of a pass: the C numbers of scale or shift are
+/// converted per call rather than kept in f32 too (a copy of C values for f64).
+fn in_type<T: Element>(v: &Array1<f64>) -> Array1<T> {
+    v.mapv(T::from_f64)
+}
+
+impl<T: Element> LayerOps<T> for BatchNorm {
     fn kind(&self) -> LayerKind {
         LayerKind::BatchNorm
     }
@@ -129,12 +136,13 @@ impl LayerOps for BatchNorm {
         }
     }
 
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
+        let (scale, shift) = (in_type(&self.scale), in_type(&self.shift));
         let mut y = xs[0].clone();
         Zip::from(y.lanes_mut(ndarray::Axis(xs[0].ndim() - 1))).par_for_each(|mut lane| {
             Zip::from(&mut lane)
-                .and(&self.scale)
-                .and(&self.shift)
+                .and(&scale)
+                .and(&shift)
                 .for_each(|y, &s, &t| *y = *y * s + t);
         });
         y
@@ -142,16 +150,17 @@ impl LayerOps for BatchNorm {
 
     fn backward(
         &self,
-        _xs: Inputs,
-        _y: &ArrayD<f64>,
-        mut dy: ArrayD<f64>,
+        _xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        mut dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         if !wants.dx {
             return (vec![], None);
         }
+        let scale = in_type(&self.scale);
         let last = ndarray::Axis(dy.ndim() - 1);
-        Zip::from(dy.lanes_mut(last)).par_for_each(|mut lane| lane *= &self.scale);
+        Zip::from(dy.lanes_mut(last)).par_for_each(|mut lane| lane *= &scale);
         (vec![dy], None)
     }
 
@@ -177,15 +186,16 @@ impl LayerOps for BatchNorm {
     /// `pass`: R unchanged; `simple`/`epsilon`: x_i scale_i R_i / stab(y_i).
     fn lrp(
         &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        mut r: ArrayD<f64>,
+        xs: Inputs<T>,
+        y: &ArrayD<T>,
+        mut r: ArrayD<T>,
         rule: &Rule,
         _convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         let Some(eps) = epsilon_of(rule) else {
             return vec![r];
         };
+        let (eps, scale) = (T::from_f64(eps), in_type(&self.scale));
         let last = ndarray::Axis(r.ndim() - 1);
         Zip::from(r.lanes_mut(last))
             .and(xs[0].lanes(last))
@@ -194,8 +204,8 @@ impl LayerOps for BatchNorm {
                 Zip::from(&mut r)
                     .and(&x)
                     .and(&y)
-                    .and(&self.scale)
-                    .for_each(|r, &x, &y, &s| *r = x * s * *r * (1.0 / stabilize(y, eps)));
+                    .and(&scale)
+                    .for_each(|r, &x, &y, &s| *r = x * s * *r * (T::one() / stabilize(y, eps)));
             });
         vec![r]
     }

@@ -3,6 +3,7 @@
 //! axis, whatever the rule.
 
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::element::Element;
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, Axis};
 
@@ -10,7 +11,7 @@ use ndarray::{ArrayD, Axis};
 pub(crate) struct Concat;
 
 /// `a` cut along its last axis into pieces as wide as the inputs' last axes.
-fn split(a: &ArrayD<f64>, xs: Inputs) -> Vec<ArrayD<f64>> {
+fn split<T: Element>(a: &ArrayD<T>, xs: Inputs<T>) -> Vec<ArrayD<T>> {
     let last = Axis(a.ndim() - 1);
     let mut start = 0;
     xs.iter()
@@ -26,7 +27,7 @@ fn split(a: &ArrayD<f64>, xs: Inputs) -> Vec<ArrayD<f64>> {
         .collect()
 }
 
-impl LayerOps for Concat {
+impl<T: Element> LayerOps<T> for Concat {
     fn kind(&self) -> LayerKind {
         LayerKind::Concat
     }
@@ -51,7 +52,7 @@ impl LayerOps for Concat {
         Ok(out)
     }
 
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         let views: Vec<_> = xs.iter().map(|x| x.view()).collect();
         let y = ndarray::concatenate(Axis(xs[0].ndim() - 1), &views).expect("checked shapes");
         // ndarray lays the result out with the joined axis outermost in memory; the layers
@@ -65,11 +66,11 @@ impl LayerOps for Concat {
 
     fn backward(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         (if wants.dx { split(&dy, xs) } else { vec![] }, None)
     }
 
@@ -79,12 +80,12 @@ impl LayerOps for Concat {
 
     fn lrp(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        r: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        r: ArrayD<T>,
         _rule: &Rule,
         _convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         split(&r, xs)
     }
 }

@@ -6,9 +6,8 @@
 //! K = hf*wf*D), so forward is one product with W viewed as K x nf, and backward and LRP
 //! are products with W^T followed by col2im (the scatter-add back onto the image).
 //!
-//! Forward, LRP and the im2col/col2im kernels are generic over the element type (a
-//! `Convolution<f32>` computes in f32); construction, backward and the [`LayerOps`] of a
-//! network are f64.
+//! Everything but construction is generic over the element type (a `Convolution<f32>`
+//! computes in f32); the layers of a network are f64.
 
 use super::layer_with_weights;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
@@ -460,76 +459,6 @@ impl Convolution {
             stride,
         )
     }
-
-    pub(crate) fn backward(
-        &self,
-        x: &ArrayD<f64>,
-        dy: ArrayViewD<f64>,
-        wants: BackwardWants,
-    ) -> (Option<ArrayD<f64>>, Option<ParamGrad>) {
-        let g = self.geometry_of(x);
-        let n = x.shape()[0];
-        let plan = plan(n, g.max_samples_per_task(), g.output_len() * g.k());
-        let spt = plan.per_task;
-        let dy = dy.as_standard_layout();
-        let dy = dy.as_slice().expect("standard layout");
-        let wm = self.w_matrix();
-        let nfg = g.nfg();
-        let dx = wants.dx.then(|| {
-            let mut dx = ArrayD::zeros(x.raw_dim());
-            slice(&mut dx)
-                .par_chunks_mut(spt * g.input_len())
-                .zip(dy.par_chunks(spt * g.output_len()))
-                .for_each(|(dx, dy)| {
-                    let rows = dy.len() / g.nf;
-                    let dy = matrix(dy, rows, g.nf);
-                    for grp in 0..g.groups {
-                        let range = grp * nfg..(grp + 1) * nfg;
-                        let dcols = gemm_new(
-                            dy.slice(s![.., range.clone()]),
-                            wm.slice(s![.., range]).t(),
-                            plan.inner,
-                        );
-                        g.col2im_add(dcols.as_slice().expect("owned"), grp, dx, plan.inner);
-                    }
-                });
-            dx
-        });
-        let grad = wants.params.then(|| {
-            let dw = slice_of(x)
-                .par_chunks(spt * g.input_len())
-                .zip(dy.par_chunks(spt * g.output_len()))
-                .map(|(x, dy)| {
-                    let rows = dy.len() / g.nf;
-                    let dy = matrix(dy, rows, g.nf);
-                    let mut cols = vec![0.0; rows * g.k()];
-                    let mut dw = Array2::zeros((g.k(), g.nf));
-                    for grp in 0..g.groups {
-                        g.im2col(x, grp, 0..rows, &mut cols, plan.inner);
-                        let range = grp * nfg..(grp + 1) * nfg;
-                        gemm(
-                            1.0,
-                            matrix(&cols, rows, g.k()).t(),
-                            dy.slice(s![.., range.clone()]),
-                            0.0,
-                            dw.slice_mut(s![.., range]),
-                            plan.inner,
-                        );
-                    }
-                    dw
-                })
-                .reduce(|| Array2::zeros((g.k(), g.nf)), |a, b| a + b);
-            let db = matrix(dy, dy.len() / g.nf, g.nf).sum_axis(Axis(0));
-            ParamGrad {
-                dw: dw
-                    .into_shape_with_order(self.w.raw_dim())
-                    .expect("K x nf")
-                    .into_dyn(),
-                db: db.into_dyn(),
-            }
-        });
-        (dx, grad)
-    }
 }
 
 impl<T: Element> Convolution<T> {
@@ -679,6 +608,76 @@ impl<T: Element> Convolution<T> {
         y.into_dyn()
     }
 
+    pub(crate) fn backward(
+        &self,
+        x: &ArrayD<T>,
+        dy: ArrayViewD<T>,
+        wants: BackwardWants,
+    ) -> (Option<ArrayD<T>>, Option<ParamGrad<T>>) {
+        let g = self.geometry_of(x);
+        let n = x.shape()[0];
+        let plan = plan(n, g.max_samples_per_task(), g.output_len() * g.k());
+        let spt = plan.per_task;
+        let dy = dy.as_standard_layout();
+        let dy = dy.as_slice().expect("standard layout");
+        let wm = self.w_matrix();
+        let nfg = g.nfg();
+        let dx = wants.dx.then(|| {
+            let mut dx = ArrayD::zeros(x.raw_dim());
+            slice(&mut dx)
+                .par_chunks_mut(spt * g.input_len())
+                .zip(dy.par_chunks(spt * g.output_len()))
+                .for_each(|(dx, dy)| {
+                    let rows = dy.len() / g.nf;
+                    let dy = matrix(dy, rows, g.nf);
+                    for grp in 0..g.groups {
+                        let range = grp * nfg..(grp + 1) * nfg;
+                        let dcols = gemm_new(
+                            dy.slice(s![.., range.clone()]),
+                            wm.slice(s![.., range]).t(),
+                            plan.inner,
+                        );
+                        g.col2im_add(dcols.as_slice().expect("owned"), grp, dx, plan.inner);
+                    }
+                });
+            dx
+        });
+        let grad = wants.params.then(|| {
+            let dw = slice_of(x)
+                .par_chunks(spt * g.input_len())
+                .zip(dy.par_chunks(spt * g.output_len()))
+                .map(|(x, dy)| {
+                    let rows = dy.len() / g.nf;
+                    let dy = matrix(dy, rows, g.nf);
+                    let mut cols = vec![T::zero(); rows * g.k()];
+                    let mut dw = Array2::zeros((g.k(), g.nf));
+                    for grp in 0..g.groups {
+                        g.im2col(x, grp, 0..rows, &mut cols, plan.inner);
+                        let range = grp * nfg..(grp + 1) * nfg;
+                        gemm(
+                            T::one(),
+                            matrix(&cols, rows, g.k()).t(),
+                            dy.slice(s![.., range.clone()]),
+                            T::zero(),
+                            dw.slice_mut(s![.., range]),
+                            plan.inner,
+                        );
+                    }
+                    dw
+                })
+                .reduce(|| Array2::zeros((g.k(), g.nf)), |a, b| a + b);
+            let db = matrix(dy, dy.len() / g.nf, g.nf).sum_axis(Axis(0));
+            ParamGrad {
+                dw: dw
+                    .into_shape_with_order(self.w.raw_dim())
+                    .expect("K x nf")
+                    .into_dyn(),
+                db: db.into_dyn(),
+            }
+        });
+        (dx, grad)
+    }
+
     pub(crate) fn lrp(
         &self,
         x: &ArrayD<T>,
@@ -815,7 +814,7 @@ fn scatter_terms<T: Element>(
     }
 }
 
-impl LayerOps for Convolution {
+impl<T: Element> LayerOps<T> for Convolution<T> {
     fn kind(&self) -> LayerKind {
         LayerKind::Convolution
     }
@@ -905,7 +904,9 @@ mod tests {
                     }
                     let x64 = x32.mapv(f64::from);
                     let (y32, y64) = (c32.forward(&x32), c64.forward(&x64));
-                    assert!(agreement(&y32, &y64) <= F32_TOLERANCE, "forward");
+                    let err = agreement(&y32, &y64);
+                    // Not 0: the f32 instantiation does compute in f32.
+                    assert!(err > 0.0 && err <= F32_TOLERANCE, "forward: {err:e}");
                     for rule in every_rule() {
                         for convention in [Convention::Toolbox, Convention::Zennit] {
                             let r32 = c32.lrp(&x32, &y32, y32.clone(), &rule, convention);

@@ -18,6 +18,7 @@
 //! Padding cells are not inputs: A covers the image cells only, so no relevance lands on
 //! them.
 
+use crate::element::Element;
 use crate::relevance::stabilised_reciprocals;
 use crate::rule::{Rule, SIMPLE_STABILIZER};
 use ndarray::{ArrayD, ArrayViewD, Zip};
@@ -26,22 +27,22 @@ use ndarray::{ArrayD, ArrayViewD, Zip};
 /// transpose.
 pub(crate) trait FixedWeights {
     /// z = A x: the layer's outputs for input `x`.
-    fn apply(&self, x: &ArrayD<f64>) -> ArrayD<f64>;
+    fn apply<T: Element>(&self, x: &ArrayD<T>) -> ArrayD<T>;
 
     /// A^T s, shaped like `x` (the layer's gradient for the output gradient `s`).
-    fn transpose(&self, x: &ArrayD<f64>, s: ArrayViewD<f64>) -> ArrayD<f64>;
+    fn transpose<T: Element>(&self, x: &ArrayD<T>, s: ArrayViewD<T>) -> ArrayD<T>;
 
     /// The stabiliser of `simple` on this layer.
     fn simple_stabilizer(&self) -> f64;
 }
 
 /// R_x for the relevance `r` of the outputs, by `rule`.
-pub(crate) fn lrp(
+pub(crate) fn lrp<T: Element>(
     layer: &impl FixedWeights,
-    x: &ArrayD<f64>,
-    r: ArrayViewD<f64>,
+    x: &ArrayD<T>,
+    r: ArrayViewD<T>,
     rule: &Rule,
-) -> ArrayD<f64> {
+) -> ArrayD<T> {
     match *rule {
         Rule::Flat | Rule::WSquare => {
             let ones = ArrayD::ones(x.raw_dim());
@@ -55,12 +56,13 @@ pub(crate) fn lrp(
             let beta = 1.0 - alpha;
             let mut out = ArrayD::zeros(x.raw_dim());
             for (coefficient, part, stabilizer) in [
-                (alpha, x.mapv(|v| v.max(0.0)), SIMPLE_STABILIZER),
-                (beta, x.mapv(|v| v.min(0.0)), -SIMPLE_STABILIZER),
+                (alpha, x.mapv(|v| v.max(T::zero())), SIMPLE_STABILIZER),
+                (beta, x.mapv(|v| v.min(T::zero())), -SIMPLE_STABILIZER),
             ] {
                 if coefficient == 0.0 {
                     continue;
                 }
+                let (coefficient, stabilizer) = (T::from_f64(coefficient), T::from_f64(stabilizer));
                 let s = Zip::from(&r)
                     .and(&layer.apply(&part))
                     .map_collect(|&r, &z| coefficient * r / (z + stabilizer));
@@ -78,11 +80,11 @@ pub(crate) fn lrp(
 /// What LRP by `rule` computes once for several relevances of the same outputs: 1 / stab(z)
 /// for the ratio rules (`simple`, `epsilon`, and `gamma`/`zbox` acting as `simple`); `None`
 /// for the others.
-pub(crate) fn shared_part(
+pub(crate) fn shared_part<T: Element>(
     layer: &impl FixedWeights,
-    x: &ArrayD<f64>,
+    x: &ArrayD<T>,
     rule: &Rule,
-) -> Option<ArrayD<f64>> {
+) -> Option<ArrayD<T>> {
     let eps = match *rule {
         Rule::Epsilon(eps) => eps,
         Rule::Simple | Rule::Gamma(_) | Rule::ZBox { .. } => layer.simple_stabilizer(),
@@ -92,12 +94,12 @@ pub(crate) fn shared_part(
 }
 
 /// The ratio rules with the reciprocals of [`shared_part`]: x * A^T (r / stab(z)).
-pub(crate) fn lrp_with_shared_part(
+pub(crate) fn lrp_with_shared_part<T: Element>(
     layer: &impl FixedWeights,
-    x: &ArrayD<f64>,
-    inv: &ArrayD<f64>,
-    r: ArrayViewD<f64>,
-) -> ArrayD<f64> {
+    x: &ArrayD<T>,
+    inv: &ArrayD<T>,
+    r: ArrayViewD<T>,
+) -> ArrayD<T> {
     let s = Zip::from(&r).and(inv).map_collect(|&r, &v| r * v);
     let mut out = layer.transpose(x, s.view());
     out *= x;

@@ -1,6 +1,7 @@
 //! Flatten: N x H x W x D -> N x (H*W*D) in C order; backward and LRP reshape back.
 
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::element::Element;
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, IxDyn};
 
@@ -12,7 +13,7 @@ pub(crate) fn output_shape(input: &[usize]) -> std::result::Result<Vec<usize>, E
     }
 }
 
-pub(crate) fn forward(x: &ArrayD<f64>) -> ArrayD<f64> {
+pub(crate) fn forward<T: Element>(x: &ArrayD<T>) -> ArrayD<T> {
     let shape = output_shape(x.shape()).expect("checked input shape");
     x.to_shape(IxDyn(&shape))
         .expect("C-order reshape")
@@ -21,7 +22,7 @@ pub(crate) fn forward(x: &ArrayD<f64>) -> ArrayD<f64> {
 
 /// Reshapes a gradient or relevance of the flattened output back to the input's shape
 /// (no copy: every array the network passes is in standard layout).
-pub(crate) fn backward(x: &ArrayD<f64>, dy: ArrayD<f64>) -> ArrayD<f64> {
+pub(crate) fn backward<T: Element>(x: &ArrayD<T>, dy: ArrayD<T>) -> ArrayD<T> {
     let dy = if dy.is_standard_layout() {
         dy
     } else {
@@ -34,23 +35,23 @@ pub(crate) fn backward(x: &ArrayD<f64>, dy: ArrayD<f64>) -> ArrayD<f64> {
 /// The toolbox's Flatten.
 pub(crate) struct Flatten;
 
-impl LayerOps for Flatten {
+impl<T: Element> LayerOps<T> for Flatten {
     fn kind(&self) -> LayerKind {
         LayerKind::Flatten
     }
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         output_shape(inputs[0])
     }
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         forward(xs[0])
     }
     fn backward(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         (
             if wants.dx {
                 vec![backward(xs[0], dy)]
@@ -65,12 +66,12 @@ impl LayerOps for Flatten {
     }
     fn lrp(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        r: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        r: ArrayD<T>,
         _rule: &Rule,
         _convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         vec![backward(xs[0], r)]
     }
 }

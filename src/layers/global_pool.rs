@@ -5,6 +5,7 @@
 use super::fixed_weights;
 use super::pool::Avg;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad, Pool};
+use crate::element::Element;
 use crate::rule::{Convention, Rule};
 use ndarray::ArrayD;
 
@@ -12,12 +13,12 @@ use ndarray::ArrayD;
 pub(crate) struct GlobalAvgPool;
 
 /// The AvgPool over the whole of an input of shape N x H x W x D.
-fn window_of(x: &ArrayD<f64>) -> Pool {
+fn window_of<T: Element>(x: &ArrayD<T>) -> Pool {
     let s = x.shape();
     Pool::new((s[1], s[2]), (1, 1)).expect("a checked input has positive H and W")
 }
 
-impl LayerOps for GlobalAvgPool {
+impl<T: Element> LayerOps<T> for GlobalAvgPool {
     fn kind(&self) -> LayerKind {
         LayerKind::GlobalAvgPool
     }
@@ -29,34 +30,34 @@ impl LayerOps for GlobalAvgPool {
         }
     }
 
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         window_of(xs[0]).forward_avg(xs[0])
     }
 
     fn backward(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         let x = xs[0];
         let dx = wants.dx.then(|| window_of(x).backward_avg(x, dy.view()));
         (dx.into_iter().collect(), None)
     }
 
     fn accepts(&self, rule: &Rule) -> bool {
-        Avg::of(&Pool::default()).accepts(rule)
+        LayerOps::<T>::accepts(Avg::of(&Pool::default()), rule)
     }
 
     fn lrp(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        r: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        r: ArrayD<T>,
         rule: &Rule,
         _convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         let x = xs[0];
         vec![fixed_weights::lrp(
             Avg::of(&window_of(x)),

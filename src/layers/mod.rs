@@ -29,6 +29,7 @@ pub use linear::Linear;
 pub use pool::Pool;
 pub use reshape::Reshape;
 
+use crate::element::Element;
 use crate::network::GradientMode;
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD};
@@ -194,13 +195,14 @@ pub(crate) fn check_finite_parameters(
     crate::network::check_finite(&format!("B of {layer}"), b)
 }
 
-/// Gradients of a layer's parameters, summed over the batch; the shapes of W and B.
+/// Gradients of a layer's parameters, summed over the batch; the shapes of W and B. In
+/// the layer's element type (f64 for the layers of a network, which trains in f64).
 #[derive(Clone, Debug, PartialEq)]
-pub struct ParamGrad {
+pub struct ParamGrad<T = f64> {
     /// dLoss/dW, shaped like W.
-    pub dw: ArrayD<f64>,
+    pub dw: ArrayD<T>,
     /// dLoss/dB, shaped like B.
-    pub db: ArrayD<f64>,
+    pub db: ArrayD<T>,
 }
 
 /// What a backward pass through one layer should produce.
@@ -217,11 +219,13 @@ pub(crate) struct BackwardWants {
 pub(crate) type ExpectedShape = Vec<Option<usize>>;
 
 /// A layer's inputs, one array per incoming edge (one for all but Add and Concat).
-pub(crate) type Inputs<'a, 'b> = &'a [&'b ArrayD<f64>];
+pub(crate) type Inputs<'a, 'b, T = f64> = &'a [&'b ArrayD<T>];
 
-/// Everything the network asks of a layer kind. Each kind implements it in its own module;
-/// arrays are in standard layout, shapes were checked by [`LayerOps::output_shape`].
-pub(crate) trait LayerOps {
+/// Everything the network asks of a layer kind, for arrays of element type `T` (f64, what
+/// `Layer::ops` gives, or f32). Each kind implements it in its own module, once for both
+/// types where its kernels are generic; arrays are in standard layout, shapes were checked
+/// by [`LayerOps::output_shape`].
+pub(crate) trait LayerOps<T: Element = f64> {
     /// The layer's kind.
     fn kind(&self) -> LayerKind;
 
@@ -236,7 +240,7 @@ pub(crate) trait LayerOps {
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape>;
 
     /// Y for the inputs.
-    fn forward(&self, xs: Inputs) -> ArrayD<f64>;
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T>;
 
     /// The gradients with respect to the inputs (if `wants.dx`; else empty) and the
     /// parameter gradients (if `wants.params` and the layer has parameters), given the
@@ -245,21 +249,21 @@ pub(crate) trait LayerOps {
     /// (the toolbox trains with dy = prediction - target).
     fn backward(
         &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>);
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>);
 
     /// The gradient methods' backward: the exact gradient, with Rect treated as `mode`
     /// says and a tied MaxPool maximum taking the whole gradient at its first position.
     fn input_gradient(
         &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        y: &ArrayD<T>,
+        dy: ArrayD<T>,
         _mode: GradientMode,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         let wants = BackwardWants {
             dx: true,
             params: false,
@@ -276,17 +280,17 @@ pub(crate) trait LayerOps {
     /// rule (one the layer accepts) and the numerical convention.
     fn lrp(
         &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        r: ArrayD<f64>,
+        xs: Inputs<T>,
+        y: &ArrayD<T>,
+        r: ArrayD<T>,
         rule: &Rule,
         convention: Convention,
-    ) -> Vec<ArrayD<f64>>;
+    ) -> Vec<ArrayD<T>>;
 
     /// What `lrp` with `rule` can compute once and share among several relevances sent
     /// back through this layer on the same inputs and output (the stabilised denominators
     /// of `simple` and `epsilon`), or `None` where nothing is worth sharing.
-    fn lrp_shared_part(&self, _xs: Inputs, _y: &ArrayD<f64>, _rule: &Rule) -> Option<ArrayD<f64>> {
+    fn lrp_shared_part(&self, _xs: Inputs<T>, _y: &ArrayD<T>, _rule: &Rule) -> Option<ArrayD<T>> {
         None
     }
 
@@ -294,15 +298,15 @@ pub(crate) trait LayerOps {
     /// output and rule; equal to `lrp` bit for bit.
     fn lrp_with_shared_part(
         &self,
-        _xs: Inputs,
-        _shared: &ArrayD<f64>,
-        _r: ArrayD<f64>,
-    ) -> Vec<ArrayD<f64>> {
+        _xs: Inputs<T>,
+        _shared: &ArrayD<T>,
+        _r: ArrayD<T>,
+    ) -> Vec<ArrayD<T>> {
         unreachable!("only layers with a shared part get here")
     }
 
     /// The trainable weights W and biases B, if the layer has any.
-    fn parameters(&self) -> Option<(ArrayViewD<'_, f64>, ArrayViewD<'_, f64>)> {
+    fn parameters(&self) -> Option<(ArrayViewD<'_, T>, ArrayViewD<'_, T>)> {
         None
     }
 
@@ -337,17 +341,17 @@ macro_rules! layer_with_weights {
             $ty::output_shape(self, inputs[0])
         }
 
-        fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+        fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
             $ty::forward(self, xs[0])
         }
 
         fn backward(
             &self,
-            xs: Inputs,
-            _y: &ArrayD<f64>,
-            dy: ArrayD<f64>,
+            xs: Inputs<T>,
+            _y: &ArrayD<T>,
+            dy: ArrayD<T>,
             wants: BackwardWants,
-        ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+        ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
             let (dx, grad) = $ty::backward(self, xs[0], dy.view(), wants);
             (dx.into_iter().collect(), grad)
         }
@@ -358,47 +362,45 @@ macro_rules! layer_with_weights {
 
         fn lrp(
             &self,
-            xs: Inputs,
-            y: &ArrayD<f64>,
-            r: ArrayD<f64>,
+            xs: Inputs<T>,
+            y: &ArrayD<T>,
+            r: ArrayD<T>,
             rule: &Rule,
             convention: Convention,
-        ) -> Vec<ArrayD<f64>> {
+        ) -> Vec<ArrayD<T>> {
             vec![$ty::lrp(self, xs[0], y, r, rule, convention)]
         }
 
-        fn lrp_shared_part(
-            &self,
-            _xs: Inputs,
-            y: &ArrayD<f64>,
-            rule: &Rule,
-        ) -> Option<ArrayD<f64>> {
+        fn lrp_shared_part(&self, _xs: Inputs<T>, y: &ArrayD<T>, rule: &Rule) -> Option<ArrayD<T>> {
             crate::relevance::epsilon_of(rule)
                 .map(|eps| crate::relevance::stabilised_reciprocals(y, eps))
         }
 
         fn lrp_with_shared_part(
             &self,
-            xs: Inputs,
-            shared: &ArrayD<f64>,
-            r: ArrayD<f64>,
-        ) -> Vec<ArrayD<f64>> {
+            xs: Inputs<T>,
+            shared: &ArrayD<T>,
+            r: ArrayD<T>,
+        ) -> Vec<ArrayD<T>> {
             vec![self.lrp_with_reciprocals(xs[0], shared, r)]
         }
 
-        fn parameters(&self) -> Option<(ArrayViewD<'_, f64>, ArrayViewD<'_, f64>)> {
+        fn parameters(&self) -> Option<(ArrayViewD<'_, T>, ArrayViewD<'_, T>)> {
             Some((self.w.view().into_dyn(), self.b.view().into_dyn()))
         }
 
         fn number_lines(&self) -> Vec<Vec<f64>> {
-            vec![self.w.iter().copied().collect(), self.b.to_vec()]
+            vec![
+                self.w.iter().map(|v| v.into_f64()).collect(),
+                self.b.iter().map(|v| v.into_f64()).collect(),
+            ]
         }
     };
 }
 pub(crate) use layer_with_weights;
 
 /// The relevance sent back unchanged (pass-through layers and the `pass` rule).
-pub(crate) fn passed(r: ArrayD<f64>) -> Vec<ArrayD<f64>> {
+pub(crate) fn passed<T>(r: ArrayD<T>) -> Vec<ArrayD<T>> {
     vec![r]
 }
 
@@ -542,8 +544,7 @@ pub(crate) mod f32_check {
         ]
     }
 
-    /// max |r32 - r64| / max |r64|; asserts the two are not equal bit for bit, which would
-    /// mean the f32 instantiation computed in f64.
+    /// max |r32 - r64| / max |r64| (0 when both are 0).
     pub(crate) fn agreement(r32: &ArrayD<f32>, r64: &ArrayD<f64>) -> f64 {
         assert_eq!(r32.shape(), r64.shape());
         let scale = r64.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
@@ -551,7 +552,141 @@ pub(crate) mod f32_check {
             .iter()
             .zip(r64)
             .fold(0.0_f64, |m, (&a, &b)| m.max((f64::from(a) - b).abs()));
-        assert!(diff > 0.0 || scale == 0.0, "f32 result equals the f64 one");
-        diff / scale
+        if diff == 0.0 {
+            0.0
+        } else {
+            diff / scale
+        }
+    }
+
+    /// [`agreement`] of every pair of arrays, the worst one.
+    fn worst(r32: &[ArrayD<f32>], r64: &[ArrayD<f64>]) -> f64 {
+        assert_eq!(r32.len(), r64.len());
+        r32.iter()
+            .zip(r64)
+            .map(|(a, b)| agreement(a, b))
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn every_kind_computes_in_f32_close_to_f64() {
+        use super::*;
+        use crate::rule::Convention;
+        let pool = Pool::new((2, 2), (2, 2)).unwrap();
+        let padded = Pool::new((3, 3), (2, 2))
+            .unwrap()
+            .with_padding([1, 1, 1, 1])
+            .unwrap();
+        let bn = BatchNorm::new(
+            ndarray::array![1.2, 0.7, -0.4],
+            ndarray::array![0.1, -0.2, 0.3],
+            ndarray::array![0.05, 0.0, -0.1],
+            ndarray::array![0.9, 1.3, 0.4],
+            1e-5,
+        )
+        .unwrap();
+        let reshape = Reshape::flatten();
+        let l32 = Linear::<f32> {
+            w: irregular(&[12, 5], 0.3).into_dimensionality().unwrap(),
+            b: irregular(&[5], 1.1).into_dimensionality().unwrap(),
+        };
+        let l64 = l32.to_element::<f64>();
+        let c64 = Convolution::new(
+            irregular(&[3, 3, 3, 4], 0.5).into_dimensionality().unwrap(),
+            irregular(&[4], 0.8).into_dimensionality().unwrap(),
+            (1, 1),
+        )
+        .unwrap()
+        .with_padding([1, 0, 1, 1]);
+        let c32 = c64.to_element::<f32>();
+        let image = vec![vec![2, 6, 5, 3]];
+        #[allow(clippy::type_complexity)]
+        let kinds: Vec<(&dyn LayerOps<f32>, &dyn LayerOps<f64>, Vec<Vec<usize>>)> = vec![
+            (&activation::Rect, &activation::Rect, image.clone()),
+            (&activation::Tanh, &activation::Tanh, image.clone()),
+            (&activation::SoftMax, &activation::SoftMax, vec![vec![3, 7]]),
+            (&activation::Identity, &activation::Identity, image.clone()),
+            (&flatten::Flatten, &flatten::Flatten, image.clone()),
+            (&reshape, &reshape, image.clone()),
+            (pool::Max::of(&pool), pool::Max::of(&pool), image.clone()),
+            (
+                pool::Max::of(&padded),
+                pool::Max::of(&padded),
+                image.clone(),
+            ),
+            (pool::Sum::of(&pool), pool::Sum::of(&pool), image.clone()),
+            (
+                pool::Avg::of(&padded),
+                pool::Avg::of(&padded),
+                image.clone(),
+            ),
+            (
+                &global_pool::GlobalAvgPool,
+                &global_pool::GlobalAvgPool,
+                image.clone(),
+            ),
+            (&bn, &bn, image.clone()),
+            (
+                &add::Add::PLAIN,
+                &add::Add::PLAIN,
+                vec![image[0].clone(); 2],
+            ),
+            (
+                &add::Add::CANONIZED,
+                &add::Add::CANONIZED,
+                vec![image[0].clone(); 3],
+            ),
+            (
+                &concat::Concat,
+                &concat::Concat,
+                vec![vec![2, 3, 3, 2], vec![2, 3, 3, 1]],
+            ),
+            (&l32, &l64, vec![vec![3, 12]]),
+            (&c32, &c64, image.clone()),
+        ];
+        let mut rules = every_rule();
+        rules.push(Rule::Pass);
+        for (k, (ops32, ops64, shapes)) in kinds.into_iter().enumerate() {
+            let kind = ops64.kind().name();
+            let x32: Vec<ArrayD<f32>> = shapes
+                .iter()
+                .enumerate()
+                .map(|(i, s)| irregular(s, k as f64 + i as f64 * 0.3))
+                .collect();
+            let x64: Vec<ArrayD<f64>> = x32.iter().map(|x| x.mapv(f64::from)).collect();
+            let (xs32, xs64): (Vec<_>, Vec<_>) = (x32.iter().collect(), x64.iter().collect());
+            let (y32, y64) = (ops32.forward(&xs32), ops64.forward(&xs64));
+            let err = agreement(&y32, &y64);
+            assert!(err <= F32_TOLERANCE, "{kind} forward: {err:e}");
+            let wants = BackwardWants {
+                dx: true,
+                params: true,
+            };
+            let (dx32, g32) = ops32.backward(&xs32, &y32, y32.clone(), wants);
+            let (dx64, g64) = ops64.backward(&xs64, &y64, y64.clone(), wants);
+            let err = worst(&dx32, &dx64);
+            assert!(err <= F32_TOLERANCE, "{kind} backward: {err:e}");
+            if let (Some(g32), Some(g64)) = (g32, g64) {
+                let err = worst(&[g32.dw, g32.db], &[g64.dw, g64.db]);
+                assert!(err <= F32_TOLERANCE, "{kind} parameter gradients: {err:e}");
+            }
+            for rule in rules.iter().filter(|r| ops64.accepts(r)) {
+                for convention in [Convention::Toolbox, Convention::Zennit] {
+                    let r32 = ops32.lrp(&xs32, &y32, y32.clone(), rule, convention);
+                    let r64 = ops64.lrp(&xs64, &y64, y64.clone(), rule, convention);
+                    let err = worst(&r32, &r64);
+                    assert!(err <= F32_TOLERANCE, "{kind} {rule}: {err:e}");
+                }
+                let shared32 = ops32.lrp_shared_part(&xs32, &y32, rule);
+                let shared64 = ops64.lrp_shared_part(&xs64, &y64, rule);
+                assert_eq!(shared32.is_some(), shared64.is_some());
+                if let (Some(s32), Some(s64)) = (shared32, shared64) {
+                    let r32 = ops32.lrp_with_shared_part(&xs32, &s32, y32.clone());
+                    let r64 = ops64.lrp_with_shared_part(&xs64, &s64, y64.clone());
+                    let err = worst(&r32, &r64);
+                    assert!(err <= F32_TOLERANCE, "{kind} {rule} shared: {err:e}");
+                }
+            }
+        }
     }
 }

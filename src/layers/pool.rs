@@ -9,6 +9,7 @@
 
 use super::fixed_weights::{self, FixedWeights};
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::network::GradientMode;
 use crate::rule::{Convention, Rule, SIMPLE_STABILIZER, SUMPOOL_STABILIZER};
@@ -231,13 +232,13 @@ impl Pool {
     /// for every sample in parallel, where `other` is an output-shaped array (a gradient or
     /// relevance, or empty) and the result is shaped like the input (`to_input`) or the
     /// output.
-    fn per_sample(
+    fn per_sample<T: Element>(
         &self,
-        x: &ArrayD<f64>,
-        other: &[f64],
+        x: &ArrayD<T>,
+        other: &[T],
         to_input: bool,
-        f: impl Fn(&Geometry, usize, &[f64], &[f64], &mut [f64]) + Sync,
-    ) -> ArrayD<f64> {
+        f: impl Fn(&Geometry, usize, &[T], &[T], &mut [T]) + Sync,
+    ) -> ArrayD<T> {
         let g = self.geometry(x.shape()).expect("checked input shape");
         let n = x.shape()[0];
         let shape = if to_input {
@@ -268,13 +269,13 @@ impl Pool {
     /// [`Pool::per_sample`] back to the input for the max-pooling routines, which also read
     /// the pooled output `y`: `f(geometry, x, y, v, out)` on one sample's slices, `v` shaped
     /// like `y` (the gradient or relevance coming back).
-    fn per_sample_to_input(
+    fn per_sample_to_input<T: Element>(
         &self,
-        x: &ArrayD<f64>,
-        y: &ArrayD<f64>,
-        v: ArrayViewD<f64>,
-        f: impl Fn(&Geometry, &[f64], &[f64], &[f64], &mut [f64]) + Sync,
-    ) -> ArrayD<f64> {
+        x: &ArrayD<T>,
+        y: &ArrayD<T>,
+        v: ArrayViewD<T>,
+        f: impl Fn(&Geometry, &[T], &[T], &[T], &mut [T]) + Sync,
+    ) -> ArrayD<T> {
         let ys = y.as_slice().expect("standard layout");
         let v = v.as_standard_layout();
         self.per_sample(
@@ -293,7 +294,7 @@ impl Pool {
         )
     }
 
-    pub(crate) fn forward_max(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+    pub(crate) fn forward_max<T: Element>(&self, x: &ArrayD<T>) -> ArrayD<T> {
         self.per_sample(x, &[], false, |g, _, x, _, y| {
             g.for_each_position(|o, win, _| {
                 let y = &mut y[o..o + g.d];
@@ -309,12 +310,13 @@ impl Pool {
         })
     }
 
-    pub(crate) fn forward_sum(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+    pub(crate) fn forward_sum<T: Element>(&self, x: &ArrayD<T>) -> ArrayD<T> {
         self.window_sums(x, self.sum_scale())
     }
 
     /// Every window's sum times `scale`.
-    fn window_sums(&self, x: &ArrayD<f64>, scale: f64) -> ArrayD<f64> {
+    fn window_sums<T: Element>(&self, x: &ArrayD<T>, scale: f64) -> ArrayD<T> {
+        let scale = T::from_f64(scale);
         self.per_sample(x, &[], false, |g, _, x, _, y| {
             g.for_each_position(|o, win, _| {
                 let y = &mut y[o..o + g.d];
@@ -332,12 +334,12 @@ impl Pool {
     }
 
     /// Every position of a window that equals its maximum receives the full gradient.
-    pub(crate) fn backward_max(
+    pub(crate) fn backward_max<T: Element>(
         &self,
-        x: &ArrayD<f64>,
-        y: &ArrayD<f64>,
-        dy: ArrayViewD<f64>,
-    ) -> ArrayD<f64> {
+        x: &ArrayD<T>,
+        y: &ArrayD<T>,
+        dy: ArrayViewD<T>,
+    ) -> ArrayD<T> {
         self.per_sample_to_input(x, y, dy, |g, x, y, dy, dx| {
             g.for_each_position(|o, win, _| {
                 let (y, dy) = (&y[o..o + g.d], &dy[o..o + g.d]);
@@ -354,12 +356,12 @@ impl Pool {
     /// Each window's value of `v` (shaped like `y`) goes wholly to the first position of the
     /// window (row-major) that holds its maximum: PyTorch's max-pooling gradient. The
     /// gradient methods use it in either convention, LRP under zennit's.
-    pub(crate) fn route_to_first_max(
+    pub(crate) fn route_to_first_max<T: Element>(
         &self,
-        x: &ArrayD<f64>,
-        y: &ArrayD<f64>,
-        v: ArrayViewD<f64>,
-    ) -> ArrayD<f64> {
+        x: &ArrayD<T>,
+        y: &ArrayD<T>,
+        v: ArrayViewD<T>,
+    ) -> ArrayD<T> {
         self.per_sample_to_input(x, y, v, |g, x, y, v, dx| {
             g.for_each_position(|o, win, _| {
                 let (y, v) = (&y[o..o + g.d], &v[o..o + g.d]);
@@ -372,14 +374,20 @@ impl Pool {
         })
     }
 
-    pub(crate) fn backward_sum(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
+    pub(crate) fn backward_sum<T: Element>(&self, x: &ArrayD<T>, dy: ArrayViewD<T>) -> ArrayD<T> {
         self.scatter_to_windows(x, dy, self.sum_scale())
     }
 
     /// `dy` of every window times `scale` added to each of its image cells: the transpose
     /// of [`Pool::window_sums`].
-    fn scatter_to_windows(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>, scale: f64) -> ArrayD<f64> {
+    fn scatter_to_windows<T: Element>(
+        &self,
+        x: &ArrayD<T>,
+        dy: ArrayViewD<T>,
+        scale: f64,
+    ) -> ArrayD<T> {
         let dy = dy.as_standard_layout();
+        let scale = T::from_f64(scale);
         self.per_sample(
             x,
             dy.as_slice().expect("standard layout"),
@@ -400,14 +408,14 @@ impl Pool {
     /// MaxPool: R_j split equally among the window's maxima (simple, epsilon, alphabeta;
     /// gamma and zbox act as simple; under [`Convention::Zennit`] R_j goes to the first
     /// maximum), or uniformly over the window (flat, ww).
-    pub(crate) fn lrp_max(
+    pub(crate) fn lrp_max<T: Element>(
         &self,
-        x: &ArrayD<f64>,
-        y: &ArrayD<f64>,
-        r: ArrayViewD<f64>,
+        x: &ArrayD<T>,
+        y: &ArrayD<T>,
+        r: ArrayViewD<T>,
         rule: &Rule,
         convention: Convention,
-    ) -> ArrayD<f64> {
+    ) -> ArrayD<T> {
         if matches!(rule, Rule::Flat | Rule::WSquare) {
             return fixed_weights::lrp(&WindowSums(self), x, r, rule);
         }
@@ -415,10 +423,10 @@ impl Pool {
             return self.route_to_first_max(x, y, r);
         }
         self.per_sample_to_input(x, y, r, |g, x, y, r, rx| {
-            let mut share = vec![0.0; g.d];
+            let mut share = vec![T::zero(); g.d];
             g.for_each_position(|o, win, _| {
                 let y = &y[o..o + g.d];
-                share.fill(0.0);
+                share.fill(T::zero());
                 for &i in win {
                     let x = &x[i..i + g.d];
                     for c in 0..g.d {
@@ -452,20 +460,20 @@ impl Pool {
         }
     }
 
-    pub(crate) fn forward_avg(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+    pub(crate) fn forward_avg<T: Element>(&self, x: &ArrayD<T>) -> ArrayD<T> {
         self.per_sample(x, &[], false, |g, _, x, _, y| {
             g.for_each_position(|o, win, padded| {
                 let y = &mut y[o..o + g.d];
                 for &i in win {
                     y.iter_mut().zip(&x[i..i + g.d]).for_each(|(y, &x)| *y += x);
                 }
-                let scale = 1.0 / self.divisor(win.len(), padded);
+                let scale = T::from_f64(1.0 / self.divisor(win.len(), padded));
                 y.iter_mut().for_each(|y| *y *= scale);
             })
         })
     }
 
-    pub(crate) fn backward_avg(&self, x: &ArrayD<f64>, dy: ArrayViewD<f64>) -> ArrayD<f64> {
+    pub(crate) fn backward_avg<T: Element>(&self, x: &ArrayD<T>, dy: ArrayViewD<T>) -> ArrayD<T> {
         let dy = dy.as_standard_layout();
         self.per_sample(
             x,
@@ -473,7 +481,7 @@ impl Pool {
             true,
             |g, _, _, dy, dx| {
                 g.for_each_position(|o, win, padded| {
-                    let scale = 1.0 / self.divisor(win.len(), padded);
+                    let scale = T::from_f64(1.0 / self.divisor(win.len(), padded));
                     for &i in win {
                         dx[i..i + g.d]
                             .iter_mut()
@@ -492,11 +500,11 @@ impl Pool {
 struct WindowSums<'a>(&'a Pool);
 
 impl FixedWeights for WindowSums<'_> {
-    fn apply(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+    fn apply<T: Element>(&self, x: &ArrayD<T>) -> ArrayD<T> {
         self.0.window_sums(x, 1.0)
     }
 
-    fn transpose(&self, x: &ArrayD<f64>, s: ArrayViewD<f64>) -> ArrayD<f64> {
+    fn transpose<T: Element>(&self, x: &ArrayD<T>, s: ArrayViewD<T>) -> ArrayD<T> {
         self.0.scatter_to_windows(x, s, 1.0)
     }
 
@@ -508,11 +516,11 @@ impl FixedWeights for WindowSums<'_> {
 /// AvgPool's fixed weights 1/divisor: zennit's `Norm` (epsilon 1e-6) stabilises the
 /// average itself.
 impl FixedWeights for Avg {
-    fn apply(&self, x: &ArrayD<f64>) -> ArrayD<f64> {
+    fn apply<T: Element>(&self, x: &ArrayD<T>) -> ArrayD<T> {
         self.0.forward_avg(x)
     }
 
-    fn transpose(&self, x: &ArrayD<f64>, s: ArrayViewD<f64>) -> ArrayD<f64> {
+    fn transpose<T: Element>(&self, x: &ArrayD<T>, s: ArrayViewD<T>) -> ArrayD<T> {
         self.0.backward_avg(x, s)
     }
 
@@ -567,31 +575,31 @@ macro_rules! pool_common {
     };
 }
 
-impl LayerOps for Max {
+impl<T: Element> LayerOps<T> for Max {
     pool_common!(LayerKind::MaxPool);
 
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         self.0.forward_max(xs[0])
     }
 
     fn backward(
         &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         let dx = wants.dx.then(|| self.0.backward_max(xs[0], y, dy.view()));
         (dx.into_iter().collect(), None)
     }
 
     fn input_gradient(
         &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        y: &ArrayD<T>,
+        dy: ArrayD<T>,
         _mode: GradientMode,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         vec![self.0.route_to_first_max(xs[0], y, dy.view())]
     }
 
@@ -601,30 +609,30 @@ impl LayerOps for Max {
 
     fn lrp(
         &self,
-        xs: Inputs,
-        y: &ArrayD<f64>,
-        r: ArrayD<f64>,
+        xs: Inputs<T>,
+        y: &ArrayD<T>,
+        r: ArrayD<T>,
         rule: &Rule,
         convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         vec![self.0.lrp_max(xs[0], y, r.view(), rule, convention)]
     }
 }
 
-impl LayerOps for Sum {
+impl<T: Element> LayerOps<T> for Sum {
     pool_common!(LayerKind::SumPool);
 
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         self.0.forward_sum(xs[0])
     }
 
     fn backward(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         let dx = wants.dx.then(|| self.0.backward_sum(xs[0], dy.view()));
         (dx.into_iter().collect(), None)
     }
@@ -635,12 +643,12 @@ impl LayerOps for Sum {
 
     fn lrp(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        r: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        r: ArrayD<T>,
         rule: &Rule,
         _convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         vec![fixed_weights::lrp(
             &WindowSums(&self.0),
             xs[0],
@@ -649,16 +657,16 @@ impl LayerOps for Sum {
         )]
     }
 
-    fn lrp_shared_part(&self, xs: Inputs, _y: &ArrayD<f64>, rule: &Rule) -> Option<ArrayD<f64>> {
+    fn lrp_shared_part(&self, xs: Inputs<T>, _y: &ArrayD<T>, rule: &Rule) -> Option<ArrayD<T>> {
         fixed_weights::shared_part(&WindowSums(&self.0), xs[0], rule)
     }
 
     fn lrp_with_shared_part(
         &self,
-        xs: Inputs,
-        shared: &ArrayD<f64>,
-        r: ArrayD<f64>,
-    ) -> Vec<ArrayD<f64>> {
+        xs: Inputs<T>,
+        shared: &ArrayD<T>,
+        r: ArrayD<T>,
+    ) -> Vec<ArrayD<T>> {
         vec![fixed_weights::lrp_with_shared_part(
             &WindowSums(&self.0),
             xs[0],
@@ -668,20 +676,20 @@ impl LayerOps for Sum {
     }
 }
 
-impl LayerOps for Avg {
+impl<T: Element> LayerOps<T> for Avg {
     pool_common!(LayerKind::AvgPool);
 
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         self.0.forward_avg(xs[0])
     }
 
     fn backward(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         let dx = wants.dx.then(|| self.0.backward_avg(xs[0], dy.view()));
         (dx.into_iter().collect(), None)
     }
@@ -692,12 +700,12 @@ impl LayerOps for Avg {
 
     fn lrp(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        r: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        r: ArrayD<T>,
         rule: &Rule,
         _convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         vec![fixed_weights::lrp(self, xs[0], r.view(), rule)]
     }
 }
@@ -705,6 +713,10 @@ impl LayerOps for Avg {
 /// 1.0 where an input equals its window's maximum, else 0.0: a branch-free mask, so the
 /// loops over channels vectorise.
 #[inline]
-fn is_max(x: f64, max: f64) -> f64 {
-    f64::from(u8::from(x == max))
+fn is_max<T: Element>(x: T, max: T) -> T {
+    if x == max {
+        T::one()
+    } else {
+        T::zero()
+    }
 }

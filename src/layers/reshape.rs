@@ -5,6 +5,7 @@
 //! Relevance and gradients are reshaped back, whatever the rule.
 
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, IxDyn};
@@ -66,7 +67,7 @@ impl Reshape {
 }
 
 /// N x H x W x C as N x C x H x W (other ranks unchanged), in standard layout.
-fn to_channels_first(a: ArrayD<f64>) -> ArrayD<f64> {
+fn to_channels_first<T: Element>(a: ArrayD<T>) -> ArrayD<T> {
     if a.ndim() != 4 {
         return a;
     }
@@ -76,7 +77,7 @@ fn to_channels_first(a: ArrayD<f64>) -> ArrayD<f64> {
 }
 
 /// N x C x H x W as N x H x W x C (other ranks unchanged), in standard layout.
-fn to_channels_last(a: ArrayD<f64>) -> ArrayD<f64> {
+fn to_channels_last<T: Element>(a: ArrayD<T>) -> ArrayD<T> {
     if a.ndim() != 4 {
         return a;
     }
@@ -103,14 +104,14 @@ fn channels_last_shape(s: &[usize]) -> Vec<usize> {
 
 impl Reshape {
     /// `a` (shaped like the layer's output) back to the shape of input `x`.
-    fn back(&self, a: ArrayD<f64>, x: &ArrayD<f64>) -> ArrayD<f64> {
+    fn back<T: Element>(&self, a: ArrayD<T>, x: &ArrayD<T>) -> ArrayD<T> {
         let a = to_channels_first(a);
         let shape = channels_first_shape(x.shape());
         to_channels_last(a.into_shape_with_order(IxDyn(&shape)).expect("same count"))
     }
 }
 
-impl LayerOps for Reshape {
+impl<T: Element> LayerOps<T> for Reshape {
     fn kind(&self) -> LayerKind {
         LayerKind::Reshape
     }
@@ -126,7 +127,7 @@ impl LayerOps for Reshape {
         }
     }
 
-    fn forward(&self, xs: Inputs) -> ArrayD<f64> {
+    fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
         let x = to_channels_first(xs[0].clone());
         let out = self.target(x.shape()).expect("checked shape");
         to_channels_last(x.into_shape_with_order(IxDyn(&out)).expect("same count"))
@@ -134,11 +135,11 @@ impl LayerOps for Reshape {
 
     fn backward(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        dy: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        dy: ArrayD<T>,
         wants: BackwardWants,
-    ) -> (Vec<ArrayD<f64>>, Option<ParamGrad>) {
+    ) -> (Vec<ArrayD<T>>, Option<ParamGrad<T>>) {
         (
             if wants.dx {
                 vec![self.back(dy, xs[0])]
@@ -165,12 +166,12 @@ impl LayerOps for Reshape {
 
     fn lrp(
         &self,
-        xs: Inputs,
-        _y: &ArrayD<f64>,
-        r: ArrayD<f64>,
+        xs: Inputs<T>,
+        _y: &ArrayD<T>,
+        r: ArrayD<T>,
         _rule: &Rule,
         _convention: Convention,
-    ) -> Vec<ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
         vec![self.back(r, xs[0])]
     }
 }
@@ -183,11 +184,13 @@ mod tests {
     /// (a panic in builds with overflow checks, a wrapped product in others).
     #[test]
     fn absurd_target_entries_do_not_fit() {
+        // Shape inference does not depend on the element type; f64 names one.
+        let shape = |r: &Reshape, input: &[usize]| LayerOps::<f64>::output_shape(r, &[input]);
         let huge = Reshape::new(vec![0, 1 << 40, 1 << 40, -1]).expect("valid entries");
-        assert!(huge.output_shape(&[&[2, 3]]).is_err());
+        assert!(shape(&huge, &[2, 3]).is_err());
         let wraps = Reshape::new(vec![0, 1 << 62, 8]).expect("valid entries");
-        assert!(wraps.output_shape(&[&[1, 4]]).is_err());
+        assert!(shape(&wraps, &[1, 4]).is_err());
         let fine = Reshape::new(vec![0, -1]).expect("valid entries");
-        assert_eq!(fine.output_shape(&[&[2, 3, 4, 5]]), Ok(vec![2, 60]));
+        assert_eq!(shape(&fine, &[2, 3, 4, 5]), Ok(vec![2, 60]));
     }
 }
