@@ -4,7 +4,7 @@
 //! Activations of convolutional layers run to tens of megabytes: the elementwise passes
 //! are spread over rayon's threads and reuse the incoming gradient's memory.
 
-use super::{passed, BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use super::{passed, BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
 use crate::element::Element;
 use crate::network::GradientMode;
 use crate::rule::{Convention, Rule};
@@ -91,6 +91,10 @@ pub(crate) struct SoftMax;
 pub(crate) struct Identity;
 
 impl<T: Element> LayerOps<T> for Rect {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::Rect
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Rect
     }
@@ -137,6 +141,10 @@ impl<T: Element> LayerOps<T> for Rect {
 }
 
 impl<T: Element> LayerOps<T> for Tanh {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::Tanh
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Tanh
     }
@@ -160,6 +168,10 @@ impl<T: Element> LayerOps<T> for Tanh {
 }
 
 impl<T: Element> LayerOps<T> for SoftMax {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::SoftMax
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::SoftMax
     }
@@ -183,6 +195,10 @@ impl<T: Element> LayerOps<T> for SoftMax {
 }
 
 impl<T: Element> LayerOps<T> for Identity {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::Identity
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Identity
     }

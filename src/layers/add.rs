@@ -5,7 +5,7 @@
 //! R_i = x_i R / stab(sum), which is zennit's `Norm` with epsilon 1e-6 (what its
 //! ResNet canonizer puts at every residual Add).
 
-use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
 use crate::element::Element;
 use crate::relevance::epsilon_of;
 use crate::rule::{stabilize, Convention, Rule};
@@ -28,6 +28,14 @@ impl Add {
 }
 
 impl<T: Element> LayerOps<T> for Add {
+    fn to_f32(&self) -> Layer<f32> {
+        if self.kind == LayerKind::Sum {
+            Layer::Sum
+        } else {
+            Layer::Add
+        }
+    }
+
     fn kind(&self) -> LayerKind {
         self.kind
     }

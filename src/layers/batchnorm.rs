@@ -5,7 +5,7 @@
 //! before it (`pass`); `simple` and `epsilon` treat it as the diagonal linear layer it is.
 //! The canonizer that merges it is [`crate::Canonizer::MergeBatchNorm`].
 
-use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
 use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::relevance::epsilon_of;
@@ -125,6 +125,10 @@ fn in_type<T: Element>(v: &Array1<f64>) -> Array1<T> {
 }
 
 impl<T: Element> LayerOps<T> for BatchNorm {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::BatchNorm(self.clone())
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::BatchNorm
     }

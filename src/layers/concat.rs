@@ -2,7 +2,7 @@
 //! ONNX's axis 1 of N x C x H x W). Relevance and gradients are split back along the same
 //! axis, whatever the rule.
 
-use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
 use crate::element::Element;
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, Axis};
@@ -28,6 +28,10 @@ fn split<T: Element>(a: &ArrayD<T>, xs: Inputs<T>) -> Vec<ArrayD<T>> {
 }
 
 impl<T: Element> LayerOps<T> for Concat {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::Concat
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Concat
     }

@@ -10,7 +10,7 @@
 //! computes in f32); the layers of a network are f64.
 
 use super::layer_with_weights;
-use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
 use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new, plan, Par};
@@ -815,6 +815,10 @@ fn scatter_terms<T: Element>(
 }
 
 impl<T: Element> LayerOps<T> for Convolution<T> {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::Convolution(self.to_element())
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Convolution
     }

@@ -1,6 +1,6 @@
 //! Flatten: N x H x W x D -> N x (H*W*D) in C order; backward and LRP reshape back.
 
-use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
 use crate::element::Element;
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, IxDyn};
@@ -36,6 +36,10 @@ pub(crate) fn backward<T: Element>(x: &ArrayD<T>, dy: ArrayD<T>) -> ArrayD<T> {
 pub(crate) struct Flatten;
 
 impl<T: Element> LayerOps<T> for Flatten {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::Flatten
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Flatten
     }

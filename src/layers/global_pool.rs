@@ -4,7 +4,7 @@
 
 use super::fixed_weights;
 use super::pool::Avg;
-use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad, Pool};
+use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad, Pool};
 use crate::element::Element;
 use crate::rule::{Convention, Rule};
 use ndarray::ArrayD;
@@ -19,6 +19,10 @@ fn window_of<T: Element>(x: &ArrayD<T>) -> Pool {
 }
 
 impl<T: Element> LayerOps<T> for GlobalAvgPool {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::GlobalAvgPool
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::GlobalAvgPool
     }

@@ -4,7 +4,7 @@
 //! in f32); the layers of a network are f64.
 
 use super::layer_with_weights;
-use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
 use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new, Par};
@@ -206,6 +206,10 @@ impl<T: Element> Linear<T> {
 }
 
 impl<T: Element> LayerOps<T> for Linear<T> {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::Linear(self.to_element())
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Linear
     }

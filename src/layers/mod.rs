@@ -34,14 +34,15 @@ use crate::network::GradientMode;
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD};
 
-/// One layer of a network.
+/// One layer of a network, with its parameters in f64 (the default: what networks hold,
+/// train, read and write) or f32 (a copy made by [`Layer::to_f32`] to compute in f32).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Layer {
+pub enum Layer<T = f64> {
     /// Fully connected: Y = X W + B, X is N x m.
-    Linear(Linear),
+    Linear(Linear<T>),
     /// Strided cross-correlation on N x H x W x D batches, with optional zero padding,
     /// dilation and groups.
-    Convolution(Convolution),
+    Convolution(Convolution<T>),
     /// Maximum over each window, per channel (padding cells never win).
     MaxPool(Pool),
     /// Sum over each window times 1/sqrt(ph*pw).
@@ -229,6 +230,10 @@ pub(crate) trait LayerOps<T: Element = f64> {
     /// The layer's kind.
     fn kind(&self) -> LayerKind;
 
+    /// The same layer computing in f32, its parameters rounded to nearest: each kind
+    /// converts its own data (BatchNorm keeps f64 vectors and converts them per call).
+    fn to_f32(&self) -> Layer<f32>;
+
     /// Whether the layer takes two or more inputs (Add, Concat) rather than exactly one.
     fn takes_many_inputs(&self) -> bool {
         false
@@ -404,9 +409,9 @@ pub(crate) fn passed<T>(r: ArrayD<T>) -> Vec<ArrayD<T>> {
     vec![r]
 }
 
-impl Layer {
+impl<T: Element> Layer<T> {
     /// The one place that maps each kind of layer to the module implementing it.
-    pub(crate) fn ops(&self) -> &dyn LayerOps {
+    pub(crate) fn ops(&self) -> &dyn LayerOps<T> {
         match self {
             Layer::Linear(l) => l,
             Layer::Convolution(c) => c,
@@ -456,6 +461,14 @@ impl Layer {
         self.ops().accepts(rule)
     }
 
+    /// The same layer computing in f32: parameters rounded to nearest, everything else
+    /// as it is.
+    pub fn to_f32(&self) -> Layer<f32> {
+        self.ops().to_f32()
+    }
+}
+
+impl Layer {
     /// The trainable weights W, if the layer has any.
     pub fn weights(&self) -> Option<ArrayViewD<'_, f64>> {
         self.ops().parameters().map(|(w, _)| w)
@@ -689,4 +702,66 @@ pub(crate) mod f32_check {
             }
         }
     }
+
+    /// The toolbox's golden models and inputs computed in f32 layer by layer (their layers
+    /// converted with `Layer::to_f32`) against the f64 network: the agreement the f32 path
+    /// can promise on real networks. Skipped when the shared golden data is absent.
+    #[test]
+    fn golden_models_in_f32_agree_with_f64() {
+        use super::Layer;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden");
+        if !dir.exists() {
+            eprintln!("note: {} is missing; skipping", dir.display());
+            return;
+        }
+        let rules = [
+            Rule::Simple,
+            Rule::Epsilon(0.01),
+            Rule::AlphaBeta(1.0),
+            Rule::AlphaBeta(2.0),
+            Rule::Flat,
+            Rule::WSquare,
+        ];
+        for model in ["convnet", "lenet5", "mlp_rect", "mlp_tanh"] {
+            let net = crate::model_io::read(dir.join(format!("{model}.txt"))).unwrap();
+            let x = crate::data_io::read_npy(dir.join(format!("{model}_input.npy"))).unwrap();
+            let trace = net.trace(x.view()).unwrap();
+            let layers: Vec<Layer<f32>> = net.layers().map(Layer::to_f32).collect();
+            assert!(net.is_sequential());
+            let mut acts = vec![trace.input().mapv(|v| v as f32)];
+            for layer in &layers {
+                let next = layer.ops().forward(&[acts.last().unwrap()]);
+                acts.push(next);
+            }
+            let (y32, y64) = (acts.last().unwrap(), trace.output());
+            let err = agreement(y32, y64);
+            eprintln!("f32 vs f64 {model} forward: {err:.1e}");
+            assert!(err <= GOLDEN_F32_TOLERANCE, "{model} forward: {err:e}");
+            for rule in &rules {
+                let r64 = net
+                    .lrp_trace(&trace, y64.view(), Some(rule.clone()))
+                    .unwrap();
+                let mut r = y32.clone();
+                for (i, layer) in layers.iter().enumerate().rev() {
+                    let preset = net.preset(i).unwrap();
+                    let rule = if layer.accepts(rule) { rule } else { &preset };
+                    let ins = [&acts[i]];
+                    r = layer
+                        .ops()
+                        .lrp(&ins, &acts[i + 1], r, rule, net.convention())[0]
+                        .clone();
+                }
+                let r32 = net
+                    .layout()
+                    .to_external(r.mapv(f64::from))
+                    .mapv(|v| v as f32);
+                let err = agreement(&r32, &r64);
+                eprintln!("f32 vs f64 {model} {rule}: {err:.1e}");
+                assert!(err <= GOLDEN_F32_TOLERANCE, "{model} {rule}: {err:e}");
+            }
+        }
+    }
+
+    /// What the golden models' f32 results keep of f64 (normwise, see [`agreement`]).
+    const GOLDEN_F32_TOLERANCE: f64 = 1e-4;
 }

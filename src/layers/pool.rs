@@ -8,7 +8,7 @@
 //! its maxima.
 
 use super::fixed_weights::{self, FixedWeights};
-use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
 use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::network::GradientMode;
@@ -576,6 +576,10 @@ macro_rules! pool_common {
 }
 
 impl<T: Element> LayerOps<T> for Max {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::MaxPool(self.0)
+    }
+
     pool_common!(LayerKind::MaxPool);
 
     fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
@@ -620,6 +624,10 @@ impl<T: Element> LayerOps<T> for Max {
 }
 
 impl<T: Element> LayerOps<T> for Sum {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::SumPool(self.0)
+    }
+
     pool_common!(LayerKind::SumPool);
 
     fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {
@@ -677,6 +685,10 @@ impl<T: Element> LayerOps<T> for Sum {
 }
 
 impl<T: Element> LayerOps<T> for Avg {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::AvgPool(self.0)
+    }
+
     pool_common!(LayerKind::AvgPool);
 
     fn forward(&self, xs: Inputs<T>) -> ArrayD<T> {

@@ -4,7 +4,7 @@
 //! features of a flattened image come in the order the model was trained with.
 //! Relevance and gradients are reshaped back, whatever the rule.
 
-use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
+use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
 use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::rule::{Convention, Rule};
@@ -112,6 +112,10 @@ impl Reshape {
 }
 
 impl<T: Element> LayerOps<T> for Reshape {
+    fn to_f32(&self) -> Layer<f32> {
+        Layer::Reshape(self.clone())
+    }
+
     fn kind(&self) -> LayerKind {
         LayerKind::Reshape
     }
