@@ -374,7 +374,9 @@ impl Network {
     }
 
     /// Sets the numerical convention of `lrp`: [`Convention::Zennit`] makes composites
-    /// and `zplus` match zennit. The gradient methods do not depend on it.
+    /// and `zplus` match zennit. The gradient methods do not depend on it. Set it before
+    /// [`Network::canonized`]: the BatchNorm merge leaves zennit's 1/sqrt(1+eps) residual
+    /// only on a network that already follows zennit's convention.
     pub fn set_convention(&mut self, convention: Convention) {
         self.convention = convention;
     }

@@ -654,8 +654,8 @@ void test_onnx_model(const std::string& model) {
     CHECK(net.explain_shape(shape, opts) == shape);
     const std::vector<double> r = net.explain(x, shape, opts);
     lrp::Network handle = net.clone();
-    CHECK(lrp_network_canonize(handle.handle(), "sequential_merge_batchnorm") == LRP_OK);
     handle.set_convention(LRP_CONVENTION_ZENNIT);
+    CHECK(lrp_network_canonize(handle.handle(), "sequential_merge_batchnorm") == LRP_OK);
     handle.set_composite("epsilon_plus", 1e-6);
     CHECK(same(r, handle.explain(x, shape, {0, 1, 2, 3})));
     // Sensitivity of a channels-first model: N x 1 x H x W.
