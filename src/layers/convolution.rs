@@ -12,6 +12,7 @@ use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new, plan, Par};
 use crate::relevance::{
     dense_terms, divide_by_stabilised, epsilon_of, needs_input_rows, InputWeight, Rows, Term,
+    WeightParts,
 };
 use crate::rule::{Convention, Rule};
 use ndarray::{s, Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
@@ -679,22 +680,26 @@ impl Convolution {
             .is_none()
             .then(|| g.inside_mask(spt))
             .flatten();
+        let parts = WeightParts::new(rule, wm);
         let mut rx = ArrayD::zeros(x.raw_dim());
         slice(&mut rx)
             .par_chunks_mut(spt * g.input_len())
             .zip(slice_of(x).par_chunks(spt * g.input_len()))
-            .zip(slice_of(y).par_chunks(spt * g.output_len()))
             .zip(r.par_chunks_mut(spt * g.output_len()))
-            .for_each(|(((rx, x), y), r)| {
+            .enumerate()
+            .for_each(|(block, ((rx, x), r))| {
+                // y is empty (freed by explain) for the rules that do not read it.
+                let start = block * spt * g.output_len();
+                let y = slice_of(y).get(start..start + r.len()).unwrap_or(&[]);
                 if let Some(eps) = epsilon_of(rule) {
                     elementwise(par, r, y, y, |r, y, _| divide_by_stabilised(y, r, eps));
                     g.scatter_shares_times_x(wm, r, x, rx, par);
                     return;
                 }
-                let rows = y.len() / g.nf;
+                let rows = r.len() / g.nf;
                 let inside = mask.as_ref().map(|m| m.slice(s![..rows, ..]));
                 let mut cols = vec![0.0; rows * g.k()];
-                let y = matrix(y, rows, g.nf);
+                let y = matrix(y, y.len() / g.nf, g.nf);
                 let mut r = ArrayViewMut2::from_shape((rows, g.nf), r).expect("block shape");
                 for grp in 0..g.groups {
                     let range = grp * nfg..(grp + 1) * nfg;
@@ -710,6 +715,7 @@ impl Convolution {
                         y.slice(s![.., range.clone()]),
                         r.slice_mut(s![.., range.clone()]),
                         wm.slice(s![.., range.clone()]),
+                        &parts.columns(range.clone()),
                         self.b.slice(s![range]),
                         par,
                     );
