@@ -121,6 +121,15 @@ impl Geometry {
         (COLS_PER_TASK / (self.positions() * self.k()).max(1)).max(1)
     }
 
+    /// [`Geometry::max_samples_per_task`] for LRP, but enough samples for MIN_ROWS_PER_TASK
+    /// rows: a 3x3x512x512 layer on a 2x2 map had blocks of 12 rows, and the kernel spent
+    /// more time packing W for each block than multiplying. (Backward keeps the smaller
+    /// blocks: its dW sums the blocks, and more rows per block would change that sum's order.)
+    fn max_samples_per_lrp_task(&self) -> usize {
+        self.max_samples_per_task()
+            .max(MIN_ROWS_PER_TASK.div_ceil(self.positions()))
+    }
+
     /// The most im2col rows a forward task takes (rows of all samples in a row).
     fn max_rows_per_task(&self) -> usize {
         (COLS_PER_TASK / self.k().max(1)).max(MIN_ROWS_PER_TASK)
@@ -669,7 +678,7 @@ impl Convolution {
     ) -> ArrayD<f64> {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
-        let plan = plan(n, g.max_samples_per_task(), g.output_len() * g.k());
+        let plan = plan(n, g.max_samples_per_lrp_task(), g.output_len() * g.k());
         let (spt, par) = (plan.per_task, plan.inner);
         let r = slice(&mut r);
         let wm = self.w_matrix();
@@ -737,7 +746,7 @@ impl Convolution {
         let g = self.geometry_of(x);
         let plan = plan(
             x.shape()[0],
-            g.max_samples_per_task(),
+            g.max_samples_per_lrp_task(),
             g.positions() * g.k(),
         );
         let (spt, par) = (plan.per_task, plan.inner);
