@@ -11,6 +11,7 @@
 use crate::gemm::{gemm, gemm_new, Par};
 use crate::rule::{stabilize, Convention, Rule, SIMPLE_STABILIZER, ZENNIT_STABILIZER};
 use ndarray::{Array1, Array2, ArrayD, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
+use std::sync::OnceLock;
 
 /// How a factor matrix meets the layer input x_i.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,51 +79,83 @@ impl<'a> Rows<'a> {
 
 /// The matrices a rule derives from W alone (K x F): alphabeta's W+ and W-, gamma's
 /// u = W + g W+ and v = W + g W-, zbox's bounded W (low W+ + high W-, row by row), ww's
-/// W.^2, flat's ones. Made once per layer call and shared by all its blocks and threads:
-/// made per block they cost each thread W-sized copies (four copies of W at once on two
-/// threads for alphabeta, 76 MB on a 3x3x512x512 convolution) and a pass over W per block.
-pub(crate) struct WeightParts(Vec<Array2<f64>>);
+/// W.^2, flat's ones. Made once per layer call, on first use, and shared by all its blocks
+/// and threads: made per block they cost each thread W-sized copies (four copies of W at
+/// once on two threads for alphabeta, 76 MB on a 3x3x512x512 convolution) and a pass over
+/// W per block; made on first use, alphabeta's W- is never made after a Rect (no x-).
+pub(crate) struct WeightParts<'w> {
+    rule: &'w Rule,
+    w: ArrayView2<'w, f64>,
+    made: [OnceLock<Array2<f64>>; 2],
+}
 
-impl WeightParts {
-    /// The parts `rule` needs of `w` (none for simple and epsilon, which use W itself).
-    pub(crate) fn new(rule: &Rule, w: ArrayView2<f64>) -> WeightParts {
-        WeightParts(match *rule {
-            Rule::AlphaBeta(_) => vec![w.mapv(|v| v.max(0.0)), w.mapv(|v| v.min(0.0))],
-            Rule::Gamma(g) => vec![
-                w.mapv(|v| v + g * v.max(0.0)),
-                w.mapv(|v| v + g * v.min(0.0)),
-            ],
-            Rule::ZBox { ref low, ref high } => {
-                let k = w.nrows();
-                let (low, high) = (low.per_column(k), high.per_column(k));
-                // Row k of W meets input column k, whose bounds are low[k] and high[k].
-                let mut bounded = w.to_owned();
-                for ((mut row, &l), &h) in bounded.rows_mut().into_iter().zip(&low).zip(&high) {
-                    row.mapv_inplace(|v| l * v.max(0.0) + h * v.min(0.0));
+impl<'w> WeightParts<'w> {
+    /// The parts of `w` that `rule` may need (none for simple and epsilon, which use W).
+    pub(crate) fn new(rule: &'w Rule, w: ArrayView2<'w, f64>) -> WeightParts<'w> {
+        WeightParts {
+            rule,
+            w,
+            made: [OnceLock::new(), OnceLock::new()],
+        }
+    }
+
+    /// Part `i` (0: W+, u, bounded W, W.^2 or ones; 1: W- or v), made on first use.
+    fn part(&self, i: usize) -> &Array2<f64> {
+        self.made[i].get_or_init(|| {
+            let w = self.w;
+            match (self.rule, i) {
+                (Rule::AlphaBeta(_), 0) => w.mapv(|v| v.max(0.0)),
+                (Rule::AlphaBeta(_), _) => w.mapv(|v| v.min(0.0)),
+                (&Rule::Gamma(g), 0) => w.mapv(|v| v + g * v.max(0.0)),
+                (&Rule::Gamma(g), _) => w.mapv(|v| v + g * v.min(0.0)),
+                (Rule::ZBox { low, high }, _) => {
+                    let k = w.nrows();
+                    let (low, high) = (low.per_column(k), high.per_column(k));
+                    // Row k of W meets input column k, whose bounds are low[k] and high[k].
+                    let mut bounded = w.to_owned();
+                    for ((mut row, &l), &h) in bounded.rows_mut().into_iter().zip(&low).zip(&high) {
+                        row.mapv_inplace(|v| l * v.max(0.0) + h * v.min(0.0));
+                    }
+                    bounded
                 }
-                vec![bounded]
+                (Rule::WSquare, _) => w.mapv(|v| v * v),
+                (Rule::Flat, _) => Array2::ones(w.raw_dim()),
+                (Rule::Simple | Rule::Epsilon(_) | Rule::Pass, _) => {
+                    unreachable!("simple and epsilon use W itself")
+                }
             }
-            Rule::WSquare => vec![w.mapv(|v| v * v)],
-            Rule::Flat => vec![Array2::ones(w.raw_dim())],
-            Rule::Simple | Rule::Epsilon(_) | Rule::Pass => vec![],
         })
     }
 
-    /// The parts restricted to the outputs (columns) `columns`: one group's filters. A
-    /// group of a grouped convolution gets a contiguous copy, as the rules had before (a
-    /// sum along a strided view may add in another order); all columns stay a view.
-    pub(crate) fn columns(&self, columns: std::ops::Range<usize>) -> Vec<CowArray<'_, f64, Ix2>> {
-        self.0
-            .iter()
-            .map(|p| {
-                let part = p.slice(ndarray::s![.., columns.clone()]);
-                if part.is_standard_layout() {
-                    part.into()
-                } else {
-                    part.to_owned().into()
-                }
-            })
-            .collect()
+    /// The parts restricted to the outputs (columns) `columns`: one group's filters.
+    pub(crate) fn columns(&self, columns: std::ops::Range<usize>) -> Columns<'_, 'w> {
+        Columns {
+            parts: self,
+            columns,
+        }
+    }
+}
+
+/// One group's columns of a layer's [`WeightParts`].
+pub(crate) struct Columns<'p, 'w> {
+    parts: &'p WeightParts<'w>,
+    columns: std::ops::Range<usize>,
+}
+
+impl Columns<'_, '_> {
+    /// Part `i` of these columns. A group of a grouped convolution gets a contiguous copy,
+    /// as the rules had before (a sum along a strided view may add in another order); all
+    /// columns stay a view.
+    fn get(&self, i: usize) -> CowArray<'_, f64, Ix2> {
+        let part = self
+            .parts
+            .part(i)
+            .slice(ndarray::s![.., self.columns.clone()]);
+        if part.is_standard_layout() {
+            part.into()
+        } else {
+            part.to_owned().into()
+        }
     }
 }
 
@@ -138,7 +171,7 @@ pub(crate) fn dense_terms(
     y: ArrayView2<f64>,
     r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
-    parts: &[CowArray<f64, Ix2>],
+    parts: &Columns,
     b: ArrayView1<f64>,
     par: Par,
 ) -> Vec<Term> {
@@ -152,35 +185,18 @@ pub(crate) fn dense_terms(
                 Convention::Toolbox => SIMPLE_STABILIZER,
                 Convention::Zennit => ZENNIT_STABILIZER,
             };
-            alphabeta_terms(
-                cols,
-                r.view(),
-                parts[0].view(),
-                parts[1].view(),
-                b,
-                alpha,
-                stab,
-                par,
-            )
+            alphabeta_terms(cols, r.view(), parts, b, alpha, stab, par)
         }
-        Rule::Flat | Rule::WSquare => vec![wsquare_term(r, parts[0].view(), inside, par)],
+        Rule::Flat | Rule::WSquare => vec![wsquare_term(r, parts.get(0).view(), inside, par)],
         Rule::Pass => unreachable!("layers with weights do not accept pass"),
         Rule::Gamma(g) => {
             let cols = cols.expect("gamma needs the input rows");
-            gamma_terms(
-                cols,
-                y,
-                r.view(),
-                parts[0].view(),
-                parts[1].view(),
-                b,
-                g,
-                par,
-            )
+            let (u, v) = (parts.get(0), parts.get(1));
+            gamma_terms(cols, y, r.view(), u.view(), v.view(), b, g, par)
         }
         Rule::ZBox { .. } => {
             let cols = cols.expect("zbox needs the input rows");
-            zbox_terms(cols, inside, r, w, parts[0].view(), par)
+            zbox_terms(cols, inside, r, w, parts.get(0).view(), par)
         }
     }
 }
@@ -209,18 +225,19 @@ fn split_signs<'a>(cols: ArrayView2<'a, f64>) -> (Option<SignPart<'a>>, Option<S
 }
 
 /// x+ w_a + x- w_b (rows x F) for the parts of [`split_signs`], skipping an absent part.
-fn signed_product(
+/// The weights come from `w_a()` and `w_b()`, fetched only for a part that is present.
+fn signed_product<'a>(
     xp: &Option<SignPart>,
     xn: &Option<SignPart>,
-    w_a: ArrayView2<f64>,
-    w_b: ArrayView2<f64>,
+    w_a: &dyn Fn() -> CowArray<'a, f64, Ix2>,
+    w_b: &dyn Fn() -> CowArray<'a, f64, Ix2>,
     dim: (usize, usize),
     par: Par,
 ) -> Array2<f64> {
     let mut z = Array2::zeros(dim);
     for (x, w) in [(xp, w_a), (xn, w_b)] {
         if let Some(x) = x {
-            gemm(1.0, x.view(), w, 1.0, z.view_mut(), par);
+            gemm(1.0, x.view(), w().view(), 1.0, z.view_mut(), par);
         }
     }
     z
@@ -247,7 +264,7 @@ fn gamma_terms(
     // R ./ stab(x+ w_a + x- w_b + offset) where `keep(y_j)`, 0 elsewhere.
     let share =
         |w_a: ArrayView2<f64>, w_b: ArrayView2<f64>, offset: Array1<f64>, keep: fn(f64) -> bool| {
-            let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim(), par);
+            let mut z = signed_product(&xp, &xn, &|| w_a.into(), &|| w_b.into(), r.dim(), par);
             Zip::from(&mut z)
                 .and(&r)
                 .and(&y)
@@ -365,26 +382,26 @@ fn epsilon_terms(
 /// z+_ij = x+ w+ + x- w-, z-_ij = x+ w- + x- w+. The alpha term is skipped when alpha = 0,
 /// the beta term when beta = 1 - alpha = 0, as the toolbox does. Products with an x+ or x-
 /// that is zero throughout the block are skipped too: after a Rect every input is >= 0,
-/// which halves the work on all but the first layer. `wp` and `wn` (W+ and W-) come from
-/// [`WeightParts`].
-#[allow(clippy::too_many_arguments)]
+/// which halves the work on all but the first layer. W+ and W- come from the layer's
+/// [`WeightParts`] (0 and 1), each made only if a product needs it.
 fn alphabeta_terms(
     cols: ArrayView2<f64>,
     r: ArrayView2<f64>,
-    wp: ArrayView2<f64>,
-    wn: ArrayView2<f64>,
+    parts: &Columns,
     b: ArrayView1<f64>,
     alpha: f64,
     stab: f64,
     par: Par,
 ) -> Vec<Term> {
+    const PLUS: usize = 0;
+    const MINUS: usize = 1;
     let beta = 1.0 - alpha;
     let (xp, xn) = split_signs(cols);
     let (has_pos, has_neg) = (xp.is_some(), xn.is_some());
     // coef * R ./ (x+ w_a + x- w_b + offset), the share of one sign; `offset` holds the
     // bias part and the stabiliser per output.
-    let share = |w_a: ArrayView2<f64>, w_b: ArrayView2<f64>, offset: Array1<f64>, coef: f64| {
-        let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim(), par);
+    let share = |a: usize, b: usize, offset: Array1<f64>, coef: f64| {
+        let mut z = signed_product(&xp, &xn, &|| parts.get(a), &|| parts.get(b), r.dim(), par);
         Zip::from(&mut z)
             .and(&r)
             .and_broadcast(&offset)
@@ -394,25 +411,25 @@ fn alphabeta_terms(
     // Factors for x+ and for x-, accumulated over the alpha and beta terms.
     let mut on_xp: Option<Array2<f64>> = None;
     let mut on_xn: Option<Array2<f64>> = None;
-    let add =
-        |slot: &mut Option<Array2<f64>>, wanted: bool, s: &Array2<f64>, w: ArrayView2<f64>| {
-            if !wanted {
-                return;
-            }
-            match slot {
-                Some(c) => gemm(1.0, s.view(), w.t(), 1.0, c.view_mut(), par),
-                None => *slot = Some(times_wt(s.view(), w, par)),
-            }
-        };
+    let add = |slot: &mut Option<Array2<f64>>, wanted: bool, s: &Array2<f64>, part: usize| {
+        if !wanted {
+            return;
+        }
+        let w = parts.get(part);
+        match slot {
+            Some(c) => gemm(1.0, s.view(), w.t(), 1.0, c.view_mut(), par),
+            None => *slot = Some(times_wt(s.view(), w.view(), par)),
+        }
+    };
     if alpha != 0.0 {
-        let s = share(wp, wn, b.mapv(|b| b.max(0.0) + stab), alpha);
-        add(&mut on_xp, has_pos, &s, wp);
-        add(&mut on_xn, has_neg, &s, wn);
+        let s = share(PLUS, MINUS, b.mapv(|b| b.max(0.0) + stab), alpha);
+        add(&mut on_xp, has_pos, &s, PLUS);
+        add(&mut on_xn, has_neg, &s, MINUS);
     }
     if beta != 0.0 {
-        let s = share(wn, wp, b.mapv(|b| b.min(0.0) - stab), beta);
-        add(&mut on_xp, has_pos, &s, wn);
-        add(&mut on_xn, has_neg, &s, wp);
+        let s = share(MINUS, PLUS, b.mapv(|b| b.min(0.0) - stab), beta);
+        add(&mut on_xp, has_pos, &s, MINUS);
+        add(&mut on_xn, has_neg, &s, PLUS);
     }
     let positive = on_xp.map(|factor| Term {
         factor,
