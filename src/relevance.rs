@@ -43,6 +43,18 @@ impl InputWeight {
             InputWeight::One => out.iter_mut().zip(factor).for_each(|(o, &c)| *o += c),
         }
     }
+
+    /// factor .* weight(x), in place in `factor`: [`InputWeight::accumulate`] onto zeros
+    /// without the zeros (the same products; a -0 where that gives +0).
+    pub(crate) fn weigh(self, factor: &mut [f64], x: &[f64]) {
+        let pairs = factor.iter_mut().zip(x);
+        match self {
+            InputWeight::X => pairs.for_each(|(c, &x)| *c *= x),
+            InputWeight::Positive => pairs.for_each(|(c, &x)| *c *= if x > 0.0 { x } else { 0.0 }),
+            InputWeight::Negative => pairs.for_each(|(c, &x)| *c *= if x < 0.0 { x } else { 0.0 }),
+            InputWeight::One => {}
+        }
+    }
 }
 
 /// One summand of the input relevance: `factor` (rows x K) weighted by `weight(x)`.

@@ -782,21 +782,30 @@ fn scatter_terms(
     fn owned(t: &Term) -> &[f64] {
         t.factor.as_slice().expect("owned")
     }
-    match (cols, terms.as_slice()) {
-        (_, [single]) if single.weight == InputWeight::One => {
-            g.col2im_add(owned(single), grp, rx, par);
+    if let [single] = terms.as_slice() {
+        if single.weight == InputWeight::One {
+            return g.col2im_add(owned(single), grp, rx, par);
         }
-        (Some(cols), _) => {
+    }
+    match cols {
+        Some(cols) => {
             let cols = cols.as_slice().expect("im2col rows are contiguous");
-            let mut rcols = vec![0.0; cols.len()];
-            for term in &terms {
-                elementwise(par, &mut rcols, owned(term), cols, |out, f, c| {
+            // The first factor, weighted in place, gathers the sum: no zeroed rows x K
+            // buffer per block. (A -0 there for a +0 changes nothing: rx starts at +0.)
+            let mut terms = terms.into_iter();
+            let Some(Term { mut factor, weight }) = terms.next() else {
+                return;
+            };
+            let rcols = factor.as_slice_mut().expect("owned");
+            elementwise(par, rcols, cols, cols, |out, c, _| weight.weigh(out, c));
+            for term in terms {
+                elementwise(par, rcols, owned(&term), cols, |out, f, c| {
                     term.weight.accumulate(out, f, c)
                 });
             }
-            g.col2im_add(&rcols, grp, rx, par);
+            g.col2im_add(rcols, grp, rx, par);
         }
-        (None, _) => {
+        None => {
             let mut scattered = vec![0.0; rx.len()];
             for term in terms {
                 scattered.fill(0.0);
