@@ -369,7 +369,7 @@ fn main() {
         let t = Instant::now();
         let r = net.explain(x, &vec![0; batch], rule.clone()).unwrap();
         println!(
-            "explain {name} B={batch} {rule:?}: {:.3} s, input {:.1} MB, sum of relevance {:e}; {}\nheap before explain {:.1} MB (the input); {}",
+            "explain {name} B={batch} {rule:?}: {:.3} s, input {:.1} MB, sum of relevance {:e}; {}\nheap before explain {:.1} MB (the model and the input); {}",
             t.elapsed().as_secs_f64(),
             (r.len() * 8) as f64 / 1e6,
             r.sum(),
