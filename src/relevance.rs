@@ -11,6 +11,7 @@
 use crate::gemm::{gemm, gemm_new, Par};
 use crate::rule::{stabilize, Convention, Rule, SIMPLE_STABILIZER, ZENNIT_STABILIZER};
 use ndarray::{Array1, Array2, ArrayD, ArrayView1, ArrayView2, ArrayViewMut2, CowArray, Ix2, Zip};
+use std::sync::OnceLock;
 
 /// How a factor matrix meets the layer input x_i.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +41,18 @@ impl InputWeight {
                 triples.for_each(|((o, &c), &x)| *o += c * if x < 0.0 { x } else { 0.0 })
             }
             InputWeight::One => out.iter_mut().zip(factor).for_each(|(o, &c)| *o += c),
+        }
+    }
+
+    /// factor .* weight(x), in place in `factor`: [`InputWeight::accumulate`] onto zeros
+    /// without the zeros (the same products; a -0 where that gives +0).
+    pub(crate) fn weigh(self, factor: &mut [f64], x: &[f64]) {
+        let pairs = factor.iter_mut().zip(x);
+        match self {
+            InputWeight::X => pairs.for_each(|(c, &x)| *c *= x),
+            InputWeight::Positive => pairs.for_each(|(c, &x)| *c *= if x > 0.0 { x } else { 0.0 }),
+            InputWeight::Negative => pairs.for_each(|(c, &x)| *c *= if x < 0.0 { x } else { 0.0 }),
+            InputWeight::One => {}
         }
     }
 }
@@ -76,9 +89,92 @@ impl<'a> Rows<'a> {
     }
 }
 
+/// The matrices a rule derives from W alone (K x F): alphabeta's W+ and W-, gamma's
+/// u = W + g W+ and v = W + g W-, zbox's bounded W (low W+ + high W-, row by row), ww's
+/// W.^2, flat's ones. Made once per layer call, on first use, and shared by all its blocks
+/// and threads: made per block they cost each thread W-sized copies (four copies of W at
+/// once on two threads for alphabeta, 76 MB on a 3x3x512x512 convolution) and a pass over
+/// W per block; made on first use, alphabeta's W- is never made after a Rect (no x-).
+pub(crate) struct WeightParts<'w> {
+    rule: &'w Rule,
+    w: ArrayView2<'w, f64>,
+    made: [OnceLock<Array2<f64>>; 2],
+}
+
+impl<'w> WeightParts<'w> {
+    /// The parts of `w` that `rule` may need (none for simple and epsilon, which use W).
+    pub(crate) fn new(rule: &'w Rule, w: ArrayView2<'w, f64>) -> WeightParts<'w> {
+        WeightParts {
+            rule,
+            w,
+            made: [OnceLock::new(), OnceLock::new()],
+        }
+    }
+
+    /// Part `i` (0: W+, u, bounded W, W.^2 or ones; 1: W- or v), made on first use.
+    fn part(&self, i: usize) -> &Array2<f64> {
+        self.made[i].get_or_init(|| {
+            let w = self.w;
+            match (self.rule, i) {
+                (Rule::AlphaBeta(_), 0) => w.mapv(|v| v.max(0.0)),
+                (Rule::AlphaBeta(_), _) => w.mapv(|v| v.min(0.0)),
+                (&Rule::Gamma(g), 0) => w.mapv(|v| v + g * v.max(0.0)),
+                (&Rule::Gamma(g), _) => w.mapv(|v| v + g * v.min(0.0)),
+                (Rule::ZBox { low, high }, _) => {
+                    let k = w.nrows();
+                    let (low, high) = (low.per_column(k), high.per_column(k));
+                    // Row k of W meets input column k, whose bounds are low[k] and high[k].
+                    let mut bounded = w.to_owned();
+                    for ((mut row, &l), &h) in bounded.rows_mut().into_iter().zip(&low).zip(&high) {
+                        row.mapv_inplace(|v| l * v.max(0.0) + h * v.min(0.0));
+                    }
+                    bounded
+                }
+                (Rule::WSquare, _) => w.mapv(|v| v * v),
+                (Rule::Flat, _) => Array2::ones(w.raw_dim()),
+                (Rule::Simple | Rule::Epsilon(_) | Rule::Pass, _) => {
+                    unreachable!("simple and epsilon use W itself")
+                }
+            }
+        })
+    }
+
+    /// The parts restricted to the outputs (columns) `columns`: one group's filters.
+    pub(crate) fn columns(&self, columns: std::ops::Range<usize>) -> Columns<'_, 'w> {
+        Columns {
+            parts: self,
+            columns,
+        }
+    }
+}
+
+/// One group's columns of a layer's [`WeightParts`].
+pub(crate) struct Columns<'p, 'w> {
+    parts: &'p WeightParts<'w>,
+    columns: std::ops::Range<usize>,
+}
+
+impl Columns<'_, '_> {
+    /// Part `i` of these columns. A group of a grouped convolution gets a contiguous copy,
+    /// as the rules had before (a sum along a strided view may add in another order); all
+    /// columns stay a view.
+    fn get(&self, i: usize) -> CowArray<'_, f64, Ix2> {
+        let part = self
+            .parts
+            .part(i)
+            .slice(ndarray::s![.., self.columns.clone()]);
+        if part.is_standard_layout() {
+            part.into()
+        } else {
+            part.to_owned().into()
+        }
+    }
+}
+
 /// The terms of `rule` for one block of rows. `r` is scratch: the rules that divide it by
 /// their denominators do so in place instead of allocating a copy. `convention` picks the
-/// stabiliser of `alphabeta`; `par` whether the products spread over the threads.
+/// stabiliser of `alphabeta`; `par` whether the products spread over the threads. `parts`
+/// are the block's columns of the layer's [`WeightParts`] for `rule`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn dense_terms(
     rule: &Rule,
@@ -87,6 +183,7 @@ pub(crate) fn dense_terms(
     y: ArrayView2<f64>,
     r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
+    parts: &Columns,
     b: ArrayView1<f64>,
     par: Par,
 ) -> Vec<Term> {
@@ -100,27 +197,18 @@ pub(crate) fn dense_terms(
                 Convention::Toolbox => SIMPLE_STABILIZER,
                 Convention::Zennit => ZENNIT_STABILIZER,
             };
-            alphabeta_terms(cols, r.view(), w, b, alpha, stab, par)
+            alphabeta_terms(cols, r.view(), parts, b, alpha, stab, par)
         }
-        Rule::Flat => vec![flat_term(r, w, inside, par)],
-        Rule::WSquare => vec![wsquare_term(r, w, inside, par)],
+        Rule::Flat | Rule::WSquare => vec![wsquare_term(r, parts.get(0).view(), inside, par)],
         Rule::Pass => unreachable!("layers with weights do not accept pass"),
         Rule::Gamma(g) => {
             let cols = cols.expect("gamma needs the input rows");
-            gamma_terms(cols, y, r.view(), w, b, g, par)
+            let (u, v) = (parts.get(0), parts.get(1));
+            gamma_terms(cols, y, r.view(), u.view(), v.view(), b, g, par)
         }
-        Rule::ZBox { ref low, ref high } => {
+        Rule::ZBox { .. } => {
             let cols = cols.expect("zbox needs the input rows");
-            let k = w.nrows();
-            zbox_terms(
-                cols,
-                inside,
-                r,
-                w,
-                &low.per_column(k),
-                &high.per_column(k),
-                par,
-            )
+            zbox_terms(cols, inside, r, w, parts.get(0).view(), par)
         }
     }
 }
@@ -149,18 +237,19 @@ fn split_signs<'a>(cols: ArrayView2<'a, f64>) -> (Option<SignPart<'a>>, Option<S
 }
 
 /// x+ w_a + x- w_b (rows x F) for the parts of [`split_signs`], skipping an absent part.
-fn signed_product(
+/// The weights come from `w_a()` and `w_b()`, fetched only for a part that is present.
+fn signed_product<'a>(
     xp: &Option<SignPart>,
     xn: &Option<SignPart>,
-    w_a: &Array2<f64>,
-    w_b: &Array2<f64>,
+    w_a: &dyn Fn() -> CowArray<'a, f64, Ix2>,
+    w_b: &dyn Fn() -> CowArray<'a, f64, Ix2>,
     dim: (usize, usize),
     par: Par,
 ) -> Array2<f64> {
     let mut z = Array2::zeros(dim);
     for (x, w) in [(xp, w_a), (xn, w_b)] {
         if let Some(x) = x {
-            gemm(1.0, x.view(), w.view(), 1.0, z.view_mut(), par);
+            gemm(1.0, x.view(), w().view(), 1.0, z.view_mut(), par);
         }
     }
     z
@@ -170,23 +259,24 @@ fn signed_product(
 /// stab(x+ u + x- v + b_j + g b+_j) into s+, outputs with y_j < 0 by
 /// stab(x+ v + x- u + b_j + g b-_j) into s-; then x+ meets s+ u^T + s- v^T and x- meets
 /// s+ v^T + s- u^T. Products with an x+ or x- that is zero throughout the block are skipped.
+/// `u` and `v` come from [`WeightParts`].
+#[allow(clippy::too_many_arguments)]
 fn gamma_terms(
     cols: ArrayView2<f64>,
     y: ArrayView2<f64>,
     r: ArrayView2<f64>,
-    w: ArrayView2<f64>,
+    u: ArrayView2<f64>,
+    v: ArrayView2<f64>,
     b: ArrayView1<f64>,
     g: f64,
     par: Par,
 ) -> Vec<Term> {
     let (xp, xn) = split_signs(cols);
     let (has_pos, has_neg) = (xp.is_some(), xn.is_some());
-    let u = w.mapv(|v| v + g * v.max(0.0));
-    let v = w.mapv(|v| v + g * v.min(0.0));
     // R ./ stab(x+ w_a + x- w_b + offset) where `keep(y_j)`, 0 elsewhere.
     let share =
-        |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, keep: fn(f64) -> bool| {
-            let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim(), par);
+        |w_a: ArrayView2<f64>, w_b: ArrayView2<f64>, offset: Array1<f64>, keep: fn(f64) -> bool| {
+            let mut z = signed_product(&xp, &xn, &|| w_a.into(), &|| w_b.into(), r.dim(), par);
             Zip::from(&mut z)
                 .and(&r)
                 .and(&y)
@@ -200,20 +290,20 @@ fn gamma_terms(
                 });
             z
         };
-    let s_pos = share(&u, &v, b.mapv(|b| b + g * b.max(0.0)), |y| y > 0.0);
-    let s_neg = share(&v, &u, b.mapv(|b| b + g * b.min(0.0)), |y| y < 0.0);
+    let s_pos = share(u, v, b.mapv(|b| b + g * b.max(0.0)), |y| y > 0.0);
+    let s_neg = share(v, u, b.mapv(|b| b + g * b.min(0.0)), |y| y < 0.0);
     // s+ w_a^T + s- w_b^T
-    let factor = |w_a: &Array2<f64>, w_b: &Array2<f64>| {
-        let mut c = times_wt(s_pos.view(), w_a.view(), par);
+    let factor = |w_a: ArrayView2<f64>, w_b: ArrayView2<f64>| {
+        let mut c = times_wt(s_pos.view(), w_a, par);
         gemm(1.0, s_neg.view(), w_b.t(), 1.0, c.view_mut(), par);
         c
     };
     let positive = has_pos.then(|| Term {
-        factor: factor(&u, &v),
+        factor: factor(u, v),
         weight: InputWeight::Positive,
     });
     let negative = has_neg.then(|| Term {
-        factor: factor(&v, &u),
+        factor: factor(v, u),
         weight: InputWeight::Negative,
     });
     positive.into_iter().chain(negative).collect()
@@ -221,25 +311,19 @@ fn gamma_terms(
 
 /// The z^B rule: s = R ./ stab(X W - L W+ - H W-), L and H the bounds of the real inputs
 /// (0 on padding), then x meets s W^T and the bounds give the factor -s (low W+ + high W-)^T.
-/// R is divided in place.
+/// R is divided in place. `bounded` (low W+ + high W-) comes from [`WeightParts`].
 fn zbox_terms(
     cols: ArrayView2<f64>,
     inside: Option<ArrayView2<f64>>,
     mut r: ArrayViewMut2<f64>,
     w: ArrayView2<f64>,
-    low: &[f64],
-    high: &[f64],
+    bounded: ArrayView2<f64>,
     par: Par,
 ) -> Vec<Term> {
-    // Row k of W meets input column k, whose bounds are low[k] and high[k].
-    let mut bounded = w.to_owned();
-    for ((mut row, &l), &h) in bounded.rows_mut().into_iter().zip(low).zip(high) {
-        row.mapv_inplace(|v| l * v.max(0.0) + h * v.min(0.0));
-    }
     let mut z = gemm_new(cols, w, par);
     match inside {
         // Each row's real inputs: the bounds of padding cells are 0.
-        Some(inside) => gemm(-1.0, inside, bounded.view(), 1.0, z.view_mut(), par),
+        Some(inside) => gemm(-1.0, inside, bounded, 1.0, z.view_mut(), par),
         None => {
             let offset = bounded.sum_axis(ndarray::Axis(0));
             z -= &offset;
@@ -248,7 +332,7 @@ fn zbox_terms(
     Zip::from(&mut r)
         .and(&z)
         .for_each(|r, &z| *r /= stabilize(z, ZENNIT_STABILIZER));
-    let mut bound_factor = times_wt(r.view(), bounded.view(), par);
+    let mut bound_factor = times_wt(r.view(), bounded, par);
     bound_factor.mapv_inplace(|v| -v);
     vec![
         Term {
@@ -310,25 +394,26 @@ fn epsilon_terms(
 /// z+_ij = x+ w+ + x- w-, z-_ij = x+ w- + x- w+. The alpha term is skipped when alpha = 0,
 /// the beta term when beta = 1 - alpha = 0, as the toolbox does. Products with an x+ or x-
 /// that is zero throughout the block are skipped too: after a Rect every input is >= 0,
-/// which halves the work on all but the first layer.
+/// which halves the work on all but the first layer. W+ and W- come from the layer's
+/// [`WeightParts`] (0 and 1), each made only if a product needs it.
 fn alphabeta_terms(
     cols: ArrayView2<f64>,
     r: ArrayView2<f64>,
-    w: ArrayView2<f64>,
+    parts: &Columns,
     b: ArrayView1<f64>,
     alpha: f64,
     stab: f64,
     par: Par,
 ) -> Vec<Term> {
+    const PLUS: usize = 0;
+    const MINUS: usize = 1;
     let beta = 1.0 - alpha;
     let (xp, xn) = split_signs(cols);
     let (has_pos, has_neg) = (xp.is_some(), xn.is_some());
-    let wp = w.mapv(|v| v.max(0.0));
-    let wn = w.mapv(|v| v.min(0.0));
     // coef * R ./ (x+ w_a + x- w_b + offset), the share of one sign; `offset` holds the
     // bias part and the stabiliser per output.
-    let share = |w_a: &Array2<f64>, w_b: &Array2<f64>, offset: Array1<f64>, coef: f64| {
-        let mut z = signed_product(&xp, &xn, w_a, w_b, r.dim(), par);
+    let share = |a: usize, b: usize, offset: Array1<f64>, coef: f64| {
+        let mut z = signed_product(&xp, &xn, &|| parts.get(a), &|| parts.get(b), r.dim(), par);
         Zip::from(&mut z)
             .and(&r)
             .and_broadcast(&offset)
@@ -338,24 +423,25 @@ fn alphabeta_terms(
     // Factors for x+ and for x-, accumulated over the alpha and beta terms.
     let mut on_xp: Option<Array2<f64>> = None;
     let mut on_xn: Option<Array2<f64>> = None;
-    let add = |slot: &mut Option<Array2<f64>>, wanted: bool, s: &Array2<f64>, w: &Array2<f64>| {
+    let add = |slot: &mut Option<Array2<f64>>, wanted: bool, s: &Array2<f64>, part: usize| {
         if !wanted {
             return;
         }
+        let w = parts.get(part);
         match slot {
             Some(c) => gemm(1.0, s.view(), w.t(), 1.0, c.view_mut(), par),
             None => *slot = Some(times_wt(s.view(), w.view(), par)),
         }
     };
     if alpha != 0.0 {
-        let s = share(&wp, &wn, b.mapv(|b| b.max(0.0) + stab), alpha);
-        add(&mut on_xp, has_pos, &s, &wp);
-        add(&mut on_xn, has_neg, &s, &wn);
+        let s = share(PLUS, MINUS, b.mapv(|b| b.max(0.0) + stab), alpha);
+        add(&mut on_xp, has_pos, &s, PLUS);
+        add(&mut on_xn, has_neg, &s, MINUS);
     }
     if beta != 0.0 {
-        let s = share(&wn, &wp, b.mapv(|b| b.min(0.0) - stab), beta);
-        add(&mut on_xp, has_pos, &s, &wn);
-        add(&mut on_xn, has_neg, &s, &wp);
+        let s = share(MINUS, PLUS, b.mapv(|b| b.min(0.0) - stab), beta);
+        add(&mut on_xp, has_pos, &s, MINUS);
+        add(&mut on_xn, has_neg, &s, PLUS);
     }
     let positive = on_xp.map(|factor| Term {
         factor,
@@ -368,31 +454,20 @@ fn alphabeta_terms(
     positive.into_iter().chain(negative).collect()
 }
 
-/// Every real input of a row receives R_j / (its row's number of real inputs): the ww rule
-/// with all weights 1.
-fn flat_term(
-    r: ArrayViewMut2<f64>,
-    w: ArrayView2<f64>,
-    inside: Option<ArrayView2<f64>>,
-    par: Par,
-) -> Term {
-    wsquare_term(r, Array2::ones(w.raw_dim()).view(), inside, par)
-}
-
-/// C = (R ./ (I (W.^2))) (W.^2)^T with I the rows' real inputs (all ones without padding),
-/// R divided in place; the factors of padding inputs are dropped by the caller. A filter
-/// whose weights are all zero passes nothing.
+/// C = (R ./ (I V)) V^T with V = W.^2 (ww) or all ones (flat: every real input of a row
+/// receives R_j / its row's number of real inputs), from [`WeightParts`], and I the rows'
+/// real inputs (all ones without padding); R divided in place; the factors of padding
+/// inputs are dropped by the caller. A filter whose weights are all zero passes nothing.
 fn wsquare_term(
     mut r: ArrayViewMut2<f64>,
-    w: ArrayView2<f64>,
+    v: ArrayView2<f64>,
     inside: Option<ArrayView2<f64>>,
     par: Par,
 ) -> Term {
-    let v = w.mapv(|v| v * v);
     let divide = |r: &mut f64, z: f64| *r = if z == 0.0 { 0.0 } else { *r / z };
     match inside {
         Some(inside) => {
-            let z = gemm_new(inside, v.view(), par);
+            let z = gemm_new(inside, v, par);
             Zip::from(&mut r).and(&z).for_each(|r, &z| divide(r, z));
         }
         None => {
@@ -402,7 +477,7 @@ fn wsquare_term(
                 .for_each(|r, &z| divide(r, z));
         }
     }
-    let mut factor = times_wt(r.view(), v.view(), par);
+    let mut factor = times_wt(r.view(), v, par);
     if let Some(inside) = inside {
         factor *= &inside;
     }

@@ -4,7 +4,7 @@ use super::layer_with_weights;
 use super::{BackwardWants, ExpectedShape, Inputs, LayerKind, LayerOps, ParamGrad};
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new, Par};
-use crate::relevance::{dense_terms, needs_input_rows, Rows};
+use crate::relevance::{dense_terms, needs_input_rows, Rows, WeightParts};
 use crate::rule::{Convention, Rule};
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2};
 use rand::Rng;
@@ -132,6 +132,7 @@ impl Linear {
             y,
             r.view_mut(),
             self.w.view(),
+            &WeightParts::new(rule, self.w.view()).columns(0..self.outputs()),
             self.b.view(),
             Par::Split,
         );
