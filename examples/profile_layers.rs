@@ -5,18 +5,120 @@
 //! A tool for performance work; the README's figures come from `cargo bench --bench
 //! lrp_bench`.
 //!
-//! Run: `cargo run --release --example profile_layers [eps|ab] [cnn64|lenet] [batch...]`
-//! (default: eps cnn64 1 64). `... profile_layers explain B` instead runs one
-//! `explain` of cnn64 at batch B (`... explain B [eps|ab] [out.npy]`) and exits, printing the high-water
-//! memory of explain with `/usr/bin/time -v`.
+//! Run: `cargo run --release --example profile_layers [eps|ab] [cnn64|lenet|resnet_tiny]
+//! [batch...]` (resnet_tiny: golden-onnx's ResNet with the epsilon_plus presets)
+//! (default: eps cnn64 1 64); with `PROFILE_LAYER=k` only layer k runs (for `perf record`),
+//! `PROFILE_RUNS=n` times, and `PROFILE_PASS=forward` or `lrp` repeats only that pass. `... profile_layers explain B` instead runs one
+//! `explain` of cnn64 at batch B (`... explain B [eps|ab|resnet_tiny] [out.npy]`; resnet_tiny
+//! is golden-onnx's ResNet, canonized, with the composite epsilon_plus) and exits, printing
+//! the process's peak resident memory (VmHWM, as `/usr/bin/time -v` reports it), the peak of
+//! the bytes allocated on the heap and the large arrays alive at that peak: the accounting
+//! of what explain holds.
 
 #[path = "../benches/support/workloads.rs"]
 mod workloads;
 
 use lrp::{model_io, Layer, Network, Rule};
-use ndarray::{s, Array2, ArrayD, Axis};
+use ndarray::{Array2, ArrayD, Axis};
 use rayon::prelude::*;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::Mutex;
 use std::time::Instant;
+
+/// Allocations at least this large are listed one by one (arrays, im2col blocks).
+#[cfg_attr(feature = "mimalloc", allow(dead_code))]
+const LARGE: usize = 1 << 20;
+/// How many large allocations the lists hold.
+const SLOTS: usize = 256;
+
+/// The system allocator, counting the bytes alive and their peak, and listing the large
+/// allocations alive at the peak: what `explain` holds at its high-water mark, array by
+/// array. (Heap bytes, not pages: a zeroed allocation not yet written counts in full here
+/// but not in the resident set.) Only without the library's allocator (the `mimalloc`
+/// feature, which sets the global allocator itself): `cargo run --release
+/// --no-default-features --example profile_layers explain ...`.
+#[cfg_attr(feature = "mimalloc", allow(dead_code))]
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// The large allocations alive now (address, size; size 0 for a free slot), and a copy
+/// taken whenever a large allocation set a new peak.
+#[cfg_attr(feature = "mimalloc", allow(dead_code))]
+static LARGE_LIVE: Mutex<[(usize, usize); SLOTS]> = Mutex::new([(0, 0); SLOTS]);
+static LARGE_AT_PEAK: Mutex<([(usize, usize); SLOTS], usize)> = Mutex::new(([(0, 0); SLOTS], 0));
+
+#[cfg_attr(feature = "mimalloc", allow(dead_code))]
+impl Counting {
+    fn added(&self, ptr: *mut u8, size: usize) {
+        let live = LIVE.fetch_add(size, Relaxed) + size;
+        let new_peak = PEAK.fetch_max(live, Relaxed) < live;
+        if size >= LARGE && !ptr.is_null() {
+            let mut table = LARGE_LIVE.lock().unwrap();
+            if let Some(slot) = table.iter_mut().find(|s| s.1 == 0) {
+                *slot = (ptr as usize, size);
+            }
+            if new_peak {
+                *LARGE_AT_PEAK.lock().unwrap() = (*table, live);
+            }
+        }
+    }
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; the bookkeeping
+// allocates nothing (fixed tables behind a const-initialised mutex).
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = System.alloc(layout);
+        self.added(ptr, layout.size());
+        ptr
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // calloc: large zeroed blocks come as untouched pages, as without the counter.
+        let ptr = System.alloc_zeroed(layout);
+        self.added(ptr, layout.size());
+        ptr
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        if layout.size() >= LARGE {
+            let mut table = LARGE_LIVE.lock().unwrap();
+            if let Some(slot) = table.iter_mut().find(|s| s.0 == ptr as usize && s.1 != 0) {
+                *slot = (0, 0);
+            }
+        }
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[cfg(not(feature = "mimalloc"))]
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// The heap's peak and the large allocations alive at it, largest first, in MB.
+fn heap_report() -> String {
+    if cfg!(feature = "mimalloc") {
+        return "heap not counted (mimalloc; build with --no-default-features)".into();
+    }
+    let (table, at) = *LARGE_AT_PEAK.lock().unwrap();
+    let mut sizes: Vec<usize> = table.iter().map(|s| s.1).filter(|&s| s > 0).collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let listed: usize = sizes.iter().sum();
+    let mb = |b: usize| b as f64 / 1e6;
+    format!(
+        "heap peak {:.1} MB; at the last peak set by a large allocation ({:.1} MB) the {} arrays of at least 1 MB hold {:.1} MB: {}",
+        mb(PEAK.load(Relaxed)),
+        mb(at),
+        sizes.len(),
+        mb(listed),
+        sizes
+            .iter()
+            .map(|&s| format!("{:.1}", mb(s)))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    )
+}
 
 /// The benchmark's cnn64 and its random batch (64 samples; larger batches repeat them).
 fn cnn64(batch: usize) -> (Vec<Layer>, ArrayD<f64>) {
@@ -36,6 +138,25 @@ fn lenet(batch: usize) -> (Vec<Layer>, ArrayD<f64>) {
         net.layers().cloned().collect(),
         workloads::lenet_inputs(&golden, batch),
     )
+}
+
+/// golden-onnx's resnet_tiny as the golden test runs its LRP cases (ResNet canonizer,
+/// composite epsilon_plus with epsilon 1e-6, zennit's convention) and its two input
+/// images repeated to `batch` samples.
+fn resnet_tiny(batch: usize) -> (Network, ArrayD<f64>) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden-onnx");
+    let net = model_io::read(dir.join("resnet_tiny.onnx")).expect("../shared/golden-onnx");
+    let mut net = net
+        .canonized(&lrp::Canonizer::from_name("resnet").unwrap())
+        .unwrap();
+    net.set_convention(lrp::Convention::Zennit);
+    net.set_composite(
+        &lrp::Composite::from_name("epsilon_plus", Some(1e-6), None, None, None).unwrap(),
+    )
+    .unwrap();
+    let x = lrp::data_io::read_npy(dir.join("resnet_tiny_input.npy")).expect("input");
+    let idx: Vec<usize> = (0..batch).map(|i| i % x.shape()[0]).collect();
+    (net, x.select(Axis(0), &idx))
 }
 
 /// The best of repeated timings: on a shared machine the figure least disturbed by other
@@ -124,28 +245,46 @@ fn dgemm_ceiling(n: usize) -> (f64, f64) {
     (flops / one * 1e-9, flops / all * 1e-9)
 }
 
-/// Each layer alone on its input from the full trace: best forward and LRP times over
-/// `runs` repetitions, with GFLOP/s for the layers with weights.
-fn profile(layers: &[Layer], x: &ArrayD<f64>, rule: &Rule, runs: usize) {
-    let full = Network::from_layers(layers.iter().cloned());
+/// Each node alone on its input from the full trace: best forward and LRP times over
+/// `runs` repetitions, with GFLOP/s for the layers with weights. Every node takes `rule`
+/// or, when `None`, its preset; nodes of several inputs (Add) are left out.
+fn profile(full: &Network, x: &ArrayD<f64>, rule: Option<&Rule>, runs: usize) {
     let trace = full.trace(x.view()).unwrap();
     let (mut total_f, mut total_l) = (0.0, 0.0);
     println!(
         "| layer | kind | forward ms | fwd GFLOP/s | LRP ms | LRP GFLOP/s |\n|---|---|---|---|---|---|"
     );
-    for (k, layer) in layers.iter().enumerate() {
-        let net = Network::from_layers([layer.clone()]);
-        let input = trace.activation(k).unwrap();
+    // PROFILE_LAYER=k: only layer k, for a profiler (`perf record`) to see it alone.
+    let only: Option<usize> = std::env::var("PROFILE_LAYER")
+        .ok()
+        .and_then(|k| k.parse().ok());
+    for (k, layer) in full.layers().enumerate() {
+        let &[from] = full.node_inputs(k).unwrap() else {
+            continue;
+        };
+        if only.is_some_and(|only| only != k) {
+            continue;
+        }
+        let mut net = Network::from_layers([layer.clone()]);
+        net.set_convention(full.convention());
+        let rule = rule.cloned().unwrap_or_else(|| full.preset(k).unwrap());
+        let input = trace.activation(from).unwrap();
         let output = trace.activation(k + 1).unwrap();
         let r = output.clone();
         let (mut forward, mut lrp) = (Vec::new(), Vec::new());
+        // PROFILE_PASS=forward or lrp: only that pass repeats (LRP on one trace).
+        let pass = std::env::var("PROFILE_PASS").unwrap_or_default();
+        let once = (pass == "lrp").then(|| net.trace(input.clone()).unwrap());
         for rep in 0..=runs {
-            let owned = input.clone();
+            let owned = once.is_none().then(|| input.clone());
             let t = Instant::now();
-            let t1 = net.trace(owned).unwrap();
+            let fresh = owned.map(|owned| net.trace(owned).unwrap());
             let f = t.elapsed().as_secs_f64();
+            let t1 = once.as_ref().or(fresh.as_ref()).expect("one of the two");
             let t = Instant::now();
-            net.lrp_trace(&t1, r.view(), Some(rule.clone())).unwrap();
+            if pass != "forward" {
+                net.lrp_trace(t1, r.view(), Some(rule.clone())).unwrap();
+            }
             let l = t.elapsed().as_secs_f64();
             if rep > 0 {
                 forward.push(f);
@@ -169,7 +308,7 @@ fn profile(layers: &[Layer], x: &ArrayD<f64>, rule: &Rule, runs: usize) {
             f * 1e3,
             rate(1.0, f),
             l * 1e3,
-            rate(lrp_products(rule, input), l),
+            rate(lrp_products(&rule, input), l),
         );
     }
     println!(
@@ -211,20 +350,32 @@ fn main() {
     }
     if args.first().map(String::as_str) == Some("explain") {
         let batch = args.get(1).and_then(|b| b.parse().ok()).unwrap_or(256);
-        let rule = match args.get(2).map(String::as_str) {
-            Some("ab") => Rule::AlphaBeta(1.0),
-            _ => Rule::Epsilon(0.01),
+        let (name, net, x, rule) = match args.get(2).map(String::as_str) {
+            Some("resnet_tiny") => {
+                let (net, x) = resnet_tiny(batch);
+                ("resnet_tiny epsilon_plus", net, x, None)
+            }
+            other => {
+                let rule = match other {
+                    Some("ab") => Rule::AlphaBeta(1.0),
+                    _ => Rule::Epsilon(0.01),
+                };
+                let (layers, x) = cnn64(batch);
+                ("cnn64", Network::from_layers(layers), x, Some(rule))
+            }
         };
-        let (layers, x) = cnn64(batch);
-        let net = Network::from_layers(layers);
+        let before = LIVE.load(Relaxed);
+        PEAK.store(before, Relaxed);
         let t = Instant::now();
-        let r = net.explain(x, &vec![0; batch], Some(rule.clone())).unwrap();
+        let r = net.explain(x, &vec![0; batch], rule.clone()).unwrap();
         println!(
-            "explain cnn64 B={batch} {rule:?}: {:.3} s, input {:.1} MB, sum of relevance {:e}; {}",
+            "explain {name} B={batch} {rule:?}: {:.3} s, input {:.1} MB, sum of relevance {:e}; {}\nheap before explain {:.1} MB (the model and the input); {}",
             t.elapsed().as_secs_f64(),
             (r.len() * 8) as f64 / 1e6,
             r.sum(),
-            high_water()
+            high_water(),
+            before as f64 / 1e6,
+            heap_report()
         );
         // An optional file for comparing two builds bit for bit.
         if let Some(path) = args.get(3) {
@@ -237,28 +388,45 @@ fn main() {
         Some("ab") => Rule::AlphaBeta(1.0),
         _ => Rule::Epsilon(0.01),
     };
-    let lenet_net = args.get(1).map(String::as_str) == Some("lenet");
+    let which = args.get(1).map(String::as_str).unwrap_or("cnn64");
     let mut batches: Vec<usize> = args.iter().skip(2).filter_map(|b| b.parse().ok()).collect();
     if batches.is_empty() {
         batches = vec![1, 64];
     }
-    let (one, all) = dgemm_ceiling(1536);
+    // Not under a profiler looking at one layer.
+    let (one, all) = if std::env::var("PROFILE_LAYER").is_ok() {
+        (f64::NAN, f64::NAN)
+    } else {
+        dgemm_ceiling(1536)
+    };
     println!(
         "threads: {}; dgemm ceiling (matrixmultiply, 1536^3): {one:.1} GFLOP/s on one thread, {all:.1} on all",
         rayon::current_num_threads()
     );
     for batch in batches {
-        let (layers, x) = if lenet_net {
-            lenet(batch)
-        } else {
-            cnn64(batch)
+        // resnet_tiny takes its composite's presets (the rule argument is ignored).
+        let (net, x, rule) = match which {
+            "lenet" => {
+                let (layers, x) = lenet(batch);
+                (Network::from_layers(layers), x, Some(&rule))
+            }
+            "resnet_tiny" => {
+                let (net, x) = resnet_tiny(batch);
+                (net, x, None)
+            }
+            _ => {
+                let (layers, x) = cnn64(batch);
+                (Network::from_layers(layers), x, Some(&rule))
+            }
         };
-        let x = x.slice(s![..batch, .., .., ..]).to_owned().into_dyn();
         println!(
-            "\n{} B={batch}, rule {rule:?}",
-            if lenet_net { "LeNet-5" } else { "cnn64" }
+            "\n{which} B={batch}, rule {}",
+            rule.map_or("epsilon_plus presets".into(), |r| format!("{r:?}"))
         );
-        let runs = if batch < 8 { 50 } else { 9 };
-        profile(&layers, &x, &rule, runs);
+        let runs = std::env::var("PROFILE_RUNS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(if batch < 8 { 50 } else { 9 });
+        profile(&net, &x, rule, runs);
     }
 }

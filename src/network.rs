@@ -122,7 +122,7 @@ impl Walked<'_> {
     /// Frees activation `i` of an owned trace (it is left empty); a borrowed one is kept.
     fn release(&mut self, i: usize) {
         if let Walked::Owned(t) = self {
-            t.activations[i] = ArrayD::zeros(ndarray::IxDyn(&[0]));
+            t.activations[i] = empty();
         }
     }
 }
@@ -374,7 +374,9 @@ impl Network {
     }
 
     /// Sets the numerical convention of `lrp`: [`Convention::Zennit`] makes composites
-    /// and `zplus` match zennit. The gradient methods do not depend on it.
+    /// and `zplus` match zennit. The gradient methods do not depend on it. Set it before
+    /// [`Network::canonized`]: the BatchNorm merge leaves zennit's 1/sqrt(1+eps) residual
+    /// only on a network that already follows zennit's convention.
     pub fn set_convention(&mut self, convention: Convention) {
         self.convention = convention;
     }
@@ -486,6 +488,17 @@ impl Network {
     /// `x` may be a view (copied into the trace) or an owned array (moved into it, which
     /// spares a copy of the batch). The trace keeps images as N x H x W x D.
     pub fn trace<'a>(&self, x: impl Into<CowArray<'a, f64, IxDyn>>) -> Result<Trace> {
+        self.trace_keeping(x, None)
+    }
+
+    /// [`Network::trace`], keeping only the values `keep` marks (all when `None`): each
+    /// other value is freed as soon as the last node that takes it has run, and left empty
+    /// in the trace. The network input and output are always kept.
+    fn trace_keeping<'a>(
+        &self,
+        x: impl Into<CowArray<'a, f64, IxDyn>>,
+        keep: Option<&[bool]>,
+    ) -> Result<Trace> {
         let x = x.into();
         self.shapes(x.shape())?;
         check_finite("input", &x.view())?;
@@ -496,12 +509,43 @@ impl Network {
         } else {
             x.as_standard_layout().into_owned()
         });
-        for m in &self.modules {
+        // The last node that takes each value (nodes come in topological order).
+        let mut last_reader = vec![None; self.modules.len() + 1];
+        for (i, m) in self.modules.iter().enumerate() {
+            m.inputs.iter().for_each(|&v| last_reader[v] = Some(i));
+        }
+        let n = self.modules.len();
+        let dropped = |v: usize| v != 0 && v != n && keep.is_some_and(|k| !k[v]);
+        for (i, m) in self.modules.iter().enumerate() {
             let ins: Vec<&ArrayD<f64>> = m.inputs.iter().map(|&v| &activations[v]).collect();
             let next = m.layer.ops().forward(&ins);
             activations.push(next);
+            for &v in &m.inputs {
+                if last_reader[v] == Some(i) && dropped(v) {
+                    activations[v] = empty();
+                }
+            }
+            if last_reader[i + 1].is_none() && dropped(i + 1) {
+                activations[i + 1] = empty();
+            }
         }
         Ok(Trace { activations })
+    }
+
+    /// Which values the LRP of `rule` (or the presets) reads, by [`lrp_reads`]: the trace
+    /// [`Network::explain`] keeps. The output is read to make the relevance.
+    fn values_lrp_reads(&self, rule: &Option<Rule>) -> Vec<bool> {
+        let mut read = vec![false; self.modules.len() + 1];
+        read[0] = true;
+        *read.last_mut().expect("the input at least") = true;
+        for (i, m) in self.modules.iter().enumerate() {
+            let reads = lrp_reads(&m.layer, self.rule_of(i, rule));
+            read[i + 1] |= reads.output;
+            if reads.inputs {
+                m.inputs.iter().for_each(|&v| read[v] = true);
+            }
+        }
+        read
     }
 
     /// The toolbox's `forward(X, lrp_aware)`: runs the network, caches the activations for
@@ -741,6 +785,11 @@ impl Network {
     /// this network, the rule's parameters are valid, per-channel bounds fit their layers.
     pub(crate) fn check_lrp_inputs(&self, trace: &Trace, rule: &Option<Rule>) -> Result<()> {
         self.check_trace(trace)?;
+        self.check_rule(rule)
+    }
+
+    /// The checks of [`Network::check_lrp_inputs`] that do not need the trace.
+    fn check_rule(&self, rule: &Option<Rule>) -> Result<()> {
         if let Some(rule) = rule {
             rule.validate()?;
         }
@@ -795,7 +844,10 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
-        let trace = self.trace(x)?;
+        // Only the activations LRP reads are kept (a Rect's input, say, when the layer
+        // before it does not need its output under `rule`), the others freed during the
+        // forward pass.
+        let trace = self.trace_keeping(x, Some(&self.values_lrp_reads(&rule)))?;
         let y = trace.output();
         let n = y.shape()[0];
         let c = match y.shape() {
@@ -821,8 +873,9 @@ impl Network {
             r[[s, k]] = y[[s, k]];
         }
         // As `lrp_trace`, but the walk owns the trace and frees activations as it goes:
-        // peak memory stays at the forward pass's.
-        self.check_lrp_inputs(&trace, &rule)?;
+        // peak memory stays near the forward pass's. (The trace is this network's own, so
+        // only the rule needs checking.)
+        self.check_rule(&rule)?;
         let r = self.output_side(&trace, "relevance R", r.view())?;
         Ok(self.layout.to_external(self.lrp_layers(trace, r, &rule)))
     }
@@ -851,6 +904,42 @@ impl PartialEq for Network {
                 .iter()
                 .zip(&other.modules)
                 .all(|(a, b)| a.layer == b.layer && a.inputs == b.inputs && a.preset == b.preset)
+    }
+}
+
+/// An array holding nothing: a freed activation's place in a trace.
+fn empty() -> ArrayD<f64> {
+    ArrayD::zeros(IxDyn(&[0]))
+}
+
+/// The activations a node's LRP reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Reads {
+    /// Its inputs (values, or only their shapes).
+    inputs: bool,
+    /// Its output.
+    output: bool,
+}
+
+/// Which activations the LRP of `layer` with `rule` reads, so that [`Network::explain`]
+/// need not keep the others. Layers that pass the relevance on read neither; a
+/// Convolution reads its output only for the rules that divide by it (simple, epsilon,
+/// gamma's signs); every other layer is assumed to read both.
+fn lrp_reads(layer: &Layer, rule: &Rule) -> Reads {
+    let both = Reads {
+        inputs: true,
+        output: true,
+    };
+    match layer.kind() {
+        LayerKind::Rect | LayerKind::Tanh | LayerKind::SoftMax | LayerKind::Identity => Reads {
+            inputs: false,
+            output: false,
+        },
+        LayerKind::Convolution => Reads {
+            inputs: true,
+            output: matches!(rule, Rule::Simple | Rule::Epsilon(_) | Rule::Gamma(_)),
+        },
+        _ => both,
     }
 }
 

@@ -16,6 +16,7 @@ use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new, plan, Par};
 use crate::relevance::{
     dense_terms, divide_by_stabilised, epsilon_of, needs_input_rows, InputWeight, Rows, Term,
+    WeightParts,
 };
 use crate::rule::{Convention, Rule};
 use ndarray::{s, Array1, Array2, Array4, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis};
@@ -123,6 +124,15 @@ impl Geometry {
     /// keep its im2col-sized matrices near COLS_PER_TASK elements, at least one.
     fn max_samples_per_task(&self) -> usize {
         (COLS_PER_TASK / (self.positions() * self.k()).max(1)).max(1)
+    }
+
+    /// [`Geometry::max_samples_per_task`] for LRP, but enough samples for MIN_ROWS_PER_TASK
+    /// rows: a 3x3x512x512 layer on a 2x2 map had blocks of 12 rows, and the kernel spent
+    /// more time packing W for each block than multiplying. (Backward keeps the smaller
+    /// blocks: its dW sums the blocks, and more rows per block would change that sum's order.)
+    fn max_samples_per_lrp_task(&self) -> usize {
+        self.max_samples_per_task()
+            .max(MIN_ROWS_PER_TASK.div_ceil(self.positions()))
     }
 
     /// The most im2col rows a forward task takes (rows of all samples in a row).
@@ -688,7 +698,7 @@ impl<T: Element> Convolution<T> {
     ) -> ArrayD<T> {
         let g = self.geometry_of(x);
         let n = x.shape()[0];
-        let plan = plan(n, g.max_samples_per_task(), g.output_len() * g.k());
+        let plan = plan(n, g.max_samples_per_lrp_task(), g.output_len() * g.k());
         let (spt, par) = (plan.per_task, plan.inner);
         let r = slice(&mut r);
         let wm = self.w_matrix();
@@ -699,22 +709,26 @@ impl<T: Element> Convolution<T> {
             .is_none()
             .then(|| g.inside_mask(spt))
             .flatten();
+        let parts = WeightParts::new(rule, wm);
         let mut rx = ArrayD::zeros(x.raw_dim());
         slice(&mut rx)
             .par_chunks_mut(spt * g.input_len())
             .zip(slice_of(x).par_chunks(spt * g.input_len()))
-            .zip(slice_of(y).par_chunks(spt * g.output_len()))
             .zip(r.par_chunks_mut(spt * g.output_len()))
-            .for_each(|(((rx, x), y), r)| {
+            .enumerate()
+            .for_each(|(block, ((rx, x), r))| {
+                // y is empty (freed by explain) for the rules that do not read it.
+                let start = block * spt * g.output_len();
+                let y = slice_of(y).get(start..start + r.len()).unwrap_or(&[]);
                 if let Some(eps) = epsilon_of(rule) {
                     elementwise(par, r, y, y, |r, y, _| divide_by_stabilised(y, r, eps));
                     g.scatter_shares_times_x(wm, r, x, rx, par);
                     return;
                 }
-                let rows = y.len() / g.nf;
+                let rows = r.len() / g.nf;
                 let inside = mask.as_ref().map(|m| m.slice(s![..rows, ..]));
                 let mut cols = vec![T::zero(); rows * g.k()];
-                let y = matrix(y, rows, g.nf);
+                let y = matrix(y, y.len() / g.nf, g.nf);
                 let mut r = ArrayViewMut2::from_shape((rows, g.nf), r).expect("block shape");
                 for grp in 0..g.groups {
                     let range = grp * nfg..(grp + 1) * nfg;
@@ -730,6 +744,7 @@ impl<T: Element> Convolution<T> {
                         y.slice(s![.., range.clone()]),
                         r.slice_mut(s![.., range.clone()]),
                         wm.slice(s![.., range.clone()]),
+                        &parts.columns(range.clone()),
                         self.b.slice(s![range]),
                         par,
                     );
@@ -751,7 +766,7 @@ impl<T: Element> Convolution<T> {
         let g = self.geometry_of(x);
         let plan = plan(
             x.shape()[0],
-            g.max_samples_per_task(),
+            g.max_samples_per_lrp_task(),
             g.positions() * g.k(),
         );
         let (spt, par) = (plan.per_task, plan.inner);
@@ -787,21 +802,30 @@ fn scatter_terms<T: Element>(
     fn owned<T>(t: &Term<T>) -> &[T] {
         t.factor.as_slice().expect("owned")
     }
-    match (cols, terms.as_slice()) {
-        (_, [single]) if single.weight == InputWeight::One => {
-            g.col2im_add(owned(single), grp, rx, par);
+    if let [single] = terms.as_slice() {
+        if single.weight == InputWeight::One {
+            return g.col2im_add(owned(single), grp, rx, par);
         }
-        (Some(cols), _) => {
+    }
+    match cols {
+        Some(cols) => {
             let cols = cols.as_slice().expect("im2col rows are contiguous");
-            let mut rcols = vec![T::zero(); cols.len()];
-            for term in &terms {
-                elementwise(par, &mut rcols, owned(term), cols, |out, f, c| {
+            // The first factor, weighted in place, gathers the sum: no zeroed rows x K
+            // buffer per block. (A -0 there for a +0 changes nothing: rx starts at +0.)
+            let mut terms = terms.into_iter();
+            let Some(Term { mut factor, weight }) = terms.next() else {
+                return;
+            };
+            let rcols = factor.as_slice_mut().expect("owned");
+            elementwise(par, rcols, cols, cols, |out, c, _| weight.weigh(out, c));
+            for term in terms {
+                elementwise(par, rcols, owned(&term), cols, |out, f, c| {
                     term.weight.accumulate(out, f, c)
                 });
             }
-            g.col2im_add(&rcols, grp, rx, par);
+            g.col2im_add(rcols, grp, rx, par);
         }
-        (None, _) => {
+        None => {
             let mut scattered = vec![T::zero(); rx.len()];
             for term in terms {
                 scattered.fill(T::zero());

@@ -8,7 +8,7 @@ use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, Pa
 use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new, Par};
-use crate::relevance::{dense_terms, needs_input_rows, Rows};
+use crate::relevance::{dense_terms, needs_input_rows, Rows, WeightParts};
 use crate::rule::{Convention, Rule};
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2};
 use rand::Rng;
@@ -162,6 +162,7 @@ impl<T: Element> Linear<T> {
             y,
             r.view_mut(),
             self.w.view(),
+            &WeightParts::new(rule, self.w.view()).columns(0..self.outputs()),
             self.b.view(),
             Par::Split,
         );

@@ -463,8 +463,8 @@ static void test_golden_onnx_models(void)
         y = alloc_doubles(r.len);
         got = alloc_doubles(x.len);
         if (composite != NULL) {
-            CHECK_OK(lrp_network_canonize(net, ONNX_CASES[c].canonizer));
             CHECK_OK(lrp_network_set_convention(net, LRP_CONVENTION_ZENNIT));
+            CHECK_OK(lrp_network_canonize(net, ONNX_CASES[c].canonizer));
             CHECK_OK(lrp_network_set_composite(net, composite, 1e-6, 0.25, -3.0, 3.0));
         }
         if (forward_npy(net, &x, y, r.len)) {

@@ -676,6 +676,83 @@ static void test_readme_copy(void)
     CHECK_MSG(line != NULL, "README.md lacks the current residual_network() of test_graph.c");
 }
 
+/* Options that set the zennit convention and a BatchNorm merge apply the convention first,
+ * as zennit's canonizer does: x (1 x 1 x 2 x 1) -> conv 1x1 (W = 2) -> BatchNorm (mean 0,
+ * var 1, gamma 1, beta 0.5, eps 0.25). Merged under zennit's convention the output is
+ * (2x / sqrt(1.25) + 0.5) / sqrt(1.25): the merge leaves zennit's 1/sqrt(1 + eps); then
+ * flatten. */
+static void test_options_convention_before_canonizers(void)
+{
+    const double w = 2.0, zero = 0.0, mean = 0.0, var = 1.0, gamma = 1.0, beta = 0.5;
+    const size_t w_dims[4] = {1, 1, 1, 1}, one = 1, x_dims[4] = {1, 1, 2, 1};
+    const double x[2] = {1.0, -2.0};
+    const int32_t cls = 1;
+    double via_options[2] = {0, 0}, set_first[2] = {0, 0}, canonized_first[2] = {0, 0};
+    LrpNetwork *net = lrp_network_new(), *a = NULL, *b = NULL;
+    LrpExplainOptions *opts = lrp_explain_options_new(), *plain = lrp_explain_options_new();
+    LrpLayerSpec *conv = spec_of(LRP_LAYER_CONVOLUTION), *bn = spec_of(LRP_LAYER_BATCHNORM);
+    size_t v, k;
+    double want;
+    if (!CHECK(net != NULL && opts != NULL && plain != NULL && conv != NULL && bn != NULL)) {
+        goto done;
+    }
+    CHECK_OK(lrp_layer_spec_set_param(conv, "W", &w, w_dims, 4, LRP_LAYOUT_ROW_MAJOR));
+    CHECK_OK(lrp_layer_spec_set_param(conv, "B", &zero, &one, 1, LRP_LAYOUT_ROW_MAJOR));
+    CHECK_OK(lrp_layer_spec_set_param(bn, "mean", &mean, &one, 1, LRP_LAYOUT_ROW_MAJOR));
+    CHECK_OK(lrp_layer_spec_set_param(bn, "var", &var, &one, 1, LRP_LAYOUT_ROW_MAJOR));
+    CHECK_OK(lrp_layer_spec_set_param(bn, "gamma", &gamma, &one, 1, LRP_LAYOUT_ROW_MAJOR));
+    CHECK_OK(lrp_layer_spec_set_param(bn, "beta", &beta, &one, 1, LRP_LAYOUT_ROW_MAJOR));
+    CHECK_OK(lrp_layer_spec_set(bn, "eps", 0.25));
+    v = add(net, conv, (const size_t[]){0}, 1);
+    conv = NULL;
+    add(net, bn, &v, 1);
+    bn = NULL;
+    add(net, spec_of(LRP_LAYER_FLATTEN), (const size_t[]){2}, 1);
+    /* The rule simple on every layer, from the output at x = -2 (class 1). */
+    CHECK_OK(lrp_explain_options_set_str(opts, "rule", "simple"));
+    CHECK_OK(lrp_explain_options_set_str(plain, "rule", "simple"));
+    CHECK_OK(lrp_explain_options_set_str(opts, "convention", "zennit"));
+    CHECK_OK(lrp_explain_options_set_str(opts, "canonizers", "merge_batchnorm"));
+    CHECK_OK(lrp_explain_options_set_classes(opts, &cls, 1));
+    CHECK_OK(lrp_explain_options_set_classes(plain, &cls, 1));
+    CHECK_OK(lrp_network_explain_with(net, opts, x, x_dims, 4, via_options, 2));
+    /* The same by hand on copies: convention, then canonize (zennit's order) ... */
+    a = lrp_network_clone(net);
+    b = lrp_network_clone(net);
+    if (!CHECK(a != NULL && b != NULL)) {
+        goto done;
+    }
+    CHECK_OK(lrp_network_set_convention(a, LRP_CONVENTION_ZENNIT));
+    CHECK_OK(lrp_network_canonize(a, "merge_batchnorm"));
+    CHECK_OK(lrp_network_explain_with(a, plain, x, x_dims, 4, set_first, 2));
+    /* ... and the other order, which merges exactly (no residual). */
+    CHECK_OK(lrp_network_canonize(b, "merge_batchnorm"));
+    CHECK_OK(lrp_network_set_convention(b, LRP_CONVENTION_ZENNIT));
+    CHECK_OK(lrp_network_explain_with(b, plain, x, x_dims, 4, canonized_first, 2));
+    for (k = 0; k < 2; ++k) {
+        CHECK_MSG(via_options[k] == set_first[k], "R[%zu]: options %g, convention first %g",
+                  k, via_options[k], set_first[k]);
+    }
+    /* By hand, with w' = 2 / sqrt(1.25), b' = 0.5, z = w' x + b': the output y = z / sqrt(1.25)
+     * (residual) passes the residual BatchNorm whole, and the convolution gives its input
+     * w' x y / z = 2 x / 1.25 = -3.2; merged exactly, y = z and the input gets w' x. */
+    want = 2.0 * -2.0 / 1.25;
+    CHECK_MSG(via_options[0] == 0.0 && fabs(via_options[1] - want) < 1e-12,
+              "options: R = [%g %g], want [0 %g]", via_options[0], via_options[1], want);
+    want = 2.0 * -2.0 / sqrt(1.25);
+    CHECK_MSG(canonized_first[0] == 0.0 && fabs(canonized_first[1] - want) < 1e-12,
+              "canonize first: R = [%g %g], want [0 %g]", canonized_first[0],
+              canonized_first[1], want);
+done:
+    lrp_layer_spec_free(conv);
+    lrp_layer_spec_free(bn);
+    lrp_explain_options_free(opts);
+    lrp_explain_options_free(plain);
+    lrp_network_free(a);
+    lrp_network_free(b);
+    lrp_network_free(net);
+}
+
 static void test_introspection_failures(void)
 {
     LrpNetwork *net = residual_network();
@@ -785,5 +862,6 @@ void suite_graph(void)
     RUN_TEST(test_spec_failures);
     RUN_TEST(test_add_node_failures);
     RUN_TEST(test_introspection_failures);
+    RUN_TEST(test_options_convention_before_canonizers);
     RUN_TEST(test_readme_copy);
 }

@@ -654,8 +654,8 @@ void test_onnx_model(const std::string& model) {
     CHECK(net.explain_shape(shape, opts) == shape);
     const std::vector<double> r = net.explain(x, shape, opts);
     lrp::Network handle = net.clone();
-    CHECK(lrp_network_canonize(handle.handle(), "sequential_merge_batchnorm") == LRP_OK);
     handle.set_convention(LRP_CONVENTION_ZENNIT);
+    CHECK(lrp_network_canonize(handle.handle(), "sequential_merge_batchnorm") == LRP_OK);
     handle.set_composite("epsilon_plus", 1e-6);
     CHECK(same(r, handle.explain(x, shape, {0, 1, 2, 3})));
     // Sensitivity of a channels-first model: N x 1 x H x W.
@@ -663,6 +663,8 @@ void test_onnx_model(const std::string& model) {
     sens.method("sensitivity");
     CHECK(net.explain_shape(shape, sens) == lrp::Shape({4, 1, 16, 16}));
     CHECK(net.explain(x, shape, sens).size() == 4 * 16 * 16);
+}
+
 /* A residual network built node by node (the C suite's, tests/c/test_graph.c): conv 3x3
  * with padding 1 -> relu -> conv 1x1 -> add(input) -> global average pool -> flatten ->
  * linear 1 -> 2; forward and LRP against the values computed there by hand, every node

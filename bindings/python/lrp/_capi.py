@@ -298,10 +298,12 @@ def drop_softmax_output_layer(h):
     return bool(out[0])
 
 
-#: Layer kinds by their LRP_LAYER_* code, as the toolbox names the classes.
+#: Layer kinds by their LRP_LAYER_* code, named as the toolbox's classes and the library's
+#: LayerKind::name: every kind, also the graph nodes an ONNX model brings (BatchNorm, Add, ...).
 LAYER_KINDS = {
     CONSTANTS[f"LRP_LAYER_{k.upper()}"]: k
-    for k in ("Linear", "Convolution", "MaxPool", "SumPool", "Flatten", "Rect", "Tanh", "SoftMax")
+    for k in ("Linear", "Convolution", "MaxPool", "SumPool", "Flatten", "Rect", "Tanh", "SoftMax",
+              "AvgPool", "GlobalAvgPool", "BatchNorm", "Add", "Concat", "Reshape", "Identity", "Sum")
 }
 
 

@@ -196,8 +196,11 @@ class Network:
     def canonize(self, names):
         """Applies canonizers in place: 'merge_batchnorm' (also 'vgg',
         'sequential_merge_batchnorm'), 'resnet' (merge and residual sums), 'resnet_sum',
-        'auto' (what a zennit composite needs here) or 'none'. The forward pass stays the
-        same; merged BatchNorm layers are gone. Canonize before setting a composite."""
+        'auto' (what a zennit composite needs here) or 'none'. With the 'toolbox'
+        convention the forward pass stays the same and merged BatchNorm layers are gone;
+        with 'zennit' (set it before canonizing) each merged BatchNorm leaves x / sqrt(1 +
+        epsilon) behind, as zennit's MergeBatchNorm does. Canonize before setting a
+        composite."""
         _capi.canonize(self._h, names)
 
     def set_caffe_formula(self, formula, layer=0, epsilon=None, alpha=None):

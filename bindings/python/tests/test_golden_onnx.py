@@ -54,3 +54,14 @@ def test_case(case):
             assert worst <= bound * np.max(np.abs(expected)), (case["name"], worst)
     else:
         pytest.fail(f"op {op!r} of {case['name']} is not covered")
+
+
+def test_layers_name_the_graph_kinds():
+    """`Network.layers` names the nodes an ONNX model brings beyond the toolbox's kinds."""
+    d, _ = manifest("golden-onnx")
+    kinds = lambda model: [l.kind for l in lrp.Network.read(os.path.join(d, model)).layers]  # noqa: E731
+    resnet = kinds("resnet_tiny.onnx")
+    assert (len(resnet), resnet.count("Convolution"), resnet.count("Add")) == (29, 12, 4)
+    assert resnet[-3:] == ["GlobalAvgPool", "Reshape", "Linear"]
+    assert kinds("mixed.onnx") == ["Convolution", "Rect", "Convolution", "Rect", "AvgPool", "BatchNorm",
+                                   "Rect", "Reshape", "Linear", "BatchNorm", "Rect", "Linear"]

@@ -35,8 +35,10 @@ impl Method {
         match self {
             Method::Rule(rule) => Ok(Some(rule.clone())),
             Method::Composite(c) => {
-                *net = net.canonized(&Canonizer::for_model(net))?;
+                // The convention first: under zennit's, the BatchNorm merge leaves the
+                // 1/sqrt(1+eps) that zennit's leaves.
                 net.set_convention(Convention::Zennit);
+                *net = net.canonized(&Canonizer::for_model(net))?;
                 net.set_composite(c).map(|()| None)
             }
         }
