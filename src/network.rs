@@ -532,14 +532,15 @@ impl Network {
         Ok(Trace { activations })
     }
 
-    /// Which values the LRP of `rule` (or the presets) reads, by [`lrp_reads`]: the trace
+    /// Which values the LRP of `rule` (or the presets) reads, as each layer says
+    /// ([`crate::layers::LayerOps::lrp_reads`]): the trace
     /// [`Network::explain`] keeps. The output is read to make the relevance.
     fn values_lrp_reads(&self, rule: &Option<Rule>) -> Vec<bool> {
         let mut read = vec![false; self.modules.len() + 1];
         read[0] = true;
         *read.last_mut().expect("the input at least") = true;
         for (i, m) in self.modules.iter().enumerate() {
-            let reads = lrp_reads(&m.layer, self.rule_of(i, rule));
+            let reads = m.layer.ops().lrp_reads(self.rule_of(i, rule));
             read[i + 1] |= reads.output;
             if reads.inputs {
                 m.inputs.iter().for_each(|&v| read[v] = true);
@@ -910,37 +911,6 @@ impl PartialEq for Network {
 /// An array holding nothing: a freed activation's place in a trace.
 fn empty() -> ArrayD<f64> {
     ArrayD::zeros(IxDyn(&[0]))
-}
-
-/// The activations a node's LRP reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Reads {
-    /// Its inputs (values, or only their shapes).
-    inputs: bool,
-    /// Its output.
-    output: bool,
-}
-
-/// Which activations the LRP of `layer` with `rule` reads, so that [`Network::explain`]
-/// need not keep the others. Layers that pass the relevance on read neither; a
-/// Convolution reads its output only for the rules that divide by it (simple, epsilon,
-/// gamma's signs); every other layer is assumed to read both.
-fn lrp_reads(layer: &Layer, rule: &Rule) -> Reads {
-    let both = Reads {
-        inputs: true,
-        output: true,
-    };
-    match layer.kind() {
-        LayerKind::Rect | LayerKind::Tanh | LayerKind::SoftMax | LayerKind::Identity => Reads {
-            inputs: false,
-            output: false,
-        },
-        LayerKind::Convolution => Reads {
-            inputs: true,
-            output: matches!(rule, Rule::Simple | Rule::Epsilon(_) | Rule::Gamma(_)),
-        },
-        _ => both,
-    }
 }
 
 fn no_parameters(i: usize, kind: LayerKind) -> LrpError {

@@ -4,7 +4,9 @@
 //! Activations of convolutional layers run to tens of megabytes: the elementwise passes
 //! are spread over rayon's threads and reuse the incoming gradient's memory.
 
-use super::{passed, BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
+use super::{
+    passed, BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, LrpReads, ParamGrad,
+};
 use crate::element::Element;
 use crate::network::GradientMode;
 use crate::rule::{Convention, Rule};
@@ -98,6 +100,10 @@ impl<T: Element> LayerOps<T> for Rect {
     fn kind(&self) -> LayerKind {
         LayerKind::Rect
     }
+    fn lrp_reads(&self, _rule: &Rule) -> LrpReads {
+        // The relevance passes as it comes.
+        LrpReads::NOTHING
+    }
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         Ok(inputs[0].to_vec())
     }
@@ -148,6 +154,10 @@ impl<T: Element> LayerOps<T> for Tanh {
     fn kind(&self) -> LayerKind {
         LayerKind::Tanh
     }
+    fn lrp_reads(&self, _rule: &Rule) -> LrpReads {
+        // The relevance passes as it comes.
+        LrpReads::NOTHING
+    }
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         Ok(inputs[0].to_vec())
     }
@@ -175,6 +185,10 @@ impl<T: Element> LayerOps<T> for SoftMax {
     fn kind(&self) -> LayerKind {
         LayerKind::SoftMax
     }
+    fn lrp_reads(&self, _rule: &Rule) -> LrpReads {
+        // The relevance passes as it comes.
+        LrpReads::NOTHING
+    }
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         softmax_output_shape(inputs[0])
     }
@@ -201,6 +215,10 @@ impl<T: Element> LayerOps<T> for Identity {
 
     fn kind(&self) -> LayerKind {
         LayerKind::Identity
+    }
+    fn lrp_reads(&self, _rule: &Rule) -> LrpReads {
+        // The relevance passes as it comes.
+        LrpReads::NOTHING
     }
     fn output_shape(&self, inputs: &[&[usize]]) -> std::result::Result<Vec<usize>, ExpectedShape> {
         Ok(inputs[0].to_vec())

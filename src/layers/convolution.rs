@@ -10,7 +10,9 @@
 //! computes in f32); the layers of a network are f64.
 
 use super::layer_with_weights;
-use super::{BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, ParamGrad};
+use super::{
+    BackwardWants, ExpectedShape, Inputs, Layer, LayerKind, LayerOps, LrpReads, ParamGrad,
+};
 use crate::element::Element;
 use crate::error::{LrpError, Result};
 use crate::gemm::{gemm, gemm_new, plan, Par};
@@ -848,6 +850,15 @@ impl<T: Element> LayerOps<T> for Convolution<T> {
     }
 
     layer_with_weights!(Convolution);
+
+    fn lrp_reads(&self, rule: &Rule) -> LrpReads {
+        LrpReads {
+            inputs: true,
+            // Only the rules that divide by z read the output (gamma for its signs); the
+            // others recompute what they need from the input.
+            output: matches!(rule, Rule::Simple | Rule::Epsilon(_) | Rule::Gamma(_)),
+        }
+    }
 
     fn input_channels(&self) -> Option<usize> {
         Some(Convolution::input_channels(self))

@@ -292,6 +292,12 @@ pub(crate) trait LayerOps<T: Element = f64> {
         convention: Convention,
     ) -> Vec<ArrayD<T>>;
 
+    /// Which activations `lrp` with `rule` reads, so that [`crate::Network::explain`]
+    /// need not keep the others: both unless the layer says otherwise.
+    fn lrp_reads(&self, _rule: &Rule) -> LrpReads {
+        LrpReads::BOTH
+    }
+
     /// What `lrp` with `rule` can compute once and share among several relevances sent
     /// back through this layer on the same inputs and output (the stabilised denominators
     /// of `simple` and `epsilon`), or `None` where nothing is worth sharing.
@@ -332,6 +338,28 @@ pub(crate) trait LayerOps<T: Element = f64> {
     fn number_lines(&self) -> Vec<Vec<f64>> {
         vec![]
     }
+}
+
+/// The activations a layer's LRP reads ([`LayerOps::lrp_reads`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LrpReads {
+    /// Its inputs (their values, or only their shapes).
+    pub inputs: bool,
+    /// Its output.
+    pub output: bool,
+}
+
+impl LrpReads {
+    /// Inputs and output: what a layer reads unless it says otherwise.
+    pub const BOTH: LrpReads = LrpReads {
+        inputs: true,
+        output: true,
+    };
+    /// Nothing: layers that pass the relevance on as it comes.
+    pub const NOTHING: LrpReads = LrpReads {
+        inputs: false,
+        output: false,
+    };
 }
 
 /// The parts of [`LayerOps`] that Linear and Convolution share, delegating to their
