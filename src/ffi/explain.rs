@@ -19,23 +19,19 @@ fn working_network<'a>(net: &'a Network, plan: &Plan) -> FfiResult<Cow<'a, Netwo
     if plan.canonizers.is_none() && plan.convention.is_none() && plan.composite.is_none() {
         return Ok(Cow::Borrowed(net));
     }
-    // The options' convention before their canonizers: under zennit's, the BatchNorm merge
-    // leaves the 1/sqrt(1+eps) that zennit's leaves (set after, it would be too late).
-    let with_convention;
-    let source = match plan.convention {
-        Some(convention) if convention != net.convention() => {
-            let mut copy = net.canonized(&[])?;
-            copy.set_convention(convention);
-            with_convention = copy;
-            &with_convention
-        }
-        _ => net,
-    };
+    // One copy (without the cached forward pass), its convention set before the canonizers:
+    // under zennit's, the BatchNorm merge leaves the 1/sqrt(1+eps) that zennit's leaves.
+    let mut copy = net.canonized(&[])?;
+    if let Some(convention) = plan.convention {
+        copy.set_convention(convention);
+    }
     let mut copy = match &plan.canonizers {
-        Some(Some(list)) => source.canonized(list)?,
-        Some(None) => source.canonized(&Canonizer::for_model(source))?,
-        // A copy without the cached forward pass.
-        None => source.canonized(&[])?,
+        Some(Some(list)) => copy.into_canonized(list)?,
+        Some(None) => {
+            let list = Canonizer::for_model(&copy);
+            copy.into_canonized(&list)?
+        }
+        None => copy,
     };
     if let Some(composite) = &plan.composite {
         copy.set_composite(composite)?;

@@ -12,8 +12,20 @@ impl Network {
     /// copy has no cached forward pass; presets, layout and convention carry over (a merged
     /// BatchNorm's preset goes with it).
     pub fn canonized(&self, canonizers: &[Canonizer]) -> Result<Network> {
-        let mut net = self.clone();
-        net.cached = None;
+        // Field by field: a derived clone would copy the cached activations only to drop them.
+        let copy = Network {
+            modules: self.modules.clone(),
+            cached: None,
+            convention: self.convention,
+            layout: self.layout,
+        };
+        copy.into_canonized(canonizers)
+    }
+
+    /// [`Network::canonized`] on a network the caller owns (no copy of the parameters).
+    pub fn into_canonized(mut self, canonizers: &[Canonizer]) -> Result<Network> {
+        self.cached = None;
+        let mut net = self;
         for c in canonizers {
             net = match c {
                 Canonizer::MergeBatchNorm => net.merge_batchnorm(),

@@ -38,7 +38,8 @@ impl Method {
                 // The convention first: under zennit's, the BatchNorm merge leaves the
                 // 1/sqrt(1+eps) that zennit's leaves.
                 net.set_convention(Convention::Zennit);
-                *net = net.canonized(&Canonizer::for_model(net))?;
+                let list = Canonizer::for_model(net);
+                *net = std::mem::take(net).into_canonized(&list)?;
                 net.set_composite(c).map(|()| None)
             }
         }
