@@ -43,13 +43,50 @@
 //!   the C and MATLAB doors get a `float` variant of each array argument, and numpy float32
 //!   arrays go through it without a conversion pass.
 //!
-//! Where this stands: the GEMM, every kernel and every kind are generic and tested in f32
-//! against f64 (normwise 1e-5 on hand-made inputs, 1e-4 on the toolbox's golden models:
-//! worst seen 5.4e-5, `simple` on the Tanh MLP, whose small denominators amplify
-//! rounding). Next: the network's precision switch and its f32 trace and LRP walk, then
-//! the `float` doors of the C ABI, MATLAB `single` and numpy float32.
+//! - **The switch.** [`Precision`] is chosen per network (`Network::set_precision`); it
+//!   governs the stateless calls (`explain`, `explain_classes`, `explain_class_set`,
+//!   `predict`, their `_f32` doors and the C doors built on them). The toolbox's stateful
+//!   calls, training and the gradient methods stay f64.
+//!
+//! Measured agreement (tests/precision.rs, README "Precision"): f32 maps against f64 on the
+//! toolbox's golden models (every rule) and the golden-onnx models (zennit's composites),
+//! normwise at most 2e-6; the promise is 1e-4. Layer by layer on the whole output
+//! relevance (no class mask), worst 5.4e-5 (`simple` on the Tanh MLP, whose small
+//! denominators amplify rounding).
 
 use std::fmt;
+
+/// The element type a network computes its stateless calls in ([`crate::Network::explain`],
+/// [`crate::Network::explain_f32`], [`crate::Network::predict`] and their C doors): f64,
+/// the default and the toolbox-exact path, or f32, about twice the speed with results that
+/// agree with f64 to the tolerance the README states. Parameters stay f64 either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// Compute in f64 (the default).
+    #[default]
+    F64,
+    /// Compute in f32, on an f32 copy of the parameters made at first use.
+    F32,
+}
+
+impl Precision {
+    /// "f64" or "f32".
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::F64 => "f64",
+            Precision::F32 => "f32",
+        }
+    }
+
+    /// The precision of that name ("f64", "f32"; "double" and "single" as MATLAB says).
+    pub fn from_name(name: &str) -> Option<Precision> {
+        match name {
+            "f64" | "double" | "float64" => Some(Precision::F64),
+            "f32" | "single" | "float32" => Some(Precision::F32),
+            _ => None,
+        }
+    }
+}
 
 mod sealed {
     /// Only f32 and f64 are elements: the kernels' GEMM and their tolerances are written

@@ -54,7 +54,7 @@ pub mod train;
 
 pub use canonizer::Canonizer;
 pub use composite::{Composite, CAFFE_FORMULAS, DEFAULT_COMPOSITE_EPSILON};
-pub use element::Element;
+pub use element::{Element, Precision};
 pub use error::{LrpError, Result};
 pub use gradient_methods::{
     GradientMethod, DEFAULT_IG_STEPS, DEFAULT_SMOOTHGRAD_SAMPLES, DEFAULT_SMOOTHGRAD_SIGMA,

@@ -11,10 +11,12 @@
 //! several nodes.
 
 use crate::composite::Composite;
+use crate::element::{Element, Precision};
 use crate::error::{LrpError, Result};
 use crate::layers::{BackwardWants, Layer, LayerKind, ParamGrad};
 use crate::rule::{Convention, Rule};
 use ndarray::{ArrayD, ArrayViewD, CowArray, Dimension, IxDyn};
+use std::sync::OnceLock;
 
 /// The axis order of the image batches a network takes and gives back (2-D batches are
 /// N x features either way). Inside, the core keeps images as N x H x W x D.
@@ -46,7 +48,10 @@ impl Layout {
     }
 
     /// A caller's array as the core keeps it (a view where no permutation is needed).
-    pub(crate) fn to_internal<'a>(self, a: CowArray<'a, f64, IxDyn>) -> CowArray<'a, f64, IxDyn> {
+    pub(crate) fn to_internal<'a, T: Element>(
+        self,
+        a: CowArray<'a, T, IxDyn>,
+    ) -> CowArray<'a, T, IxDyn> {
         if self == Layout::ChannelsFirst && a.ndim() == 4 {
             let permuted = a
                 .view()
@@ -59,7 +64,7 @@ impl Layout {
     }
 
     /// A core array as the caller sees it in this layout.
-    pub(crate) fn to_external(self, a: ArrayD<f64>) -> ArrayD<f64> {
+    pub(crate) fn to_external<T: Element>(self, a: ArrayD<T>) -> ArrayD<T> {
         if self == Layout::ChannelsFirst && a.ndim() == 4 {
             return a
                 .permuted_axes(IxDyn(&[0, 3, 1, 2]))
@@ -86,33 +91,34 @@ pub enum GradientMode {
     Deconvnet,
 }
 
-/// The activations of one forward pass: the input, then every layer's output.
+/// The activations of one forward pass: the input, then every layer's output, in the
+/// element type the pass computed in (f64 unless said otherwise).
 #[derive(Clone, Debug)]
-pub struct Trace {
-    activations: Vec<ArrayD<f64>>,
+pub struct Trace<T: Element = f64> {
+    activations: Vec<ArrayD<T>>,
 }
 
 /// The activations a backward walk reads ([`Network::walk_back`]): a trace the caller
 /// keeps, or one the walk owns and frees as it goes.
-pub(crate) enum Walked<'t> {
-    Borrowed(&'t Trace),
-    Owned(Trace),
+pub(crate) enum Walked<'t, T: Element = f64> {
+    Borrowed(&'t Trace<T>),
+    Owned(Trace<T>),
 }
 
-impl<'t> From<&'t Trace> for Walked<'t> {
-    fn from(trace: &'t Trace) -> Self {
+impl<'t, T: Element> From<&'t Trace<T>> for Walked<'t, T> {
+    fn from(trace: &'t Trace<T>) -> Self {
         Walked::Borrowed(trace)
     }
 }
 
-impl From<Trace> for Walked<'_> {
-    fn from(trace: Trace) -> Self {
+impl<T: Element> From<Trace<T>> for Walked<'_, T> {
+    fn from(trace: Trace<T>) -> Self {
         Walked::Owned(trace)
     }
 }
 
-impl Walked<'_> {
-    fn activations(&self) -> &[ArrayD<f64>] {
+impl<T: Element> Walked<'_, T> {
+    fn activations(&self) -> &[ArrayD<T>] {
         match self {
             Walked::Borrowed(t) => &t.activations,
             Walked::Owned(t) => &t.activations,
@@ -127,14 +133,14 @@ impl Walked<'_> {
     }
 }
 
-impl Trace {
+impl<T: Element> Trace<T> {
     /// The network input the trace started from.
-    pub fn input(&self) -> &ArrayD<f64> {
+    pub fn input(&self) -> &ArrayD<T> {
         &self.activations[0]
     }
 
     /// The network output.
-    pub fn output(&self) -> &ArrayD<f64> {
+    pub fn output(&self) -> &ArrayD<T> {
         self.activations
             .last()
             .expect("a trace holds at least the input")
@@ -142,7 +148,7 @@ impl Trace {
 
     /// The input of layer `i` (equal to the output of layer `i - 1`); `i == len` gives the
     /// network output.
-    pub fn activation(&self, i: usize) -> Option<&ArrayD<f64>> {
+    pub fn activation(&self, i: usize) -> Option<&ArrayD<T>> {
         self.activations.get(i)
     }
 }
@@ -173,6 +179,31 @@ pub struct Network {
     convention: Convention,
     /// The axis order of the image batches the caller passes and gets back.
     layout: Layout,
+    /// What the stateless calls compute in.
+    precision: Precision,
+    /// Under f32 precision, the layers converted to f32: made at first use, dropped by
+    /// every change of the layers (everything that reaches a node mutably).
+    f32_layers: OnceLock<Vec<Layer<f32>>>,
+}
+
+/// An element type a network computes in, and where its layers of that type are: f64 in
+/// the nodes themselves, f32 in the copy the f32 precision keeps.
+pub(crate) trait Computes: Element {
+    /// The layer of node `i` in this element type.
+    fn layer(net: &Network, i: usize) -> &Layer<Self>;
+}
+
+impl Computes for f64 {
+    fn layer(net: &Network, i: usize) -> &Layer<f64> {
+        &net.modules[i].layer
+    }
+}
+
+impl Computes for f32 {
+    fn layer(net: &Network, i: usize) -> &Layer<f32> {
+        &net.f32_layers
+            .get_or_init(|| net.modules.iter().map(|m| m.layer.to_f32()).collect())[i]
+    }
 }
 
 impl Network {
@@ -199,7 +230,7 @@ impl Network {
             preset: Rule::Simple,
             grad: None,
         });
-        self.cached = None;
+        self.layers_changed();
     }
 
     /// Adds a node: `layer` applied to the values `inputs` (0 the network input, i + 1
@@ -240,7 +271,7 @@ impl Network {
             preset: Rule::Simple,
             grad: None,
         });
-        self.cached = None;
+        self.layers_changed();
         Ok(node)
     }
 
@@ -263,7 +294,7 @@ impl Network {
             ));
         }
         m.layer = layer;
-        self.cached = None;
+        self.layers_changed();
         Ok(())
     }
 
@@ -292,10 +323,36 @@ impl Network {
         self.cached = None;
     }
 
+    /// What the stateless calls ([`Network::explain`], [`Network::explain_f32`],
+    /// [`Network::predict`], [`Network::predict_f32`], and the C doors built on them)
+    /// compute in.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// Sets what the stateless calls compute in. Under [`Precision::F32`] the first such
+    /// call makes an f32 copy of the parameters (kept until the layers change: set_weights,
+    /// update, canonizing, ...), the activations and relevances are f32, and data of the
+    /// other type is converted once on the way in and once on the way out. The toolbox's
+    /// stateful calls (`forward`, `backward`, `lrp`, `update`), training and the gradient
+    /// methods compute in f64 either way.
+    pub fn set_precision(&mut self, precision: Precision) {
+        self.precision = precision;
+        if precision == Precision::F64 {
+            self.f32_layers.take();
+        }
+    }
+
+    /// The layers changed: drops the cached forward pass and the f32 copy.
+    fn layers_changed(&mut self) {
+        self.cached = None;
+        self.f32_layers.take();
+    }
+
     /// Removes and returns the last layer. Drops the cached forward pass. (In a graph the
     /// new output is the node before it, whatever fed the removed node.)
     pub fn pop(&mut self) -> Option<Layer> {
-        self.cached = None;
+        self.layers_changed();
         self.modules.pop().map(|m| m.layer)
     }
 
@@ -330,7 +387,10 @@ impl Network {
         self.modules.iter().map(|m| &m.layer)
     }
 
+    /// Node `i` for changing: drops the f32 copy of the layers (the cached forward pass
+    /// stays: the toolbox keeps it when weights are set).
     fn module_mut(&mut self, i: usize) -> Result<&mut Module> {
+        self.f32_layers.take();
         let len = self.modules.len();
         self.modules.get_mut(i).ok_or_else(|| {
             LrpError::param(
@@ -491,14 +551,22 @@ impl Network {
         self.trace_keeping(x, None)
     }
 
+    /// [`Network::trace`] computed in `T` (f32: on the f32 copy of the layers).
+    pub(crate) fn trace_in<'a, T: Computes>(
+        &self,
+        x: impl Into<CowArray<'a, T, IxDyn>>,
+    ) -> Result<Trace<T>> {
+        self.trace_keeping(x, None)
+    }
+
     /// [`Network::trace`], keeping only the values `keep` marks (all when `None`): each
     /// other value is freed as soon as the last node that takes it has run, and left empty
     /// in the trace. The network input and output are always kept.
-    fn trace_keeping<'a>(
+    fn trace_keeping<'a, T: Computes>(
         &self,
-        x: impl Into<CowArray<'a, f64, IxDyn>>,
+        x: impl Into<CowArray<'a, T, IxDyn>>,
         keep: Option<&[bool]>,
-    ) -> Result<Trace> {
+    ) -> Result<Trace<T>> {
         let x = x.into();
         self.shapes(x.shape())?;
         check_finite("input", &x.view())?;
@@ -517,8 +585,8 @@ impl Network {
         let n = self.modules.len();
         let dropped = |v: usize| v != 0 && v != n && keep.is_some_and(|k| !k[v]);
         for (i, m) in self.modules.iter().enumerate() {
-            let ins: Vec<&ArrayD<f64>> = m.inputs.iter().map(|&v| &activations[v]).collect();
-            let next = m.layer.ops().forward(&ins);
+            let ins: Vec<&ArrayD<T>> = m.inputs.iter().map(|&v| &activations[v]).collect();
+            let next = T::layer(self, i).ops().forward(&ins);
             activations.push(next);
             for &v in &m.inputs {
                 if last_reader[v] == Some(i) && dropped(v) {
@@ -585,12 +653,12 @@ impl Network {
 
     /// `v` (given in the network's layout, shaped like the trace's output) as the core
     /// keeps it, checked for shape and finiteness; `what` names it in errors.
-    fn output_side<'a>(
+    fn output_side<'a, T: Element>(
         &self,
-        trace: &Trace,
+        trace: &Trace<T>,
         what: &str,
-        v: ArrayViewD<'a, f64>,
-    ) -> Result<ArrayD<f64>> {
+        v: ArrayViewD<'a, T>,
+    ) -> Result<ArrayD<T>> {
         let expected = self.layout.external_shape(trace.output().shape());
         check_same_shape(what, &expected, v.shape())?;
         check_finite(what, &v)?;
@@ -610,21 +678,15 @@ impl Network {
     /// done: the output of node i is read last by node i itself (its readers come after
     /// it), so at any moment only the activations still ahead are held, besides the
     /// relevance in flight.
-    pub(crate) fn walk_back<'t>(
+    pub(crate) fn walk_back<'t, T: Element>(
         &self,
-        trace: impl Into<Walked<'t>>,
-        top: ArrayD<f64>,
-        mut step: impl FnMut(
-            usize,
-            &Module,
-            &[&ArrayD<f64>],
-            &ArrayD<f64>,
-            ArrayD<f64>,
-        ) -> Vec<ArrayD<f64>>,
-    ) -> ArrayD<f64> {
+        trace: impl Into<Walked<'t, T>>,
+        top: ArrayD<T>,
+        mut step: impl FnMut(usize, &[&ArrayD<T>], &ArrayD<T>, ArrayD<T>) -> Vec<ArrayD<T>>,
+    ) -> ArrayD<T> {
         let mut trace = trace.into();
         let n = self.modules.len();
-        let mut incoming: Vec<Option<ArrayD<f64>>> = vec![None; n + 1];
+        let mut incoming: Vec<Option<ArrayD<T>>> = vec![None; n + 1];
         incoming[n] = Some(top);
         for (i, m) in self.modules.iter().enumerate().rev() {
             let Some(r) = incoming[i + 1].take() else {
@@ -632,8 +694,8 @@ impl Network {
                 continue;
             };
             let activations = trace.activations();
-            let ins: Vec<&ArrayD<f64>> = m.inputs.iter().map(|&v| &activations[v]).collect();
-            let parts = step(i, m, &ins, &activations[i + 1], r);
+            let ins: Vec<&ArrayD<T>> = m.inputs.iter().map(|&v| &activations[v]).collect();
+            let parts = step(i, &ins, &activations[i + 1], r);
             for (&v, part) in m.inputs.iter().zip(parts) {
                 match &mut incoming[v] {
                     Some(sum) => *sum += &part,
@@ -665,7 +727,8 @@ impl Network {
         let trace = self.cached_or("backward")?;
         let dy = self.output_side(trace, "gradient dy", dy)?;
         let mut grads = vec![None; self.modules.len()];
-        let dx = self.walk_back(trace, dy, |i, m, ins, y, dy| {
+        let dx = self.walk_back(trace, dy, |i, ins, y, dy| {
+            let m = &self.modules[i];
             let wants = BackwardWants {
                 dx: want_input_grad || m.inputs.iter().any(|&v| v > 0),
                 params: m.layer.kind().has_parameters(),
@@ -703,8 +766,8 @@ impl Network {
     ) -> Result<ArrayD<f64>> {
         self.check_trace(trace)?;
         let dy = self.output_side(trace, "gradient dy", dy)?;
-        let g = self.walk_back(trace, dy, |_, m, ins, y, dy| {
-            m.layer.ops().input_gradient(ins, y, dy, mode)
+        let g = self.walk_back(trace, dy, |i, ins, y, dy| {
+            self.modules[i].layer.ops().input_gradient(ins, y, dy, mode)
         });
         Ok(self.layout.to_external(g))
     }
@@ -740,6 +803,7 @@ impl Network {
                 }
             }
         }
+        self.f32_layers.take();
         for m in &mut self.modules {
             if let Some(grad) = &m.grad {
                 m.layer.apply_gradient(grad, lrate);
@@ -768,6 +832,16 @@ impl Network {
         r: ArrayViewD<f64>,
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
+        self.lrp_trace_in(trace, r, rule)
+    }
+
+    /// [`Network::lrp_trace`] on a trace computed in `T`.
+    pub(crate) fn lrp_trace_in<T: Computes>(
+        &self,
+        trace: &Trace<T>,
+        r: ArrayViewD<T>,
+        rule: Option<Rule>,
+    ) -> Result<ArrayD<T>> {
         self.check_lrp_inputs(trace, &rule)?;
         let r = self.output_side(trace, "relevance R", r)?;
         Ok(self.layout.to_external(self.lrp_layers(trace, r, &rule)))
@@ -784,7 +858,11 @@ impl Network {
 
     /// The checks every LRP entry point makes before touching any data: the trace fits
     /// this network, the rule's parameters are valid, per-channel bounds fit their layers.
-    pub(crate) fn check_lrp_inputs(&self, trace: &Trace, rule: &Option<Rule>) -> Result<()> {
+    pub(crate) fn check_lrp_inputs<T: Element>(
+        &self,
+        trace: &Trace<T>,
+        rule: &Option<Rule>,
+    ) -> Result<()> {
         self.check_trace(trace)?;
         self.check_rule(rule)
     }
@@ -803,21 +881,21 @@ impl Network {
     /// Sends `rel` (shaped like the trace's output, standard layout, as the core keeps it)
     /// back through every node with `rule` or the presets; inputs already checked. The
     /// result is as the core keeps the input.
-    pub(crate) fn lrp_layers<'t>(
+    pub(crate) fn lrp_layers<'t, T: Computes>(
         &self,
-        trace: impl Into<Walked<'t>>,
-        rel: ArrayD<f64>,
+        trace: impl Into<Walked<'t, T>>,
+        rel: ArrayD<T>,
         rule: &Option<Rule>,
-    ) -> ArrayD<f64> {
-        self.walk_back(trace, rel, |i, m, ins, y, r| {
-            m.layer
+    ) -> ArrayD<T> {
+        self.walk_back(trace, rel, |i, ins, y, r| {
+            T::layer(self, i)
                 .ops()
                 .lrp(ins, y, r, self.rule_of(i, rule), self.convention)
         })
     }
 
     /// Fails unless `trace` has the activation shapes this network makes from its input.
-    fn check_trace(&self, trace: &Trace) -> Result<()> {
+    fn check_trace<T: Element>(&self, trace: &Trace<T>) -> Result<()> {
         let input = self.layout.external_shape(trace.input().shape());
         let shapes = self.shapes(&input)?;
         let fits = trace.activations.len() == shapes.len()
@@ -838,13 +916,47 @@ impl Network {
     /// One call from input to heatmap, without touching the cached state (so threads may
     /// share the network): forward `x`, keep for sample n only the output of class
     /// `classes[n]`, and send it back with `rule` (or the presets). The output must be
-    /// N x C; the result is shaped like `x`.
+    /// N x C; the result is shaped like `x`. Computes in the network's
+    /// [`Network::precision`] (under f32, `x` is converted once in and the map once out).
     pub fn explain<'a>(
         &self,
         x: impl Into<CowArray<'a, f64, IxDyn>>,
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
+        let x = x.into();
+        match self.precision {
+            Precision::F64 => self.explain_in(x, classes, rule),
+            Precision::F32 => Ok(self
+                .explain_in(x.mapv(f32::from_f64), classes, rule)?
+                .mapv(f64::from)),
+        }
+    }
+
+    /// [`Network::explain`] for f32 data, giving an f32 map: under f32 precision without
+    /// any conversion, under f64 with one conversion in and one out.
+    pub fn explain_f32<'a>(
+        &self,
+        x: impl Into<CowArray<'a, f32, IxDyn>>,
+        classes: &[usize],
+        rule: Option<Rule>,
+    ) -> Result<ArrayD<f32>> {
+        let x = x.into();
+        match self.precision {
+            Precision::F32 => self.explain_in(x, classes, rule),
+            Precision::F64 => Ok(self
+                .explain_in(x.mapv(f64::from), classes, rule)?
+                .mapv(f32::from_f64)),
+        }
+    }
+
+    /// [`Network::explain`] computed in `T`.
+    fn explain_in<'a, T: Computes>(
+        &self,
+        x: impl Into<CowArray<'a, T, IxDyn>>,
+        classes: &[usize],
+        rule: Option<Rule>,
+    ) -> Result<ArrayD<T>> {
         // Only the activations LRP reads are kept (a Rect's input, say, when the layer
         // before it does not need its output under `rule`), the others freed during the
         // forward pass.
@@ -881,6 +993,37 @@ impl Network {
         Ok(self.layout.to_external(self.lrp_layers(trace, r, &rule)))
     }
 
+    /// The network's output for `x` (batch first, in the network's layout), without
+    /// touching the cached state; computed in the network's [`Network::precision`].
+    pub fn predict<'a>(&self, x: impl Into<CowArray<'a, f64, IxDyn>>) -> Result<ArrayD<f64>> {
+        let x = x.into();
+        match self.precision {
+            Precision::F64 => self.predict_in(x),
+            Precision::F32 => Ok(self.predict_in(x.mapv(f32::from_f64))?.mapv(f64::from)),
+        }
+    }
+
+    /// [`Network::predict`] for f32 data, giving f32.
+    pub fn predict_f32<'a>(&self, x: impl Into<CowArray<'a, f32, IxDyn>>) -> Result<ArrayD<f32>> {
+        let x = x.into();
+        match self.precision {
+            Precision::F32 => self.predict_in(x),
+            Precision::F64 => Ok(self.predict_in(x.mapv(f64::from))?.mapv(f32::from_f64)),
+        }
+    }
+
+    /// [`Network::predict`] computed in `T`: a trace that keeps only input and output.
+    fn predict_in<'a, T: Computes>(
+        &self,
+        x: impl Into<CowArray<'a, T, IxDyn>>,
+    ) -> Result<ArrayD<T>> {
+        let keep_none = vec![false; self.modules.len() + 1];
+        let trace = self.trace_keeping(x, Some(&keep_none))?;
+        let mut activations = trace.activations;
+        let y = activations.pop().expect("the output at least");
+        Ok(self.layout.to_external(y))
+    }
+
     /// Parameters of all layers, for keeping the best state in training.
     pub(crate) fn snapshot(&self) -> Vec<Layer> {
         self.layers().cloned().collect()
@@ -891,6 +1034,7 @@ impl Network {
         for (m, l) in self.modules.iter_mut().zip(layers) {
             m.layer = l;
         }
+        self.layers_changed();
         self.clean();
     }
 }
@@ -909,7 +1053,7 @@ impl PartialEq for Network {
 }
 
 /// An array holding nothing: a freed activation's place in a trace.
-fn empty() -> ArrayD<f64> {
+fn empty<T: Element>() -> ArrayD<T> {
     ArrayD::zeros(IxDyn(&[0]))
 }
 
@@ -984,7 +1128,7 @@ fn check_same_shape(what: &str, expected: &[usize], given: &[usize]) -> Result<(
 }
 
 /// Fails with the multi-index of the first NaN or infinity in `a` (C order).
-pub(crate) fn check_finite(what: &str, a: &ArrayViewD<f64>) -> Result<()> {
+pub(crate) fn check_finite<T: Element>(what: &str, a: &ArrayViewD<T>) -> Result<()> {
     if a.iter().all(|v| v.is_finite()) {
         return Ok(());
     }
@@ -993,7 +1137,7 @@ pub(crate) fn check_finite(what: &str, a: &ArrayViewD<f64>) -> Result<()> {
         Some((index, &value)) => Err(LrpError::NonFinite {
             what: what.to_string(),
             index: index.as_array_view().to_vec(),
-            value,
+            value: value.into_f64(),
         }),
     }
 }

@@ -2,6 +2,7 @@
 //! arrays (row-major for C, column-major for MATLAB and Fortran).
 
 use super::status::{Failure, FfiResult, LRP_ERR_SHAPE_MISMATCH};
+use crate::element::Element;
 use crate::network::Network;
 use ndarray::{ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, CowArray, IxDyn, ShapeBuilder};
 use std::ffi::{c_char, CStr};
@@ -109,13 +110,13 @@ fn length_failure(what: &str, needed: usize, given: usize, shape: &[usize]) -> F
 ///
 /// # Safety
 /// `ptr` must be NULL or valid for reads of `len` doubles for the returned lifetime.
-pub(crate) unsafe fn input<'a>(
-    ptr: *const f64,
+pub(crate) unsafe fn input<'a, T: Element>(
+    ptr: *const T,
     len: usize,
     shape: &[usize],
     layout: Layout,
     what: &str,
-) -> FfiResult<CowArray<'a, f64, IxDyn>> {
+) -> FfiResult<CowArray<'a, T, IxDyn>> {
     let needed = elements(shape)?;
     if len != needed {
         return Err(length_failure(what, needed, len, shape));
@@ -138,28 +139,28 @@ pub(crate) unsafe fn input<'a>(
 /// A C-order copy of a view in any memory order. Copies through a fixed-rank view where
 /// possible: ndarray's dynamic-rank copy walks every element through an index vector and
 /// is about ten times slower (a measurable share of an LRP call from MATLAB).
-fn standard_copy(view: ArrayViewD<f64>) -> ArrayD<f64> {
-    fn fixed<D: ndarray::Dimension>(view: ArrayViewD<f64>) -> ArrayD<f64> {
+fn standard_copy<T: Element>(view: ArrayViewD<T>) -> ArrayD<T> {
+    fn fixed<D: ndarray::Dimension, T: Element>(view: ArrayViewD<T>) -> ArrayD<T> {
         let view = view.into_dimensionality::<D>().expect("rank matched");
         let mut out = ndarray::Array::zeros(view.raw_dim());
         out.assign(&view);
         out.into_dyn()
     }
     match view.ndim() {
-        1 => fixed::<ndarray::Ix1>(view),
-        2 => fixed::<ndarray::Ix2>(view),
-        3 => fixed::<ndarray::Ix3>(view),
-        4 => fixed::<ndarray::Ix4>(view),
-        5 => fixed::<ndarray::Ix5>(view),
-        6 => fixed::<ndarray::Ix6>(view),
+        1 => fixed::<ndarray::Ix1, T>(view),
+        2 => fixed::<ndarray::Ix2, T>(view),
+        3 => fixed::<ndarray::Ix3, T>(view),
+        4 => fixed::<ndarray::Ix4, T>(view),
+        5 => fixed::<ndarray::Ix5, T>(view),
+        6 => fixed::<ndarray::Ix6, T>(view),
         _ => view.as_standard_layout().into_owned(),
     }
 }
 
 /// Checks that an output buffer exists and holds at least `needed` doubles, before any
 /// work is done.
-pub(crate) fn check_output(
-    ptr: *mut f64,
+pub(crate) fn check_output<T>(
+    ptr: *mut T,
     len: usize,
     needed: usize,
     shape: &[usize],
@@ -178,8 +179,8 @@ pub(crate) fn check_output(
 ///
 /// # Safety
 /// `ptr` must be NULL or valid for writes of `len` doubles.
-pub(crate) unsafe fn write<S: ndarray::Data<Elem = f64>>(
-    ptr: *mut f64,
+pub(crate) unsafe fn write<T: Element, S: ndarray::Data<Elem = T>>(
+    ptr: *mut T,
     len: usize,
     result: &ArrayBase<S, IxDyn>,
     layout: Layout,
@@ -205,18 +206,18 @@ pub(crate) unsafe fn write<S: ndarray::Data<Elem = f64>>(
 }
 
 /// target.assign(source) through fixed-rank views (see [`standard_copy`]).
-fn assign_fixed(target: ArrayViewMutD<f64>, source: ArrayViewD<f64>) {
-    fn fixed<D: ndarray::Dimension>(target: ArrayViewMutD<f64>, source: ArrayViewD<f64>) {
+fn assign_fixed<T: Element>(target: ArrayViewMutD<T>, source: ArrayViewD<T>) {
+    fn fixed<D: ndarray::Dimension, T: Element>(target: ArrayViewMutD<T>, source: ArrayViewD<T>) {
         let mut target = target.into_dimensionality::<D>().expect("rank matched");
         target.assign(&source.into_dimensionality::<D>().expect("rank matched"));
     }
     match source.ndim() {
-        1 => fixed::<ndarray::Ix1>(target, source),
-        2 => fixed::<ndarray::Ix2>(target, source),
-        3 => fixed::<ndarray::Ix3>(target, source),
-        4 => fixed::<ndarray::Ix4>(target, source),
-        5 => fixed::<ndarray::Ix5>(target, source),
-        6 => fixed::<ndarray::Ix6>(target, source),
+        1 => fixed::<ndarray::Ix1, T>(target, source),
+        2 => fixed::<ndarray::Ix2, T>(target, source),
+        3 => fixed::<ndarray::Ix3, T>(target, source),
+        4 => fixed::<ndarray::Ix4, T>(target, source),
+        5 => fixed::<ndarray::Ix5, T>(target, source),
+        6 => fixed::<ndarray::Ix6, T>(target, source),
         _ => {
             let mut target = target;
             target.assign(&source);

@@ -6,6 +6,7 @@
 use super::args::{self, Layout};
 use super::network::{handle, LrpNetwork};
 use super::status::{status, Failure, FfiResult, LRP_ERR_SHAPE_MISMATCH};
+use crate::element::Element;
 use crate::network::Network;
 use ndarray::{ArrayBase, CowArray, IxDyn};
 
@@ -64,12 +65,12 @@ pub(crate) fn count(shape: &[usize]) -> usize {
 ///
 /// # Safety
 /// `x` must be NULL or readable for the element count of `given`.
-pub(crate) unsafe fn input_batch<'a>(
+pub(crate) unsafe fn input_batch<'a, T: Element>(
     net: &Network,
-    x: *const f64,
+    x: *const T,
     given: Vec<usize>,
     layout: Layout,
-) -> FfiResult<CowArray<'a, f64, IxDyn>> {
+) -> FfiResult<CowArray<'a, T, IxDyn>> {
     let shape = args::fit_input_shape(net, given);
     args::input(x, count(&shape), &shape, layout, "x")
 }
@@ -110,7 +111,7 @@ pub(crate) unsafe fn write_dims(
 }
 
 /// Checks that the output buffer `out` exists and holds at least the elements of `shape`.
-pub(crate) fn check_out(ptr: *mut f64, len: usize, shape: &[usize], what: &str) -> FfiResult<()> {
+pub(crate) fn check_out<T>(ptr: *mut T, len: usize, shape: &[usize], what: &str) -> FfiResult<()> {
     args::check_output(ptr, len, count(shape), shape, what)
 }
 
@@ -118,8 +119,8 @@ pub(crate) fn check_out(ptr: *mut f64, len: usize, shape: &[usize], what: &str) 
 ///
 /// # Safety
 /// `ptr` must be NULL or writable for `len` doubles.
-pub(crate) unsafe fn write<S: ndarray::Data<Elem = f64>>(
-    ptr: *mut f64,
+pub(crate) unsafe fn write<T: Element, S: ndarray::Data<Elem = T>>(
+    ptr: *mut T,
     len: usize,
     result: &ArrayBase<S, IxDyn>,
     layout: Layout,

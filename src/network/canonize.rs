@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::layers::{Convolution, Layer, Linear};
 use crate::rule::Convention;
 use ndarray::{Array1, Axis};
+use std::sync::OnceLock;
 
 impl Network {
     /// A copy of this network with `canonizers` applied in order (see [`Canonizer`]). The
@@ -18,13 +19,15 @@ impl Network {
             cached: None,
             convention: self.convention,
             layout: self.layout,
+            precision: self.precision,
+            f32_layers: OnceLock::new(),
         };
         copy.into_canonized(canonizers)
     }
 
     /// [`Network::canonized`] on a network the caller owns (no copy of the parameters).
     pub fn into_canonized(mut self, canonizers: &[Canonizer]) -> Result<Network> {
-        self.cached = None;
+        self.layers_changed();
         let mut net = self;
         for c in canonizers {
             net = match c {
@@ -74,6 +77,8 @@ impl Network {
             cached: None,
             convention: self.convention,
             layout: self.layout,
+            precision: self.precision,
+            f32_layers: OnceLock::new(),
         };
         // New value of every old value (0 stays the input).
         let mut value = vec![0usize; self.modules.len() + 1];

@@ -10,7 +10,8 @@
 //! relevances go back in parallel. (Stacking the K relevances into one batch measured
 //! slower: it needs K copies of every activation.)
 
-use super::{check_finite, check_same_shape, Network, Trace};
+use super::{check_finite, check_same_shape, Computes, Network, Trace};
+use crate::element::{Element, Precision};
 use crate::error::{LrpError, Result};
 use crate::rule::Rule;
 use ndarray::{ArrayD, ArrayViewD, Axis, CowArray, IxDyn};
@@ -26,6 +27,16 @@ impl Network {
         rs: ArrayViewD<f64>,
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
+        self.lrp_many_trace_in(trace, rs, rule)
+    }
+
+    /// [`Network::lrp_many_trace`] on a trace computed in `T`.
+    pub(crate) fn lrp_many_trace_in<T: Computes>(
+        &self,
+        trace: &Trace<T>,
+        rs: ArrayViewD<T>,
+        rule: Option<Rule>,
+    ) -> Result<ArrayD<T>> {
         self.check_lrp_inputs(trace, &rule)?;
         let out = self.layout.external_shape(trace.output().shape());
         let Some((&k, per_map)) = rs.shape().split_first() else {
@@ -39,7 +50,7 @@ impl Network {
         }
         check_same_shape("relevance R (each of the K maps)", &out, per_map)?;
         check_finite("relevance R", &rs)?;
-        let rels: Vec<ArrayD<f64>> = rs
+        let rels: Vec<ArrayD<T>> = rs
             .axis_iter(Axis(0))
             .map(|r| {
                 self.layout
@@ -48,7 +59,7 @@ impl Network {
                     .into_owned()
             })
             .collect();
-        let maps: Vec<ArrayD<f64>> = self
+        let maps: Vec<ArrayD<T>> = self
             .lrp_layers_many(trace, rels, &rule)
             .into_iter()
             .map(|m| self.layout.to_external(m))
@@ -63,23 +74,23 @@ impl Network {
     /// relevance through all layers (a layer's blocks still split further when a thread
     /// is idle). Measured against going back layer by layer with all relevances together:
     /// the same speed with less memory alive at once.
-    fn lrp_layers_many(
+    fn lrp_layers_many<T: Computes>(
         &self,
-        trace: &Trace,
-        rels: Vec<ArrayD<f64>>,
+        trace: &Trace<T>,
+        rels: Vec<ArrayD<T>>,
         rule: &Option<Rule>,
-    ) -> Vec<ArrayD<f64>> {
-        let inputs_of = |i: usize| -> Vec<&ArrayD<f64>> {
+    ) -> Vec<ArrayD<T>> {
+        let inputs_of = |i: usize| -> Vec<&ArrayD<T>> {
             self.modules[i]
                 .inputs
                 .iter()
                 .map(|&v| &trace.activations[v])
                 .collect()
         };
-        let shared: Vec<Option<ArrayD<f64>>> = (0..self.modules.len())
+        let shared: Vec<Option<ArrayD<T>>> = (0..self.modules.len())
             .into_par_iter()
             .map(|i| {
-                self.modules[i].layer.ops().lrp_shared_part(
+                T::layer(self, i).ops().lrp_shared_part(
                     &inputs_of(i),
                     &trace.activations[i + 1],
                     self.rule_of(i, rule),
@@ -88,12 +99,15 @@ impl Network {
             .collect();
         rels.into_par_iter()
             .map(|r| {
-                self.walk_back(trace, r, |i, m, ins, y, r| match &shared[i] {
-                    Some(part) => m.layer.ops().lrp_with_shared_part(ins, part, r),
-                    None => m
-                        .layer
-                        .ops()
-                        .lrp(ins, y, r, self.rule_of(i, rule), self.convention),
+                self.walk_back(trace, r, |i, ins, y, r| match &shared[i] {
+                    Some(part) => T::layer(self, i).ops().lrp_with_shared_part(ins, part, r),
+                    None => T::layer(self, i).ops().lrp(
+                        ins,
+                        y,
+                        r,
+                        self.rule_of(i, rule),
+                        self.convention,
+                    ),
                 })
             })
             .collect()
@@ -110,6 +124,22 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
+        let x = x.into();
+        match self.precision {
+            Precision::F64 => self.explain_classes_in(x, classes, rule),
+            Precision::F32 => Ok(self
+                .explain_classes_in(x.mapv(f32::from_f64), classes, rule)?
+                .mapv(f64::from)),
+        }
+    }
+
+    /// [`Network::explain_classes`] computed in `T`.
+    fn explain_classes_in<'a, T: Computes>(
+        &self,
+        x: impl Into<CowArray<'a, T, IxDyn>>,
+        classes: &[usize],
+        rule: Option<Rule>,
+    ) -> Result<ArrayD<T>> {
         let trace = self.trace_for_classes(x, classes)?;
         let y = trace.output();
         let (n, c) = (y.shape()[0], y.shape()[1]);
@@ -119,7 +149,7 @@ impl Network {
                 rs[[k, s, class]] = y[[s, class]];
             }
         }
-        self.lrp_many_trace(&trace, rs.view(), rule)
+        self.lrp_many_trace_in(&trace, rs.view(), rule)
     }
 
     /// The Caffe toolbox's composite map of a set of classes: one heatmap per sample,
@@ -132,6 +162,22 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
+        let x = x.into();
+        match self.precision {
+            Precision::F64 => self.explain_class_set_in(x, classes, rule),
+            Precision::F32 => Ok(self
+                .explain_class_set_in(x.mapv(f32::from_f64), classes, rule)?
+                .mapv(f64::from)),
+        }
+    }
+
+    /// [`Network::explain_class_set`] computed in `T`.
+    fn explain_class_set_in<'a, T: Computes>(
+        &self,
+        x: impl Into<CowArray<'a, T, IxDyn>>,
+        classes: &[usize],
+        rule: Option<Rule>,
+    ) -> Result<ArrayD<T>> {
         let trace = self.trace_for_classes(x, classes)?;
         let y = trace.output();
         let mut r = ArrayD::zeros(y.raw_dim());
@@ -139,17 +185,17 @@ impl Network {
             r.index_axis_mut(Axis(1), class)
                 .assign(&y.index_axis(Axis(1), class));
         }
-        self.lrp_trace(&trace, r.view(), rule)
+        self.lrp_trace_in(&trace, r.view(), rule)
     }
 
     /// The forward pass of `x` for explaining `classes`: the output must be N x C and the
     /// classes a non-empty list of distinct indices below C.
-    fn trace_for_classes<'a>(
+    fn trace_for_classes<'a, T: Computes>(
         &self,
-        x: impl Into<CowArray<'a, f64, IxDyn>>,
+        x: impl Into<CowArray<'a, T, IxDyn>>,
         classes: &[usize],
-    ) -> Result<Trace> {
-        let trace = self.trace(x)?;
+    ) -> Result<Trace<T>> {
+        let trace = self.trace_in(x)?;
         let c = match *trace.output().shape() {
             [_, c] => c,
             ref other => {
