@@ -54,6 +54,7 @@
 //! relevance (no class mask), worst 5.4e-5 (`simple` on the Tanh MLP, whose small
 //! denominators amplify rounding).
 
+use ndarray::{ArrayD, CowArray, IxDyn};
 use std::fmt;
 
 /// The element type a network computes its stateless calls in ([`crate::Network::explain`],
@@ -108,6 +109,18 @@ pub trait Element: ndarray::NdFloat + sealed::Sealed + Default + fmt::Debug {
     /// The value as f64 (exact for both types).
     fn into_f64(self) -> f64;
 
+    /// An array of this type as f64: itself for f64 (no copy), converted for f32.
+    fn into_f64s(a: CowArray<'_, Self, IxDyn>) -> CowArray<'_, f64, IxDyn>;
+
+    /// An array of this type as f32: itself for f32 (no copy), rounded for f64.
+    fn into_f32s(a: CowArray<'_, Self, IxDyn>) -> CowArray<'_, f32, IxDyn>;
+
+    /// An f64 array as this type: itself for f64, rounded for f32.
+    fn from_f64s(a: ArrayD<f64>) -> ArrayD<Self>;
+
+    /// An f32 array as this type: itself for f32, converted for f64.
+    fn from_f32s(a: ArrayD<f32>) -> ArrayD<Self>;
+
     /// matrixmultiply's general product for this type, C = alpha A B + beta C, on raw
     /// pointers with row and column strides (`sgemm` or `dgemm`).
     ///
@@ -146,6 +159,22 @@ impl Element for f64 {
         self
     }
 
+    fn into_f64s(a: CowArray<'_, f64, IxDyn>) -> CowArray<'_, f64, IxDyn> {
+        a
+    }
+
+    fn into_f32s(a: CowArray<'_, f64, IxDyn>) -> CowArray<'_, f32, IxDyn> {
+        a.mapv(|v| v as f32).into()
+    }
+
+    fn from_f64s(a: ArrayD<f64>) -> ArrayD<f64> {
+        a
+    }
+
+    fn from_f32s(a: ArrayD<f32>) -> ArrayD<f64> {
+        a.mapv(f64::from)
+    }
+
     #[inline]
     unsafe fn matrixmultiply(
         m: usize,
@@ -178,6 +207,22 @@ impl Element for f32 {
     #[inline(always)]
     fn into_f64(self) -> f64 {
         f64::from(self)
+    }
+
+    fn into_f64s(a: CowArray<'_, f32, IxDyn>) -> CowArray<'_, f64, IxDyn> {
+        a.mapv(f64::from).into()
+    }
+
+    fn into_f32s(a: CowArray<'_, f32, IxDyn>) -> CowArray<'_, f32, IxDyn> {
+        a
+    }
+
+    fn from_f64s(a: ArrayD<f64>) -> ArrayD<f32> {
+        a.mapv(|v| v as f32)
+    }
+
+    fn from_f32s(a: ArrayD<f32>) -> ArrayD<f32> {
+        a
     }
 
     #[inline]

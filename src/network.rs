@@ -924,13 +924,7 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
-        let x = x.into();
-        match self.precision {
-            Precision::F64 => self.explain_in(x, classes, rule),
-            Precision::F32 => Ok(self
-                .explain_in(x.mapv(f32::from_f64), classes, rule)?
-                .mapv(f64::from)),
-        }
+        self.explain_any(x.into(), classes, rule)
     }
 
     /// [`Network::explain`] for f32 data, giving an f32 map: under f32 precision without
@@ -941,12 +935,28 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f32>> {
-        let x = x.into();
+        self.explain_any(x.into(), classes, rule)
+    }
+
+    /// [`Network::explain`] for data of type `E`, computed in the network's precision:
+    /// converted once each way when they differ.
+    pub(crate) fn explain_any<E: Element>(
+        &self,
+        x: CowArray<'_, E, IxDyn>,
+        classes: &[usize],
+        rule: Option<Rule>,
+    ) -> Result<ArrayD<E>> {
         match self.precision {
-            Precision::F32 => self.explain_in(x, classes, rule),
-            Precision::F64 => Ok(self
-                .explain_in(x.mapv(f64::from), classes, rule)?
-                .mapv(f32::from_f64)),
+            Precision::F64 => Ok(E::from_f64s(self.explain_in(
+                E::into_f64s(x),
+                classes,
+                rule,
+            )?)),
+            Precision::F32 => Ok(E::from_f32s(self.explain_in(
+                E::into_f32s(x),
+                classes,
+                rule,
+            )?)),
         }
     }
 
@@ -996,19 +1006,19 @@ impl Network {
     /// The network's output for `x` (batch first, in the network's layout), without
     /// touching the cached state; computed in the network's [`Network::precision`].
     pub fn predict<'a>(&self, x: impl Into<CowArray<'a, f64, IxDyn>>) -> Result<ArrayD<f64>> {
-        let x = x.into();
-        match self.precision {
-            Precision::F64 => self.predict_in(x),
-            Precision::F32 => Ok(self.predict_in(x.mapv(f32::from_f64))?.mapv(f64::from)),
-        }
+        self.predict_any(x.into())
     }
 
     /// [`Network::predict`] for f32 data, giving f32.
     pub fn predict_f32<'a>(&self, x: impl Into<CowArray<'a, f32, IxDyn>>) -> Result<ArrayD<f32>> {
-        let x = x.into();
+        self.predict_any(x.into())
+    }
+
+    /// [`Network::predict`] for data of type `E` (see [`Network::explain_any`]).
+    pub(crate) fn predict_any<E: Element>(&self, x: CowArray<'_, E, IxDyn>) -> Result<ArrayD<E>> {
         match self.precision {
-            Precision::F32 => self.predict_in(x),
-            Precision::F64 => Ok(self.predict_in(x.mapv(f64::from))?.mapv(f32::from_f64)),
+            Precision::F64 => Ok(E::from_f64s(self.predict_in(E::into_f64s(x))?)),
+            Precision::F32 => Ok(E::from_f32s(self.predict_in(E::into_f32s(x))?)),
         }
     }
 

@@ -190,14 +190,31 @@ pub unsafe extern "C" fn lrp_network_predict(
     y_len: usize,
 ) -> i32 {
     status("lrp_network_predict", || {
-        let layout = args::layout(layout)?;
-        let net = handle(net)?.read();
-        let given = dims(x_dims, x_rank, "x_dims", "x_rank")?;
-        let x = input_batch(&net, x, given, layout)?;
-        let shape = net.output_shape(x.shape())?;
-        check_out(y, y_len, &shape, "y")?;
-        let trace = net.trace(x)?;
-        let result = net.layout().to_external(trace.output().clone());
-        write(y, y_len, &result, layout, "y")
+        predict(net, x, x_dims, x_rank, layout, y, y_len)
     })
+}
+
+/// The body of `lrp_network_predict` and `lrp_network_predict_f32` for caller data of
+/// type `E`: computed in the network's precision, converted once each way when that is
+/// not `E`.
+///
+/// # Safety
+/// As `lrp_network_predict`, with `E` for double.
+pub(crate) unsafe fn predict<E: Element>(
+    net: *const LrpNetwork,
+    x: *const E,
+    x_dims: *const usize,
+    x_rank: i32,
+    layout: i32,
+    y: *mut E,
+    y_len: usize,
+) -> FfiResult<()> {
+    let layout = args::layout(layout)?;
+    let net = handle(net)?.read();
+    let given = dims(x_dims, x_rank, "x_dims", "x_rank")?;
+    let x = input_batch(&net, x, given, layout)?;
+    let shape = net.output_shape(x.shape())?;
+    check_out(y, y_len, &shape, "y")?;
+    let result = net.predict_any(x)?;
+    write(y, y_len, &result, layout, "y")
 }

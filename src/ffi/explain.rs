@@ -8,8 +8,9 @@ use super::explain_options::{GivenArray, LrpExplainOptions, Plan, Targets};
 use super::network::{handle, LrpNetwork};
 use super::status::{status, Failure, FfiResult, LRP_ERR_SHAPE_MISMATCH};
 use crate::canonizer::Canonizer;
+use crate::element::{Element, Precision};
 use crate::gradient_methods::GradientMethod;
-use crate::network::Network;
+use crate::network::{Computes, Network};
 use ndarray::{ArrayD, Axis, CowArray, IxDyn};
 use std::borrow::Cow;
 
@@ -173,12 +174,12 @@ fn caller_dims(per_map: &[usize], maps: usize, each: bool, layout: Layout) -> Ve
 /// The outputs an explanation starts from, one batch (shaped like the output `y`, N x C)
 /// per map: the output itself masked to the targets for LRP (`values`), the masks (one-hot)
 /// for the gradient methods.
-fn target_batches(y: &ArrayD<f64>, plan: &Plan, values: bool) -> Vec<ArrayD<f64>> {
+fn target_batches<T: Element>(y: &ArrayD<T>, plan: &Plan, values: bool) -> Vec<ArrayD<T>> {
     let (n, c) = (y.shape()[0], y.shape()[1]);
-    let pick = |r: &mut ArrayD<f64>, s: usize, k: usize| {
-        r[[s, k]] = if values { y[[s, k]] } else { 1.0 };
+    let pick = |r: &mut ArrayD<T>, s: usize, k: usize| {
+        r[[s, k]] = if values { y[[s, k]] } else { T::one() };
     };
-    let zeros = || ArrayD::<f64>::zeros(IxDyn(&[n, c]));
+    let zeros = || ArrayD::<T>::zeros(IxDyn(&[n, c]));
     match plan.targets {
         Targets::Top => {
             let mut r = zeros();
@@ -219,45 +220,94 @@ fn target_batches(y: &ArrayD<f64>, plan: &Plan, values: bool) -> Vec<ArrayD<f64>
     }
 }
 
-/// Runs the explanation of the checked input `x`: the maps in order, each shaped as
-/// [`result_shape`] says.
-fn run(
+/// The start array of the options, if any, read with the network's output shape for `x`.
+fn start_array(
+    net: &Network,
+    opts: &LrpExplainOptions,
+    x_shape: &[usize],
+) -> FfiResult<Option<ArrayD<f64>>> {
+    let y_shape = net.output_shape(x_shape)?;
+    opts.start
+        .as_ref()
+        .map(|s| {
+            given_array(
+                s,
+                &y_shape,
+                opts.layout,
+                "start",
+                "the network's output for x",
+            )
+        })
+        .transpose()
+}
+
+/// Runs the explanation of the checked input `x` (caller data of type `E`): the maps in
+/// order, each shaped as [`result_shape`] says. LRP computes in the network's precision
+/// (the data converted once each way when that is not `E`); the gradient methods in f64.
+fn run<E: Element>(
     net: &Network,
     opts: &LrpExplainOptions,
     plan: &Plan,
+    x: CowArray<E, IxDyn>,
+) -> FfiResult<Vec<ArrayD<E>>> {
+    Ok(match (plan.method, net.precision()) {
+        (None, Precision::F64) => run_lrp(net, opts, plan, E::into_f64s(x))?
+            .into_iter()
+            .map(E::from_f64s)
+            .collect(),
+        (None, Precision::F32) => run_lrp(net, opts, plan, E::into_f32s(x))?
+            .into_iter()
+            .map(E::from_f32s)
+            .collect(),
+        (Some(method), _) => run_gradient(net, opts, plan, method, E::into_f64s(x))?
+            .into_iter()
+            .map(E::from_f64s)
+            .collect(),
+    })
+}
+
+/// LRP computed in `T`: one forward pass, then one backward pass per map.
+fn run_lrp<T: Computes>(
+    net: &Network,
+    opts: &LrpExplainOptions,
+    plan: &Plan,
+    x: CowArray<T, IxDyn>,
+) -> FfiResult<Vec<ArrayD<T>>> {
+    let start = start_array(net, opts, x.shape())?;
+    let trace = net.trace_in(x)?;
+    if let Some(start) = start {
+        let start = T::from_f64s(start);
+        return Ok(vec![net.lrp_trace_in(
+            &trace,
+            start.view(),
+            plan.rule.clone(),
+        )?]);
+    }
+    let mut batches = target_batches(trace.output(), plan, true);
+    if batches.len() == 1 {
+        let r = batches.pop().expect("one batch");
+        return Ok(vec![net.lrp_trace_in(
+            &trace,
+            r.view(),
+            plan.rule.clone(),
+        )?]);
+    }
+    let views: Vec<_> = batches.iter().map(|b| b.view()).collect();
+    let stacked = ndarray::stack(Axis(0), &views).expect("batches of one shape");
+    let maps = net.lrp_many_trace_in(&trace, stacked.view(), plan.rule.clone())?;
+    Ok(maps.outer_iter().map(|m| m.to_owned()).collect())
+}
+
+/// A gradient method (in f64).
+fn run_gradient(
+    net: &Network,
+    opts: &LrpExplainOptions,
+    plan: &Plan,
+    method: GradientMethod,
     x: CowArray<f64, IxDyn>,
 ) -> FfiResult<Vec<ArrayD<f64>>> {
     let y_shape = net.output_shape(x.shape())?;
-    let start = match &opts.start {
-        Some(s) => Some(given_array(
-            s,
-            &y_shape,
-            opts.layout,
-            "start",
-            "the network's output for x",
-        )?),
-        None => None,
-    };
-    let Some(method) = plan.method else {
-        // LRP: one forward pass, then one backward pass per map.
-        let trace = net.trace(x)?;
-        if let Some(start) = start {
-            return Ok(vec![net.lrp_trace(
-                &trace,
-                start.view(),
-                plan.rule.clone(),
-            )?]);
-        }
-        let mut batches = target_batches(trace.output(), plan, true);
-        if batches.len() == 1 {
-            let r = batches.pop().expect("one batch");
-            return Ok(vec![net.lrp_trace(&trace, r.view(), plan.rule.clone())?]);
-        }
-        let views: Vec<_> = batches.iter().map(|b| b.view()).collect();
-        let stacked = ndarray::stack(Axis(0), &views).expect("batches of one shape");
-        let maps = net.lrp_many_trace(&trace, stacked.view(), plan.rule.clone())?;
-        return Ok(maps.outer_iter().map(|m| m.to_owned()).collect());
-    };
+    let start = start_array(net, opts, x.shape())?;
     let baseline = match &opts.baseline {
         Some(b) => Some(given_array(
             b,
@@ -374,24 +424,41 @@ pub unsafe extern "C" fn lrp_network_explain_with(
     out_len: usize,
 ) -> i32 {
     status("lrp_network_explain_with", || {
-        let handle = handle(net)?;
-        let defaults = LrpExplainOptions::default();
-        let opts = opts.as_ref().unwrap_or(&defaults);
-        let plan = opts.plan()?;
-        let given = array::dims(x_dims, x_rank, "x_dims", "x_rank")?;
-        let guard = handle.read();
-        let net = working_network(&guard, &plan)?;
-        let x = array::input_batch(&net, x, given, opts.layout)?;
-        let (per_map, maps) = result_shape(&net, opts, &plan, x.shape())?;
-        let each = plan.targets == Targets::Each && opts.start.is_none();
-        let dims = caller_dims(&per_map, maps, each, opts.layout);
-        array::check_out(out, out_len, &dims, "out")?;
-        let results = run(&net, opts, &plan, x)?;
-        debug_assert_eq!(results.len(), maps);
-        let block = array::count(&per_map);
-        for (k, map) in results.iter().enumerate() {
-            array::write(out.add(k * block), block, map, opts.layout, "out")?;
-        }
-        Ok(())
+        explain_with(net, opts, x, x_dims, x_rank, out, out_len)
     })
+}
+
+/// The body of `lrp_network_explain_with` and `lrp_network_explain_with_f32` for caller
+/// data of type `E`.
+///
+/// # Safety
+/// As `lrp_network_explain_with`, with `E` for double.
+pub(crate) unsafe fn explain_with<E: Element>(
+    net: *const LrpNetwork,
+    opts: *const LrpExplainOptions,
+    x: *const E,
+    x_dims: *const usize,
+    x_rank: i32,
+    out: *mut E,
+    out_len: usize,
+) -> FfiResult<()> {
+    let handle = handle(net)?;
+    let defaults = LrpExplainOptions::default();
+    let opts = opts.as_ref().unwrap_or(&defaults);
+    let plan = opts.plan()?;
+    let given = array::dims(x_dims, x_rank, "x_dims", "x_rank")?;
+    let guard = handle.read();
+    let net = working_network(&guard, &plan)?;
+    let x = array::input_batch(&net, x, given, opts.layout)?;
+    let (per_map, maps) = result_shape(&net, opts, &plan, x.shape())?;
+    let each = plan.targets == Targets::Each && opts.start.is_none();
+    let dims = caller_dims(&per_map, maps, each, opts.layout);
+    array::check_out(out, out_len, &dims, "out")?;
+    let results = run(&net, opts, &plan, x)?;
+    debug_assert_eq!(results.len(), maps);
+    let block = array::count(&per_map);
+    for (k, map) in results.iter().enumerate() {
+        array::write(out.add(k * block), block, map, opts.layout, "out")?;
+    }
+    Ok(())
 }

@@ -8,7 +8,8 @@
 //! - Outputs (buffers and scalars) are written only on success; on failure they are left
 //!   as they were.
 //! - No panic crosses the boundary: it becomes `LRP_ERR_PANIC`.
-//! - Arrays are doubles: `data, dims, rank` in the second edition (array.rs, explain.rs,
+//! - Arrays are doubles (the `_f32` doors of precision.rs take floats): `data, dims, rank`
+//!   in the second edition (array.rs, explain.rs,
 //!   explain_options.rs), an explicit length and up to four dims in the first. The memory
 //!   order is an `int32_t layout`: `LRP_LAYOUT_ROW_MAJOR` (C) or `LRP_LAYOUT_COL_MAJOR`
 //!   (MATLAB, Fortran). Shapes are batch first in the network's axis order (N x M,
@@ -30,6 +31,8 @@ mod array;
 mod explain_options;
 
 mod explain;
+
+mod precision;
 
 mod graph;
 
@@ -53,6 +56,7 @@ pub use explain_options::*;
 pub use gradient::*;
 pub use graph::*;
 pub use network::*;
+pub use precision::*;
 pub use render::*;
 pub use status::*;
 pub use train::*;

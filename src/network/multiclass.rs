@@ -124,12 +124,14 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
-        let x = x.into();
+        let x: CowArray<f64, IxDyn> = x.into();
         match self.precision {
             Precision::F64 => self.explain_classes_in(x, classes, rule),
-            Precision::F32 => Ok(self
-                .explain_classes_in(x.mapv(f32::from_f64), classes, rule)?
-                .mapv(f64::from)),
+            Precision::F32 => Ok(f64::from_f32s(self.explain_classes_in(
+                f64::into_f32s(x),
+                classes,
+                rule,
+            )?)),
         }
     }
 
@@ -162,12 +164,14 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<f64>> {
-        let x = x.into();
+        let x: CowArray<f64, IxDyn> = x.into();
         match self.precision {
             Precision::F64 => self.explain_class_set_in(x, classes, rule),
-            Precision::F32 => Ok(self
-                .explain_class_set_in(x.mapv(f32::from_f64), classes, rule)?
-                .mapv(f64::from)),
+            Precision::F32 => Ok(f64::from_f32s(self.explain_class_set_in(
+                f64::into_f32s(x),
+                classes,
+                rule,
+            )?)),
         }
     }
 
