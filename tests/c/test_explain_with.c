@@ -995,6 +995,115 @@ static void test_threads_share_handle_and_options(void)
     lenet_close(&l);
 }
 
+/* The float doors and the handle's precision: under f64 a float caller gets the double
+ * result rounded; under f32 the double door gives the float door's numbers widened, both
+ * agree with f64 within 1e-4 normwise (README "Precision") without being f64 rounded, in
+ * either layout; a bad dtype is an error that changes nothing. */
+static void test_precision_and_float_doors(void)
+{
+    Lenet l;
+    LrpExplainOptions *opts;
+    float *xf, *rf, *rf_col, *yf;
+    double *xd, *r64, *rd, *y64, *yd, *col;
+    double diff = 0.0, norm = 0.0;
+    size_t m, k, ny;
+    int32_t dtype = -1;
+    if (!lenet_open(&l)) {
+        return;
+    }
+    m = l.x.len;
+    ny = l.n * l.c;
+    xf = malloc(m * sizeof *xf);
+    rf = malloc(m * sizeof *rf);
+    rf_col = malloc(m * sizeof *rf_col);
+    yf = malloc(ny * sizeof *yf);
+    xd = alloc_doubles(m);
+    r64 = alloc_doubles(m);
+    rd = alloc_doubles(m);
+    col = alloc_doubles(m);
+    y64 = alloc_doubles(ny);
+    yd = alloc_doubles(ny);
+    opts = lrp_explain_options_new();
+    if (!CHECK(xf && rf && rf_col && yf && opts)) {
+        goto done;
+    }
+    /* x rounded to float, and that rounded x as doubles: the same numbers either way. */
+    for (k = 0; k < m; k++) {
+        xf[k] = (float)l.x.data[k];
+        xd[k] = (double)xf[k];
+    }
+    CHECK_OK(lrp_explain_options_set_str(opts, "rule", "epsilon"));
+    CHECK_OK(lrp_explain_options_set(opts, "parameter", 0.01));
+    CHECK_OK(lrp_network_precision(l.net, &dtype));
+    CHECK(dtype == LRP_DTYPE_F64);
+    /* f64 precision: the float door is the double door with one rounding each way. */
+    CHECK_OK(lrp_network_explain_with(l.net, opts, xd, l.dims, 4, r64, m));
+    CHECK_OK(lrp_network_explain_with_f32(l.net, opts, xf, l.dims, 4, rf, m));
+    for (k = 0; k < m && rf[k] == (float)r64[k]; k++) {
+    }
+    CHECK_MSG(k == m, "f64 precision, float door: element %zu differs", k);
+    CHECK_OK(lrp_network_predict(l.net, xd, l.dims, 4, LRP_LAYOUT_ROW_MAJOR, y64, ny));
+    /* f32 precision. */
+    CHECK_OK(lrp_network_set_precision(l.net, LRP_DTYPE_F32));
+    CHECK_OK(lrp_network_precision(l.net, &dtype));
+    CHECK(dtype == LRP_DTYPE_F32);
+    CHECK_OK(lrp_network_explain_with_f32(l.net, opts, xf, l.dims, 4, rf, m));
+    CHECK_OK(lrp_network_explain_with(l.net, opts, xd, l.dims, 4, rd, m));
+    for (k = 0; k < m && rd[k] == (double)rf[k]; k++) {
+    }
+    CHECK_MSG(k == m, "f32 precision: the double door differs from the float door at %zu", k);
+    for (k = 0; k < m; k++) {
+        diff += (rd[k] - r64[k]) * (rd[k] - r64[k]);
+        norm += r64[k] * r64[k];
+    }
+    CHECK_MSG(norm > 0.0 && sqrt(diff / norm) <= 1e-4, "f32 vs f64 normwise %g",
+              sqrt(diff / norm));
+    CHECK_MSG(diff > 0.0, "f32 gave the f64 map bit for bit: it did not compute in f32");
+    CHECK_OK(lrp_network_predict_f32(l.net, xf, l.dims, 4, LRP_LAYOUT_ROW_MAJOR, yf, ny));
+    diff = norm = 0.0;
+    for (k = 0; k < ny; k++) {
+        diff += (yf[k] - y64[k]) * (yf[k] - y64[k]);
+        norm += y64[k] * y64[k];
+    }
+    CHECK_MSG(sqrt(diff / norm) <= 1e-6, "predict f32 vs f64 normwise %g", sqrt(diff / norm));
+    /* Column-major floats: the row-major result in Fortran order. */
+    for (k = 0; k < m; k++) {
+        rd[k] = (double)xf[k];
+    }
+    to_col_major(rd, col, l.dims, 4);
+    for (k = 0; k < m; k++) {
+        xf[k] = (float)col[k];
+    }
+    CHECK_OK(lrp_explain_options_set(opts, "layout", LRP_LAYOUT_COL_MAJOR));
+    CHECK_OK(lrp_network_explain_with_f32(l.net, opts, xf, l.dims, 4, rf_col, m));
+    for (k = 0; k < m; k++) {
+        rd[k] = (double)rf[k];
+    }
+    to_col_major(rd, col, l.dims, 4);
+    for (k = 0; k < m && (double)rf_col[k] == col[k]; k++) {
+    }
+    CHECK_MSG(k == m, "column-major float result differs at %zu", k);
+    /* A bad dtype changes nothing. */
+    CHECK(lrp_network_set_precision(l.net, 3) == LRP_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(lrp_last_error(), "dtype") != NULL);
+    CHECK_OK(lrp_network_precision(l.net, &dtype));
+    CHECK(dtype == LRP_DTYPE_F32);
+    CHECK_OK(lrp_network_set_precision(l.net, LRP_DTYPE_F64));
+done:
+    free(xf);
+    free(rf);
+    free(rf_col);
+    free(yf);
+    free(xd);
+    free(r64);
+    free(rd);
+    free(col);
+    free(y64);
+    free(yd);
+    lrp_explain_options_free(opts);
+    lenet_close(&l);
+}
+
 void suite_explain_with(void)
 {
     RUN_TEST(test_dims_queries);
@@ -1005,5 +1114,6 @@ void suite_explain_with(void)
     RUN_TEST(test_option_failures);
     RUN_TEST(test_explain_failures);
     RUN_TEST(test_threads_share_handle_and_options);
+    RUN_TEST(test_precision_and_float_doors);
     RUN_TEST(test_golden_onnx_manifest);
 }

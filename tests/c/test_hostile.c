@@ -105,6 +105,9 @@ static size_t y_dims[8] = {N, C, 3, 3, 3, 3, 3, 3};
 static LrpLayerSpec *spec_pool, *spec_linear;
 static const size_t linear_dims[2] = {M, C};
 static double in1[BUF], in2[BUF], in3[BUF], out1[BUF], out2[BUF];
+/* in1 as floats, for the float doors (their outputs go to out1, read as floats: a write
+ * there still changes the sentinel's bits). */
+static float in1f[BUF];
 static char text_out[64];
 static size_t sz[4];
 static int32_t i32[4];
@@ -123,6 +126,7 @@ static void fill_inputs(void)
     size_t k;
     for (k = 0; k < BUF; k++) {
         in1[k] = 0.25 * (double)(k % 5) - 0.4; /* finite, mixed signs */
+        in1f[k] = (float)in1[k];
         in2[k] = 0.125 * (double)(k % 7) + 0.1;
         in3[k] = 1.0; /* bounds, lrate, ... */
     }
@@ -656,6 +660,20 @@ static void setup_predict(Val *a)
     a[0].p = net; a[1].p = in1; a[2].p = x_dims; a[3].i = 2; a[4].i = LRP_LAYOUT_COL_MAJOR;
     a[5].p = out1; a[6].z = Y_LEN;
 }
+static int32_t call_predict_f32(Val *a)
+{
+    return lrp_network_predict_f32(P(0), P(1), P(2), I(3), I(4), P(5), Z(6));
+}
+static void setup_predict_f32(Val *a)
+{
+    setup_predict(a);
+    a[1].p = in1f;
+}
+/* The base value f64 is the default: the success calls leave the shared handle as it was. */
+static int32_t call_set_precision(Val *a) { return lrp_network_set_precision(P(0), I(1)); }
+static void setup_set_precision(Val *a) { a[0].p = net; a[1].i = LRP_DTYPE_F64; }
+static int32_t call_precision(Val *a) { return lrp_network_precision(P(0), P(1)); }
+static void setup_precision(Val *a) { a[0].p = net; a[1].p = &i32[0]; }
 static int32_t call_xopts_set(Val *a) { return lrp_explain_options_set(P(0), S(1), D(2)); }
 static void setup_xopts_set(Val *a) { a[0].p = xopts; a[1].s = "noise"; a[2].d = 0.3; }
 static int32_t call_xopts_set_str(Val *a) { return lrp_explain_options_set_str(P(0), S(1), S(2)); }
@@ -697,6 +715,15 @@ static void setup_explain_with_opts(Val *a)
     a[0].p = net; a[1].p = xopts; a[2].p = in1; a[3].p = x_dims; a[4].i = 2; a[5].p = out1;
     a[6].z = X_LEN;
 }
+static int32_t call_explain_with_f32(Val *a)
+{
+    return lrp_network_explain_with_f32(P(0), P(1), P(2), P(3), I(4), P(5), Z(6));
+}
+static void setup_explain_with_f32(Val *a)
+{
+    setup_explain_with_opts(a);
+    a[2].p = in1f;
+}
 
 /* The kinds of each argument position, in order. */
 #define KINDS(...) {__VA_ARGS__}, (int)(sizeof((Kind[]){__VA_ARGS__}) / sizeof(Kind))
@@ -706,6 +733,10 @@ static const Row ROWS[] = {
      KINDS(K_NET, K_DIMS, K_RANK_ND, K_OUT, K_OUT_LEN, K_OUT)},
     {"lrp_network_predict", call_predict, setup_predict,
      KINDS(K_NET, K_IN, K_DIMS, K_RANK_ND, K_LAYOUT, K_OUT, K_OUT_LEN)},
+    {"lrp_network_predict_f32", call_predict_f32, setup_predict_f32,
+     KINDS(K_NET, K_IN, K_DIMS, K_RANK_ND, K_LAYOUT, K_OUT, K_OUT_LEN)},
+    {"lrp_network_set_precision", call_set_precision, setup_set_precision, KINDS(K_NET, K_ENUM)},
+    {"lrp_network_precision", call_precision, setup_precision, KINDS(K_NET, K_OUT)},
     {"lrp_explain_options_set", call_xopts_set, setup_xopts_set,
      KINDS(K_XOPTS, K_NAME, K_REAL_NAN_DEFAULT)},
     {"lrp_explain_options_set_str", call_xopts_set_str, setup_xopts_set_str,
@@ -717,6 +748,8 @@ static const Row ROWS[] = {
     {"lrp_network_explain_dims", call_explain_dims, setup_explain_dims,
      KINDS(K_NET, K_FIXED, K_DIMS, K_RANK_ND, K_OUT, K_OUT_LEN, K_OUT)},
     {"lrp_network_explain_with", call_explain_with_opts, setup_explain_with_opts,
+     KINDS(K_NET, K_FIXED, K_IN, K_DIMS, K_RANK_ND, K_OUT, K_OUT_LEN)},
+    {"lrp_network_explain_with_f32", call_explain_with_f32, setup_explain_with_f32,
      KINDS(K_NET, K_FIXED, K_IN, K_DIMS, K_RANK_ND, K_OUT, K_OUT_LEN)},
     {"lrp_network_read", call_network_read, setup_network_read, KINDS(K_PATH_MODEL)},
     {"lrp_network_clone", call_network_clone, setup_net_only, KINDS(K_NET)},
