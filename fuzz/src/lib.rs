@@ -628,6 +628,9 @@ enum Call {
         null_low: bool,
     },
     SetConvention(i8),
+    /// lrp_network_set_precision with any dtype (1 and 2 are valid): later explains run in
+    /// f32 or f64.
+    SetPrecision(i8),
     GetZbox {
         index: u8,
         capacity: u8,
@@ -1547,6 +1550,27 @@ impl Driver {
                     "lrp_network_set_convention",
                 );
             }
+            Call::SetPrecision(p) => {
+                let mut before = -7;
+                // SAFETY: net is live; before is writable.
+                assert!(ok(
+                    unsafe { lrp_network_precision(net, &mut before) },
+                    "lrp_network_precision"
+                ));
+                // SAFETY: net is live.
+                let set = ok(
+                    unsafe { lrp_network_set_precision(net, i32::from(p)) },
+                    "lrp_network_set_precision",
+                );
+                let mut after = -7;
+                // SAFETY: as above.
+                assert!(ok(
+                    unsafe { lrp_network_precision(net, &mut after) },
+                    "lrp_network_precision"
+                ));
+                assert_eq!(set, matches!(p, 1 | 2), "precision {p}");
+                assert_eq!(after, if set { i32::from(p) } else { before });
+            }
             Call::ExplainClasses {
                 shape,
                 x_len,
@@ -2183,6 +2207,45 @@ impl Driver {
             eprintln!("lrp_network_explain_with: {outcome}");
         }
         out.check(success, needed, "lrp_network_explain_with out");
+        // The float door: the same checks fail (values that overflow f32 aside), nothing
+        // written on failure.
+        let xf: Vec<f32> = x.data.iter().map(|&v| v as f32).collect();
+        let fits_f32 = x
+            .data
+            .iter()
+            .all(|v| !v.is_finite() || (*v as f32).is_finite());
+        let mut outf = vec![f32::from_bits(0x7fc0_1234); out.len.min(MAX_BUFFER)];
+        let lenf = if out.null { 0 } else { outf.len() };
+        // SAFETY: xf backs x's elements (or the call refuses the dims first); outf holds
+        // lenf floats or is NULL.
+        let s = unsafe {
+            lrp_network_explain_with_f32(
+                self.net,
+                opts_ptr,
+                if x.null { null() } else { xf.as_ptr() },
+                dims_ptr,
+                rank,
+                if out.null {
+                    null_mut()
+                } else {
+                    outf.as_mut_ptr()
+                },
+                lenf,
+            )
+        };
+        let success_f32 = ok(s, "lrp_network_explain_with_f32");
+        if fits_f32 && lenf == out.len {
+            assert_eq!(
+                success_f32, success,
+                "the float door and the double door disagree"
+            );
+        }
+        if !success_f32 {
+            assert!(
+                outf.iter().all(|v| v.to_bits() == 0x7fc0_1234),
+                "lrp_network_explain_with_f32 failed but wrote"
+            );
+        }
         if success {
             let n = needed.expect("explain_dims succeeds where explain_with does");
             let mut again = vec![0.0; n];
