@@ -192,6 +192,28 @@ def _ptr(a):
     return ffi.cast("double *", a.ctypes.data)
 
 
+def as_f32(a, what="array"):
+    """`a` as a float32 array the library's float doors read without a copy, and its
+    layout flag (as :func:`as_f64`)."""
+    a = np.asarray(a)
+    if a.dtype != np.float32:
+        a = np.ascontiguousarray(as_f64(a, what)[0], dtype=np.float32)
+    if a.flags.c_contiguous:
+        return a, ROW
+    if a.flags.f_contiguous:
+        return a, COL
+    return np.ascontiguousarray(a), ROW
+
+
+def is_f32(a):
+    """Whether `a` is float32 data, which goes through the library's float doors."""
+    return getattr(a, "dtype", None) == np.float32
+
+
+def _ptr32(a):
+    return ffi.cast("float *", a.ctypes.data)
+
+
 def _empty(shape, layout):
     return np.empty(shape, dtype=np.float64, order="F" if layout == COL else "C")
 
@@ -463,6 +485,69 @@ def explain(h, x, classes, rule=None, param=None):
             h, _ptr(x), x.size, x.ndim, *d, layout, cp, c.size, _s(rule), _opt(param), _ptr(out), out.size
         )
     )
+    return out
+
+
+_DTYPES = {
+    "f64": "LRP_DTYPE_F64", "float64": "LRP_DTYPE_F64", "double": "LRP_DTYPE_F64",
+    "f32": "LRP_DTYPE_F32", "float32": "LRP_DTYPE_F32", "single": "LRP_DTYPE_F32",
+}
+
+
+def set_precision(h, precision):
+    """What the network's stateless calls compute in: "f64" or "f32" (numpy dtypes too)."""
+    name = np.dtype(precision).name if not isinstance(precision, str) else precision.lower()
+    if name not in _DTYPES:
+        raise ValueError(f"lrp: precision must be 'f64' or 'f32', given {precision!r}")
+    _check(lib.lrp_network_set_precision(h, CONSTANTS[_DTYPES[name]]))
+
+
+def precision(h):
+    """"f64" or "f32"."""
+    out = ffi.new("int32_t *")
+    _check(lib.lrp_network_precision(h, out))
+    return "f32" if out[0] == CONSTANTS["LRP_DTYPE_F32"] else "f64"
+
+
+def _dims(shape):
+    d = np.ascontiguousarray(shape, dtype=np.uintp)
+    return d, ffi.cast("size_t *", d.ctypes.data)
+
+
+def predict(h, x):
+    """The network's output for `x` (float64), stateless: the handle's cache is untouched."""
+    x, layout = as_f64(x, "x")
+    d, dp = _dims(x.shape)
+    y = _empty(output_shape(h, x.shape), layout)
+    _check(lib.lrp_network_predict(h, _ptr(x), dp, x.ndim, layout, _ptr(y), y.size))
+    return y
+
+
+def predict_f32(h, x):
+    """The network's output for float32 data, as float32 (no conversion pass under the
+    f32 precision)."""
+    x, layout = as_f32(x, "x")
+    d, dp = _dims(x.shape)
+    y = np.empty(output_shape(h, x.shape), dtype=np.float32, order="F" if layout == COL else "C")
+    _check(lib.lrp_network_predict_f32(h, _ptr32(x), dp, x.ndim, layout, _ptr32(y), y.size))
+    return y
+
+
+def explain_f32(h, x, classes, rule=None, param=None):
+    """:func:`explain` for float32 data, giving float32 maps, through the options handle
+    and the float door of explain_with."""
+    x, layout = as_f32(x, "x")
+    d, dp = _dims(x.shape)
+    c, cp = _classes(classes)
+    opts = ffi.gc(_check_handle(lib.lrp_explain_options_new()), lib.lrp_explain_options_free)
+    _check(lib.lrp_explain_options_set(opts, b"layout", float(layout)))
+    _check(lib.lrp_explain_options_set_classes(opts, cp, c.size))
+    if rule:
+        _check(lib.lrp_explain_options_set_str(opts, b"rule", _s(rule)))
+        if param is not None:
+            _check(lib.lrp_explain_options_set(opts, b"parameter", float(param)))
+    out = np.empty(x.shape, dtype=np.float32, order="F" if layout == COL else "C")
+    _check(lib.lrp_network_explain_with_f32(h, opts, _ptr32(x), dp, x.ndim, _ptr32(out), out.size))
     return out
 
 

@@ -248,7 +248,7 @@ class Network:
 
     def top_classes(self, x):
         """The index of the largest output of each sample."""
-        return np.argmax(_capi.forward(self._h, x), axis=1).astype(np.int32)
+        return np.argmax(self.predict(x), axis=1).astype(np.int32)
 
     @staticmethod
     def _steps(n, batch_size, progress):
@@ -257,6 +257,26 @@ class Network:
         if batch_size is None:
             batch_size = max(1, -(-n // 20)) if progress else max(n, 1)
         return [(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+
+    def set_precision(self, precision):
+        """What :meth:`explain`, :meth:`predict`, :meth:`explain_classes` and
+        :meth:`explain_class_set` compute in: "f64" (the default, the toolbox-exact path)
+        or "f32" (about twice as fast on large batches; maps agree with f64 to 1e-4
+        normwise). forward/lrp/backward, training and the gradient methods stay f64."""
+        _capi.set_precision(self._h, precision)
+        return self
+
+    @property
+    def precision(self):
+        """"f64" or "f32" (see :meth:`set_precision`)."""
+        return _capi.precision(self._h)
+
+    def predict(self, x):
+        """The network's output for the batch `x` without caching anything (thread-safe),
+        in the network's precision; float32 input gives float32 output."""
+        if _capi.is_f32(x):
+            return _capi.predict_f32(self._h, x)
+        return _capi.predict(self._h, x)
 
     def explain(self, x, classes=None, rule=None, param=None, composite=None,
                 canonizers=None, batch_size=None, progress=False, **composite_params):
@@ -278,12 +298,15 @@ class Network:
         if classes is None:
             classes = self.top_classes(x)
         classes = _per_sample(classes, x.shape[0])
+        # float32 data goes through the float door: float32 maps, no conversion pass
+        # under the f32 precision.
+        call = _capi.explain_f32 if _capi.is_f32(x) else _capi.explain
         steps = self._steps(x.shape[0], batch_size, progress)
         if len(steps) <= 1 and not progress:
-            return _capi.explain(self._h, x, classes, rule, param)
-        out = np.empty(x.shape)
+            return call(self._h, x, classes, rule, param)
+        out = np.empty(x.shape, dtype=np.float32 if _capi.is_f32(x) else np.float64)
         for a, b in progress_bar(steps, progress, x.shape[0], "explain", lambda s: s[1] - s[0]):
-            out[a:b] = _capi.explain(self._h, x[a:b], classes[a:b], rule, param)
+            out[a:b] = call(self._h, x[a:b], classes[a:b], rule, param)
         return out
 
     def explain_classes(self, x, classes, rule=None, param=None):
