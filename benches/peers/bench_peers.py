@@ -302,6 +302,9 @@ class Workload:
             net.set_convention("zennit")
             net.canonize("resnet")
             net.set_composite("epsilon_plus")
+        # The same network computing in f32, given float32 data (the float door).
+        self.net32 = net.clone().set_precision("f32")
+        self.x_lrp32 = self.x_lrp.astype(np.float32)
         self.classes = np.argmax(y, axis=1).astype(np.int32)
         self.models = {}
         self.handles = []
@@ -331,13 +334,14 @@ class Workload:
         # Linear covers the convolutions.
         return LayerMapComposite([(Activation, Pass()), (Linear, rule), (sumpool_class(self.torch), pool_rule)])
 
-    def lrp_call(self):
+    def lrp_call(self, f32=False):
+        net, x = (self.net32, self.x_lrp32) if f32 else (self.net, self.x_lrp)
         if self.rule == "epsilon_plus":
-            r = self.net.explain(self.x_lrp, self.classes)
+            r = net.explain(x, self.classes)
         elif self.rule == "epsilon":
-            r = self.net.explain(self.x_lrp, self.classes, rule="epsilon", param=0.01)
+            r = net.explain(x, self.classes, rule="epsilon", param=0.01)
         else:
-            r = self.net.explain(self.x_lrp, self.classes, rule="alphabeta", param=1.0)
+            r = net.explain(x, self.classes, rule="alphabeta", param=1.0)
         return r.transpose(0, 3, 1, 2) if self.channels_last else r
 
     def zennit_call(self, dtype):
@@ -424,9 +428,10 @@ def timed(fn, reps):
 
 
 def measure(w, runs):
-    """Warm-up (its maps are compared), then `runs` interleaved runs of the three; medians."""
+    """Warm-up (its maps are compared), then `runs` interleaved runs of the four; medians."""
     calls = {
         "lrp": w.lrp_call,
+        "lrp f32": lambda: w.lrp_call(f32=True),
         "zennit f64": lambda: w.zennit_call(w.torch.float64),
         "zennit f32": lambda: w.zennit_call(w.torch.float32),
     }
@@ -435,7 +440,7 @@ def measure(w, runs):
         t = time.perf_counter()
         m = fn()
         # The maps as float64 numpy arrays (outside the timed calls).
-        maps[key] = m if isinstance(m, np.ndarray) else m.double().numpy()
+        maps[key] = m.astype(np.float64) if isinstance(m, np.ndarray) else m.double().numpy()
         first = time.perf_counter() - t
         # Short calls repeat within a run so that a run lasts about 50 ms.
         reps[key] = max(1, min(200, int(0.05 / max(first, 1e-6))))
@@ -452,7 +457,8 @@ def measure(w, runs):
     scale = np.abs(ref).max()
     if not np.isfinite(ref).all() or scale == 0:
         die(f"{w.name}: lrp's map is {'not finite' if scale else 'zero'}", 1)
-    diff = {k: float(np.abs(maps[k] - ref).max() / scale) for k in ("zennit f64", "zennit f32")}
+    diff = {k: float(np.abs(maps[k] - ref).max() / scale)
+            for k in ("zennit f64", "zennit f32", "lrp f32")}
     return ({k: float(np.median(v)) for k, v in times.items()},
             {k: float(np.min(v)) for k, v in times.items()}, diff)
 
@@ -477,9 +483,12 @@ def peak_child(which):
     batch = 256
     net = cnn64_lrp()
     x = normal_images(batch, 3, 64, 64, 7)
-    if which == "lrp":
+    if which in ("lrp", "lrp-f32"):
         x_lrp = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
         del x
+        if which == "lrp-f32":
+            net.set_precision("f32")
+            x_lrp = x_lrp.astype(np.float32)
         classes = np.zeros(batch, dtype=np.int32)
         net.explain(x_lrp[:1], classes[:1], rule="epsilon", param=0.01)
 
@@ -524,7 +533,7 @@ def peak_child(which):
 
 def measure_peaks():
     out = {}
-    for which in ("lrp", "zennit-f64", "zennit-f32"):
+    for which in ("lrp", "lrp-f32", "zennit-f64", "zennit-f32"):
         cmd = [sys.executable, os.path.abspath(__file__), "--threads", str(ARGS.threads),
                "--shared", ARGS.shared, "--peak", which]
         p = subprocess.run(cmd, capture_output=True, text=True)
@@ -567,9 +576,10 @@ def fmt_time(s):
     return f"{s * 1e3:.2f} ms" if s < 0.01 else f"{s * 1e3:.1f} ms" if s < 1 else f"{s:.2f} s"
 
 
-def lead(t, peer):
-    """lrp's lead over `peer`: the peer's time over lrp's, in bold where below 1."""
-    x = t[peer] / t["lrp"]
+def lead(t, peer, ours="lrp"):
+    """lrp's lead over `peer`: the peer's time over lrp's (`ours`: "lrp" f64 or "lrp f32"),
+    in bold where below 1."""
+    x = t[peer] / t[ours]
     return f"{x:.2f}x" if x >= 1 else f"**{x:.2f}x**"
 
 
@@ -595,10 +605,11 @@ def main():
         del w
         gc.collect()
         rows.append((name, t, best, diff))
-        print(f"measured {name}: lrp {fmt_time(t['lrp'])}, zennit f64 {fmt_time(t['zennit f64'])}, "
-              f"f32 {fmt_time(t['zennit f32'])}", file=sys.stderr)
+        print(f"measured {name}: lrp {fmt_time(t['lrp'])}, lrp f32 {fmt_time(t['lrp f32'])}, "
+              f"zennit f64 {fmt_time(t['zennit f64'])}, f32 {fmt_time(t['zennit f32'])}",
+              file=sys.stderr)
         tol64 = TOL_F64_RESNET if "epsilon_plus" in name else TOL_F64
-        for key, tol in (("zennit f64", tol64), ("zennit f32", TOL_F32)):
+        for key, tol in (("zennit f64", tol64), ("zennit f32", TOL_F32), ("lrp f32", TOL_F32)):
             if not diff[key] <= tol:
                 failures.append(f"{name}: {key}'s map differs from lrp's by {diff[key]:.3g} "
                                 f"of its largest value (tolerance {tol:g})")
@@ -612,11 +623,12 @@ def main():
     header = (
         f"Measured {started:%Y-%m-%d %H:%M} UTC on {machine()}; load average "
         f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end (1 min; the "
-        f"machine is shared). lrp {lrp.__version__} (f64), zennit {version('zennit')} on "
+        f"machine is shared). lrp {lrp.__version__} (f64, and f32 with set_precision('f32') "
+        f"on float32 data), zennit {version('zennit')} on "
         f"PyTorch {torch.__version__} (CPU), numpy {np.__version__}, Python "
         f"{platform.python_version()}; {ARGS.threads} threads each (PyTorch's with "
         f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}); forward + one LRP pass "
-        f"of each sample's top class, median of {runs} runs after a warm-up, all three "
+        f"of each sample's top class, median of {runs} runs after a warm-up, all four "
         f"interleaved in one process. Command: `make bench-peers` "
         f"(`{command}`)."
     )
@@ -624,29 +636,33 @@ def main():
         # Wrapped as the README's paragraphs are; inline code is not broken.
         textwrap.fill(header, 92, break_long_words=False, break_on_hyphens=False),
         "",
-        "| workload | zennit f64 | zennit f32 | lrp f64 | lrp's lead over zennit f64 | "
-        "over zennit f32 | max difference to lrp (f64 / f32) |",
-        "|---|---|---|---|---|---|---|",
+        "| workload | zennit f64 | zennit f32 | lrp f64 | lrp f32 | lrp f64 over zennit f64 | "
+        "lrp f32 over zennit f32 | lrp f64 over zennit f32 | max difference to lrp f64 "
+        "(zennit f64 / zennit f32 / lrp f32) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, t, _, diff in rows:
         lines.append(f"| {name} | {fmt_time(t['zennit f64'])} | {fmt_time(t['zennit f32'])} | "
-                     f"{fmt_time(t['lrp'])} | {lead(t, 'zennit f64')} | {lead(t, 'zennit f32')} | "
-                     f"{diff['zennit f64']:.1e} / {diff['zennit f32']:.1e} |")
+                     f"{fmt_time(t['lrp'])} | {fmt_time(t['lrp f32'])} | {lead(t, 'zennit f64')} | "
+                     f"{lead(t, 'zennit f32', 'lrp f32')} | {lead(t, 'zennit f32')} | "
+                     f"{diff['zennit f64']:.1e} / {diff['zennit f32']:.1e} / {diff['lrp f32']:.1e} |")
     lines += [
         "",
-        f"Max difference: max |zennit - lrp| / max |lrp| over the map (tolerance "
-        f"{TOL_F64:g} for f64, {TOL_F64_RESNET:g} on the ResNets, {TOL_F32:g} for f32). "
-        f"A lead below 1.00x (bold) is zennit faster.",
+        f"Max difference: max |other - lrp f64| / max |lrp f64| over the map (tolerance "
+        f"{TOL_F64:g} for zennit f64, {TOL_F64_RESNET:g} on the ResNets, {TOL_F32:g} for the "
+        f"f32 maps). A lead below 1.00x (bold) is zennit faster.",
         "",
         f"The same run's fastest of the {runs} runs (less sensitive to the machine's other "
         "work than the median):",
         "",
-        "| workload | zennit f64 | zennit f32 | lrp f64 | lead over zennit f64 | over zennit f32 |",
-        "|---|---|---|---|---|---|",
+        "| workload | zennit f64 | zennit f32 | lrp f64 | lrp f32 | lrp f64 over zennit f64 | "
+        "lrp f32 over zennit f32 |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, _, t, _ in rows:
         lines.append(f"| {name} | {fmt_time(t['zennit f64'])} | {fmt_time(t['zennit f32'])} | "
-                     f"{fmt_time(t['lrp'])} | {lead(t, 'zennit f64')} | {lead(t, 'zennit f32')} |")
+                     f"{fmt_time(t['lrp'])} | {fmt_time(t['lrp f32'])} | {lead(t, 'zennit f64')} | "
+                     f"{lead(t, 'zennit f32', 'lrp f32')} |")
     if peaks:
         lines += [
             "",
@@ -657,7 +673,8 @@ def main():
             "increase | process's peak (VmHWM, setup included) |",
             "|---|---|---|---|---|",
         ]
-        for key, label in (("lrp", "lrp f64"), ("zennit-f64", "zennit f64"), ("zennit-f32", "zennit f32")):
+        for key, label in (("lrp", "lrp f64"), ("lrp-f32", "lrp f32"), ("zennit-f64", "zennit f64"),
+                           ("zennit-f32", "zennit f32")):
             before, peak, process_peak = peaks[key]
             lines.append(f"| {label} | {before / 2**20:.2f} GB | {peak / 2**20:.2f} GB | "
                          f"{(peak - before) / 2**20:.2f} GB | {process_peak / 2**20:.2f} GB |")
