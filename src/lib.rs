@@ -50,6 +50,7 @@ mod relevance;
 pub mod render;
 mod rule;
 pub mod synthetic;
+mod targets;
 pub mod train;
 
 pub use canonizer::Canonizer;
@@ -63,10 +64,11 @@ pub use layers::{
     BatchNorm, Convolution, Layer, LayerKind, Linear, ParamGrad, Pool, Reshape,
     DEFAULT_CONV_FILTER, DEFAULT_CONV_STRIDE,
 };
-pub use network::{GradientMode, Layout, Network, Trace};
+pub use network::{Explained, GradientMode, Layout, Network, Trace};
 pub use rule::{
     Bound, Convention, Rule, DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_GAMMA, ZENNIT_STABILIZER,
 };
+pub use targets::Targets;
 
 /// The deterministic random generator behind seeded initialisation and training draws:
 /// the same seed gives the same numbers on every platform.

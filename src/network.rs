@@ -78,6 +78,8 @@ impl Layout {
 mod canonize;
 mod multiclass;
 
+pub use multiclass::Explained;
+
 /// How Rect layers pass the gradient back in [`Network::input_gradient`] (SPEC.md
 /// "Gradient methods"); every other layer uses its plain gradient.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -562,7 +564,7 @@ impl Network {
     /// [`Network::trace`], keeping only the values `keep` marks (all when `None`): each
     /// other value is freed as soon as the last node that takes it has run, and left empty
     /// in the trace. The network input and output are always kept.
-    fn trace_keeping<'a, T: Computes>(
+    pub(crate) fn trace_keeping<'a, T: Computes>(
         &self,
         x: impl Into<CowArray<'a, T, IxDyn>>,
         keep: Option<&[bool]>,
@@ -603,7 +605,7 @@ impl Network {
     /// Which values the LRP of `rule` (or the presets) reads, as each layer says
     /// ([`crate::layers::LayerOps::lrp_reads`]): the trace
     /// [`Network::explain`] keeps. The output is read to make the relevance.
-    fn values_lrp_reads(&self, rule: &Option<Rule>) -> Vec<bool> {
+    pub(crate) fn values_lrp_reads(&self, rule: &Option<Rule>) -> Vec<bool> {
         let mut read = vec![false; self.modules.len() + 1];
         read[0] = true;
         *read.last_mut().expect("the input at least") = true;
@@ -868,7 +870,7 @@ impl Network {
     }
 
     /// The checks of [`Network::check_lrp_inputs`] that do not need the trace.
-    fn check_rule(&self, rule: &Option<Rule>) -> Result<()> {
+    pub(crate) fn check_rule(&self, rule: &Option<Rule>) -> Result<()> {
         if let Some(rule) = rule {
             rule.validate()?;
         }

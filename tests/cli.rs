@@ -756,6 +756,62 @@ fn explain_an_onnx_model_over_a_folder() {
     }
 }
 
+/// `--precision f32`: the saved relevance is the library's f32 explanation bit for bit
+/// (within 1e-4 of f64 normwise, and not the f64 one).
+#[test]
+fn explain_in_f32() {
+    let Some(model) = common::onnx_file("vgg_bn.onnx") else {
+        return;
+    };
+    let dir = scratch("f32");
+    let img = image::RgbImage::from_fn(32, 32, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 5) as u8, ((x + y) * 3) as u8])
+    });
+    let input = dir.join("img.png");
+    img.save(&input).unwrap();
+    let out = dir.join("out");
+    let run = lrp(&[
+        "explain",
+        s(&model),
+        s(&input),
+        "--precision",
+        "f32",
+        "--save-relevance",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let mut net = model_io::read(&model).unwrap();
+    net.set_convention(lrp::Convention::Zennit);
+    let mut net = net.canonized(&lrp::Canonizer::for_model(&net)).unwrap();
+    net.set_composite(&lrp::Composite::from_name("epsilon_plus", None, None, None, None).unwrap())
+        .unwrap();
+    let x = Array4::from_shape_fn((1, 3, 32, 32), |(_, c, r, col)| {
+        img.get_pixel(col as u32, r as u32)[c] as f64 / 255.0
+    })
+    .into_dyn();
+    let k = top_class(&net, &x);
+    let r64 = net.explain(x.view(), &[k], None).unwrap();
+    net.set_precision(lrp::Precision::F32);
+    let r32 = net.explain(x.view(), &[k], None).unwrap();
+    let saved = data_io::read_npy(out.join(format!("img_class{k}.npy"))).unwrap();
+    assert!(
+        saved == r32,
+        "the saved relevance is not the library's f32 map"
+    );
+    assert!(saved != r64);
+    let diff: f64 = r32.iter().zip(&r64).map(|(a, b)| (a - b) * (a - b)).sum();
+    let norm: f64 = r64.iter().map(|b| b * b).sum();
+    assert!((diff / norm).sqrt() <= 1e-4);
+    let bad = lrp(&["explain", s(&model), s(&input), "--precision", "f16"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("--precision"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
 /// `lrp info` on every golden-onnx model: its nodes, their inputs and the parameter count.
 #[test]
 fn info_on_every_golden_onnx_model() {

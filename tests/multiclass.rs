@@ -142,3 +142,69 @@ fn bad_class_lists_and_stacks_are_errors_naming_the_problem() {
     let e = conv_only.explain_classes(x.view(), &[0], None).unwrap_err();
     assert!(e.to_string().contains("N x C output"), "{e}");
 }
+
+/// `explain_targets` gives what the single-purpose calls give, bit for bit, with the
+/// network's output, in either precision; bad targets are errors naming the classes.
+#[test]
+fn explain_targets_equals_the_single_purpose_calls() {
+    let Some((mut net, x)) = lenet_and_batch() else {
+        return;
+    };
+    let n = x.shape()[0];
+    let rule = Some(Rule::Epsilon(0.01));
+    for precision in [lrp::Precision::F64, lrp::Precision::F32] {
+        net.set_precision(precision);
+        let y = net.predict(x.view()).unwrap();
+        let top: Vec<usize> = y
+            .outer_iter()
+            .map(|row| (0..row.len()).fold(0, |b, k| if row[k] > row[b] { k } else { b }))
+            .collect();
+        let per: Vec<usize> = (0..n).map(|s| (s * 3) % 10).collect();
+        let each = [2, 7, 4];
+        let cases: Vec<(lrp::Targets, Vec<ArrayD<f64>>)> = vec![
+            (
+                lrp::Targets::Top,
+                vec![net.explain(x.view(), &top, rule.clone()).unwrap()],
+            ),
+            (
+                lrp::Targets::PerSample(&per),
+                vec![net.explain(x.view(), &per, rule.clone()).unwrap()],
+            ),
+            (
+                lrp::Targets::Each(&each),
+                net.explain_classes(x.view(), &each, rule.clone())
+                    .unwrap()
+                    .outer_iter()
+                    .map(|m| m.to_owned())
+                    .collect(),
+            ),
+            (
+                lrp::Targets::Set(&each),
+                vec![net
+                    .explain_class_set(x.view(), &each, rule.clone())
+                    .unwrap()],
+            ),
+        ];
+        for (targets, expected) in cases {
+            let got = net
+                .explain_targets(x.view(), targets, rule.clone())
+                .unwrap();
+            assert_eq!(got.output, y, "{targets:?} {precision:?}");
+            assert_eq!(got.maps, expected, "{targets:?} {precision:?}");
+        }
+        let x32 = x.mapv(|v| v as f32);
+        let got32 = net
+            .explain_targets_f32(x32.view(), lrp::Targets::Each(&each), rule.clone())
+            .unwrap();
+        assert_eq!(got32.maps.len(), 3);
+        assert_eq!(got32.maps[0].shape(), x.shape());
+    }
+    for (targets, needle) in [
+        (lrp::Targets::PerSample(&[1]), "one per sample"),
+        (lrp::Targets::Each(&[10]), "below the network's 10 classes"),
+        (lrp::Targets::Set(&[]), "holds no class"),
+    ] {
+        let err = net.explain_targets(x.view(), targets, None).unwrap_err();
+        assert!(err.to_string().contains(needle), "{err}");
+    }
+}

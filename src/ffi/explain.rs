@@ -11,7 +11,7 @@ use crate::canonizer::Canonizer;
 use crate::element::{Element, Precision};
 use crate::gradient_methods::GradientMethod;
 use crate::network::{Computes, Network};
-use ndarray::{ArrayD, Axis, CowArray, IxDyn};
+use ndarray::{ArrayD, CowArray, IxDyn};
 use std::borrow::Cow;
 
 /// The network an explanation runs on: the handle's own, or a private copy with the
@@ -171,55 +171,6 @@ fn caller_dims(per_map: &[usize], maps: usize, each: bool, layout: Layout) -> Ve
     dims
 }
 
-/// The outputs an explanation starts from, one batch (shaped like the output `y`, N x C)
-/// per map: the output itself masked to the targets for LRP (`values`), the masks (one-hot)
-/// for the gradient methods.
-fn target_batches<T: Element>(y: &ArrayD<T>, plan: &Plan, values: bool) -> Vec<ArrayD<T>> {
-    let (n, c) = (y.shape()[0], y.shape()[1]);
-    let pick = |r: &mut ArrayD<T>, s: usize, k: usize| {
-        r[[s, k]] = if values { y[[s, k]] } else { T::one() };
-    };
-    let zeros = || ArrayD::<T>::zeros(IxDyn(&[n, c]));
-    match plan.targets {
-        Targets::Top => {
-            let mut r = zeros();
-            for s in 0..n {
-                // The first maximum, as numpy's argmax.
-                let k = (0..c).fold(0, |best, k| if y[[s, k]] > y[[s, best]] { k } else { best });
-                pick(&mut r, s, k);
-            }
-            vec![r]
-        }
-        Targets::PerSample => {
-            let mut r = zeros();
-            for (s, &k) in plan.classes.iter().enumerate() {
-                pick(&mut r, s, k);
-            }
-            vec![r]
-        }
-        Targets::Set => {
-            let mut r = zeros();
-            for s in 0..n {
-                for &k in &plan.classes {
-                    pick(&mut r, s, k);
-                }
-            }
-            vec![r]
-        }
-        Targets::Each => plan
-            .classes
-            .iter()
-            .map(|&k| {
-                let mut r = zeros();
-                for s in 0..n {
-                    pick(&mut r, s, k);
-                }
-                r
-            })
-            .collect(),
-    }
-}
-
 /// The start array of the options, if any, read with the network's output shape for `x`.
 fn start_array(
     net: &Network,
@@ -273,29 +224,18 @@ fn run_lrp<T: Computes>(
     plan: &Plan,
     x: CowArray<T, IxDyn>,
 ) -> FfiResult<Vec<ArrayD<T>>> {
-    let start = start_array(net, opts, x.shape())?;
+    let Some(start) = start_array(net, opts, x.shape())? else {
+        return Ok(net
+            .explain_targets_in(x, plan.core_targets(), plan.rule.clone())?
+            .maps);
+    };
     let trace = net.trace_in(x)?;
-    if let Some(start) = start {
-        let start = T::from_f64s(start);
-        return Ok(vec![net.lrp_trace_in(
-            &trace,
-            start.view(),
-            plan.rule.clone(),
-        )?]);
-    }
-    let mut batches = target_batches(trace.output(), plan, true);
-    if batches.len() == 1 {
-        let r = batches.pop().expect("one batch");
-        return Ok(vec![net.lrp_trace_in(
-            &trace,
-            r.view(),
-            plan.rule.clone(),
-        )?]);
-    }
-    let views: Vec<_> = batches.iter().map(|b| b.view()).collect();
-    let stacked = ndarray::stack(Axis(0), &views).expect("batches of one shape");
-    let maps = net.lrp_many_trace_in(&trace, stacked.view(), plan.rule.clone())?;
-    Ok(maps.outer_iter().map(|m| m.to_owned()).collect())
+    let start = T::from_f64s(start);
+    Ok(vec![net.lrp_trace_in(
+        &trace,
+        start.view(),
+        plan.rule.clone(),
+    )?])
 }
 
 /// A gradient method (in f64).
@@ -327,7 +267,7 @@ fn run_gradient(
             } else {
                 ArrayD::zeros(IxDyn(&y_shape))
             };
-            target_batches(&y, plan, false)
+            plan.core_targets().batches(&y, false)
         }
     };
     batches

@@ -120,6 +120,18 @@ pub(crate) struct Plan {
     pub classes: Vec<usize>,
 }
 
+impl Plan {
+    /// The plan's targets as the core takes them.
+    pub(crate) fn core_targets(&self) -> crate::Targets<'_> {
+        match self.targets {
+            Targets::Top => crate::Targets::Top,
+            Targets::PerSample => crate::Targets::PerSample(&self.classes),
+            Targets::Each => crate::Targets::Each(&self.classes),
+            Targets::Set => crate::Targets::Set(&self.classes),
+        }
+    }
+}
+
 impl LrpExplainOptions {
     /// Resolves the options into a [`Plan`]; fails on combinations that contradict each
     /// other, naming the options.

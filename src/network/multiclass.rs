@@ -14,6 +14,7 @@ use super::{check_finite, check_same_shape, Computes, Network, Trace};
 use crate::element::{Element, Precision};
 use crate::error::{LrpError, Result};
 use crate::rule::Rule;
+use crate::targets::Targets;
 use ndarray::{ArrayD, ArrayViewD, Axis, CowArray, IxDyn};
 use rayon::prelude::*;
 
@@ -111,6 +112,101 @@ impl Network {
                 })
             })
             .collect()
+    }
+
+    /// Explains `x` for `targets` from one forward pass, computed in the network's
+    /// [`Network::precision`]: the network's output (N x C) and the maps (each shaped like
+    /// `x`; one, or one per class for [`Targets::Each`]). The first LRP pass of a single map
+    /// frees activations as [`Network::explain`] does; several maps share the trace as
+    /// [`Network::explain_classes`]. Thread-safe.
+    pub fn explain_targets<'a>(
+        &self,
+        x: impl Into<CowArray<'a, f64, IxDyn>>,
+        targets: Targets,
+        rule: Option<Rule>,
+    ) -> Result<Explained<f64>> {
+        self.explain_targets_any(x.into(), targets, rule)
+    }
+
+    /// [`Network::explain_targets`] for f32 data, giving f32.
+    pub fn explain_targets_f32<'a>(
+        &self,
+        x: impl Into<CowArray<'a, f32, IxDyn>>,
+        targets: Targets,
+        rule: Option<Rule>,
+    ) -> Result<Explained<f32>> {
+        self.explain_targets_any(x.into(), targets, rule)
+    }
+
+    /// [`Network::explain_targets`] for data of type `E` (converted once each way when the
+    /// precision is not `E`).
+    pub(crate) fn explain_targets_any<E: Element>(
+        &self,
+        x: CowArray<'_, E, IxDyn>,
+        targets: Targets,
+        rule: Option<Rule>,
+    ) -> Result<Explained<E>> {
+        fn to<T: Element, E: Element>(
+            e: Explained<T>,
+            f: impl Fn(ArrayD<T>) -> ArrayD<E>,
+        ) -> Explained<E> {
+            Explained {
+                output: f(e.output),
+                maps: e.maps.into_iter().map(f).collect(),
+            }
+        }
+        Ok(match self.precision {
+            Precision::F64 => to(
+                self.explain_targets_in(E::into_f64s(x), targets, rule)?,
+                E::from_f64s,
+            ),
+            Precision::F32 => to(
+                self.explain_targets_in(E::into_f32s(x), targets, rule)?,
+                E::from_f32s,
+            ),
+        })
+    }
+
+    /// [`Network::explain_targets`] computed in `T`.
+    pub(crate) fn explain_targets_in<'a, T: Computes>(
+        &self,
+        x: impl Into<CowArray<'a, T, IxDyn>>,
+        targets: Targets,
+        rule: Option<Rule>,
+    ) -> Result<Explained<T>> {
+        let x = x.into();
+        self.check_rule(&rule)?;
+        let keep = (targets.maps() == 1).then(|| self.values_lrp_reads(&rule));
+        let trace = self.trace_keeping(x, keep.as_deref())?;
+        let y = trace.output();
+        let &[n, c] = y.shape() else {
+            return Err(LrpError::param(
+                "targets",
+                format!("need an N x C output, the network gives {:?}", y.shape()),
+            ));
+        };
+        targets.check(n, c)?;
+        // (In f32 a forward pass may overflow where f64's does not: say so, not NaN maps.)
+        check_finite("the network's output", &y.view())?;
+        let output = self.layout.to_external(y.clone());
+        let mut batches = targets.batches(y, true);
+        if batches.len() == 1 {
+            // The walk owns the trace and frees activations as it goes.
+            let r = batches.pop().expect("one batch");
+            let map = self.lrp_layers(trace, r, &rule);
+            return Ok(Explained {
+                output,
+                maps: vec![self.layout.to_external(map)],
+            });
+        }
+        let maps = self.lrp_layers_many(&trace, batches, &rule);
+        Ok(Explained {
+            output,
+            maps: maps
+                .into_iter()
+                .map(|m| self.layout.to_external(m))
+                .collect(),
+        })
     }
 
     /// K heatmaps from one forward pass: for each class `classes[k]`, every sample's
@@ -214,6 +310,16 @@ impl Network {
         check_classes(classes, c)?;
         Ok(trace)
     }
+}
+
+/// What [`Network::explain_targets`] gives: the network's output and the maps, in the
+/// element type of the data it was given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explained<T> {
+    /// The network's output for the input (N x C).
+    pub output: ArrayD<T>,
+    /// The relevance maps, each shaped like the input.
+    pub maps: Vec<ArrayD<T>>,
 }
 
 /// At least one class, each below `c`, none twice.

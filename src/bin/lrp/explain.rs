@@ -10,8 +10,8 @@ use crate::model::{self, Method, SampleShape};
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressStyle};
 use lrp::data_io::{self, NpyDtype, NpyOrder};
-use lrp::{Composite, Network, Rule};
-use ndarray::{ArrayD, Axis, IxDyn};
+use lrp::{Composite, Network, Rule, Targets};
+use ndarray::Axis;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -33,6 +33,8 @@ struct Job<'a> {
     shape: SampleShape,
     norm: Normalisation,
     classes: &'a Classes,
+    /// The model's number of outputs (classes).
+    outputs: usize,
     args: &'a ExplainArgs,
     drawing: Drawing,
 }
@@ -67,6 +69,10 @@ pub fn run(mut args: ExplainArgs) -> Result<ExitCode, CliError> {
     };
 
     let (mut net, dropped_softmax) = model::load(&model_path)?;
+    net.set_precision(match args.precision {
+        crate::args::PrecisionArg::F64 => lrp::Precision::F64,
+        crate::args::PrecisionArg::F32 => lrp::Precision::F32,
+    });
     let method = method_from_args(&args, &model_path, &net)?;
     let rule = method
         .apply(&mut net)
@@ -131,6 +137,7 @@ pub fn run(mut args: ExplainArgs) -> Result<ExitCode, CliError> {
         shape,
         norm,
         classes: &args.class,
+        outputs,
         args: &args,
         drawing: Drawing {
             cmap: args.cmap,
@@ -386,31 +393,30 @@ fn explain_input(job: &Job, path: &Path, name: &str) -> Result<Done, String> {
         images::load_image(path, &job.shape, &job.norm, job.args.resize)?
     };
     let n = x.shape()[0];
-    let trace = job
+    // The classes of the maps (all or a list), one map each; Top: one map.
+    let list: Vec<usize> = match &job.classes {
+        Classes::Top => Vec::new(),
+        Classes::All => (0..job.outputs).collect(),
+        Classes::List(list) => list.clone(),
+    };
+    let targets = match job.classes {
+        Classes::Top => Targets::Top,
+        _ => Targets::Each(&list),
+    };
+    // One forward pass, one LRP pass per map, in the precision the network is set to.
+    let explained = job
         .net
-        .trace(x.view())
-        .map_err(|e| format!("forward pass: {e}"))?;
-    let y = trace.output();
-    let outputs = y.shape()[1];
-    // classes[k][s]: the class of map k for sample s.
+        .explain_targets(x.view(), targets, job.rule.clone())
+        .map_err(|e| format!("explaining: {e}"))?;
     let classes: Vec<Vec<usize>> = match job.classes {
-        Classes::Top => vec![y
+        Classes::Top => vec![explained
+            .output
             .outer_iter()
             .map(|row| lrp::train::argmax(row.iter()))
             .collect()],
-        Classes::All => (0..outputs).map(|k| vec![k; n]).collect(),
-        Classes::List(list) => list.iter().map(|&k| vec![k; n]).collect(),
+        _ => list.iter().map(|&k| vec![k; n]).collect(),
     };
-    let mut rs = ArrayD::zeros(IxDyn(&[classes.len(), n, outputs]));
-    for (k, per_sample) in classes.iter().enumerate() {
-        for (s, &c) in per_sample.iter().enumerate() {
-            rs[[k, s, c]] = y[[s, c]];
-        }
-    }
-    let maps = job
-        .net
-        .lrp_many_trace(&trace, rs.view(), job.rule.clone())
-        .map_err(|e| format!("LRP: {e}"))?;
+    let maps = explained.maps;
     let mut done = Done {
         samples: n,
         heatmaps: 0,
@@ -424,7 +430,7 @@ fn explain_input(job: &Job, path: &Path, name: &str) -> Result<Done, String> {
             } else {
                 format!("{name}_class{c}")
             };
-            let relevance = maps.index_axis(Axis(0), k).index_axis_move(Axis(0), s);
+            let relevance = maps[k].index_axis(Axis(0), s);
             let png = out.join(format!("{stem}.png"));
             let picture = images::heatmap(
                 relevance.view(),
