@@ -13,7 +13,8 @@ classdef Graph < handle
     %   library.
     %
     %   Methods: forward, lrp, clean, set_lrp_parameters, set_composite, canonize,
-    %   set_convention, explain_classes, explain_class_set and the gradient methods
+    %   set_convention, explain_classes, explain_class_set, predict, explain,
+    %   set_precision, precision and the gradient methods
     %   gradient, input_x_gradient, guided_backprop, deconvnet, smoothgrad,
     %   integrated_gradients (as modules.Sequential's).
 
@@ -152,6 +153,40 @@ classdef Graph < handle
             if nargin < 5, param = []; end
             R = lrp_native.explain_classes(obj.net_, X, classes, lrp_var, param, ...
                 'modules.Graph.explain_class_set', true);
+        end
+
+        function set_precision(obj, precision)
+            %set_precision(precision)  What predict, explain, explain_classes and
+            %   explain_class_set compute in: 'double' (the default, the toolbox-exact
+            %   path) or 'single' (f32: faster on large batches, maps within 1e-4 of
+            %   double normwise). forward, lrp and the gradient methods compute in double
+            %   either way. Anything else: lrp:invalidArgument.
+            lrp_native.set_precision(obj.net_, precision, 'modules.Graph.set_precision');
+        end
+
+        function p = precision(obj)
+            %p = precision()  'double' or 'single' (see set_precision).
+            p = lrp_native.precision(obj.net_);
+        end
+
+        function Y = predict(obj, X)
+            %Y = predict(X)  The network's output for the batch X in one stateless library
+            %   call, in the network's precision; leaves the cached forward pass alone. Y
+            %   has X's class: single X goes to the library as floats and comes back as
+            %   single, without a conversion pass under set_precision('single').
+            Y = lrp_native.predict(obj.net_, X);
+        end
+
+        function R = explain(obj, X, classes, lrp_var, param)
+            %R = explain(X, classes, lrp_var, param)  LRP of the batch X in one stateless
+            %   library call (forward and backward, in the network's precision), of X's
+            %   size and class. classes: [] or omitted for each sample's top class, one
+            %   1-based output column per sample, or one for every sample. Without a rule,
+            %   the presets (as explain_classes). Leaves the cached forward pass alone.
+            if nargin < 3, classes = []; end
+            if nargin < 4, lrp_var = []; end
+            if nargin < 5, param = []; end
+            R = lrp_native.explain(obj.net_, X, classes, lrp_var, param, 'modules.Graph.explain');
         end
 
         function G = gradient(obj, X, DY)

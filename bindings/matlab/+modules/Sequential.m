@@ -12,8 +12,9 @@ classdef Sequential < modules.Module
     %
     %   Methods (the toolbox's): forward, backward, update, clean, lrp, set_lrp_parameters,
     %   drop_softmax_output_layer, train. Beyond the toolbox: set_composite,
-    %   set_caffe_formula, set_convention, explain_classes, explain_class_set, and the
-    %   gradient methods gradient, input_x_gradient, sensitivity, guided_backprop,
+    %   set_caffe_formula, set_convention, explain_classes, explain_class_set, the
+    %   stateless predict and explain (double or single arrays; set_precision, precision),
+    %   and the gradient methods gradient, input_x_gradient, sensitivity, guided_backprop,
     %   deconvnet, smoothgrad, integrated_gradients.
 
     properties
@@ -273,6 +274,11 @@ classdef Sequential < modules.Module
             end
             for i = 1:numel(m)
                 m{i}.bind_(h, i - 1);
+            end
+            if ~isempty(oldnet) && oldnet.alive()
+                % The precision chosen for this network (set_precision) survives the rebuild.
+                [~, dtype] = lrp_native.call('lrp_network_precision', oldnet.get(), int32(0));
+                lrp_native.call('lrp_network_set_precision', h.get(), int32(dtype));
             end
             obj.net_ = h;
             obj.owns_ = true;
@@ -567,6 +573,40 @@ classdef Sequential < modules.Module
             if nargin < 5, param = []; end
             R = lrp_native.explain_classes(obj.net_, X, classes, lrp_var, param, ...
                 'modules.Sequential.explain_class_set', true);
+        end
+
+        function set_precision(obj, precision)
+            %set_precision(precision)  What predict, explain, explain_classes and
+            %   explain_class_set compute in: 'double' (the default, the toolbox-exact
+            %   path) or 'single' (f32: faster on large batches, maps within 1e-4 of
+            %   double normwise). forward, lrp, the gradient methods and training compute
+            %   in double either way. Anything else: lrp:invalidArgument.
+            lrp_native.set_precision(obj.net_, precision, 'modules.Sequential.set_precision');
+        end
+
+        function p = precision(obj)
+            %p = precision()  'double' or 'single' (see set_precision).
+            p = lrp_native.precision(obj.net_);
+        end
+
+        function Y = predict(obj, X)
+            %Y = predict(X)  The network's output for the batch X in one stateless library
+            %   call, in the network's precision; leaves the cached forward pass alone. Y
+            %   has X's class: single X goes to the library as floats and comes back as
+            %   single, without a conversion pass under set_precision('single').
+            Y = lrp_native.predict(obj.net_, X);
+        end
+
+        function R = explain(obj, X, classes, lrp_var, param)
+            %R = explain(X, classes, lrp_var, param)  LRP of the batch X in one stateless
+            %   library call (forward and backward, in the network's precision), of X's
+            %   size and class. classes: [] or omitted for each sample's top class, one
+            %   1-based output column per sample, or one for every sample. Without a rule,
+            %   the presets (as explain_classes). Leaves the cached forward pass alone.
+            if nargin < 3, classes = []; end
+            if nargin < 4, lrp_var = []; end
+            if nargin < 5, param = []; end
+            R = lrp_native.explain(obj.net_, X, classes, lrp_var, param, 'modules.Sequential.explain');
         end
     end
 

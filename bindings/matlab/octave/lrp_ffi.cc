@@ -497,9 +497,10 @@ namespace
   // What happened to one argument, to build its output after the call.
   struct Arg
   {
-    enum How { Value, Null, Temp, Doubles, LibPointer, ByRef } how = Value;
+    enum How { Value, Null, Temp, Doubles, Singles, LibPointer, ByRef } how = Value;
     std::vector<unsigned char> buf;   // Temp: the copy C sees; ByRef: the pointer slot
     NDArray doubles;                  // Doubles: the caller's array (unshared unless readonly)
+    FloatNDArray singles;             // Singles: the same for single arrays
     Elem elem = Elem::None;           // Temp: element type of the output
     dim_vector dims;                  // Temp, Null: shape of the output
     octave_value ptr;                 // LibPointer, ByRef: the lib.pointer passed
@@ -630,6 +631,20 @@ namespace
               slot.p = a.doubles.fortran_vec ();
             return;
           }
+        if (t.elem == Elem::F32 && v.is_single_type () && v.isreal () && ! v.issparse ()
+            && ! v.isobject ())
+          {
+            // The same for single arrays and singlePtr (float *): a caller holding f32
+            // data (the bindings' single-precision predict and explain) has it passed
+            // through as it is, without the copy in and out of the general path.
+            a.how = Arg::Singles;
+            a.singles = v.float_array_value ();
+            if (t.readonly)
+              slot.p = const_cast<float *> (a.singles.data ());
+            else
+              slot.p = a.singles.fortran_vec ();
+            return;
+          }
         a.how = Arg::Temp;
         a.elem = t.elem;
         a.dims = v.dims ();
@@ -702,6 +717,8 @@ namespace
         return Matrix ();
       case Arg::Doubles:
         return a.doubles;
+      case Arg::Singles:
+        return a.singles;
       case Arg::Temp:
         if (a.elem == Elem::Char && t.kind == Kind::CString)
           return string_out (reinterpret_cast<const char *> (a.buf.data ()), a.buf.size ());

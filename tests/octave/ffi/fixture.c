@@ -86,6 +86,21 @@ int32_t fx_f32_scale(float *v, size_t n, float k)
     return 0;
 }
 
+int32_t fx_f32_sum(const float *x, size_t n, float *sum)
+{
+    if (!x || !sum)
+        return -1;
+    float s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += x[i];
+    *sum = s;
+    return 0;
+}
+
+int32_t fx_f32_same(const float *a, const float *b) { return a == b; }
+
+int32_t fx_f64_same(const double *a, const double *b) { return a == b; }
+
 int32_t fx_u8_invert(uint8_t *v, size_t n)
 {
     if (!v)

@@ -75,6 +75,11 @@ int32_t fx_i32_square(int32_t *v, size_t n);
 
 int32_t fx_sizes(size_t *rows, size_t *cols);
 int32_t fx_f32_scale(float *v, size_t n, float k);
+/* sum of the n floats at x, accumulated in float, to *sum; -1 if x or sum is NULL */
+int32_t fx_f32_sum(const float *x, size_t n, float *sum);
+/* 1 if a and b are one address (the caller's own array passed twice), else 0 */
+int32_t fx_f32_same(const float *a, const float *b);
+int32_t fx_f64_same(const double *a, const double *b);
 int32_t fx_u8_invert(uint8_t *v, size_t n);
 int32_t fx_i64_u64(int64_t *a, uint64_t *b, size_t n);
 int32_t fx_int16_inc(int16_t *v, size_t n);

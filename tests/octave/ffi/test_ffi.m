@@ -64,6 +64,7 @@ function t_loading (so, h)
     '[int32, ulongPtr, ulongPtr] fx_sizes(ulongPtr, ulongPtr)'
     '[int32, longPtr, ulongPtr] fx_i64_u64(longPtr, ulongPtr, ulong)'
     '[int32, singlePtr] fx_f32_scale(singlePtr, ulong, single)'
+    '[int32, singlePtr, singlePtr] fx_f32_sum(singlePtr, ulong, singlePtr)'
     '[int32, uint8Ptr] fx_u8_invert(uint8Ptr, ulong)'
     '[int32, int16Ptr] fx_int16_inc(int16Ptr, ulong)'
     '[int32, int32Ptr] fx_i32_square(int32Ptr, ulong)'
@@ -145,6 +146,23 @@ function t_arrays ()
          'size_t* outputs (ulongPtr) come back as uint64');
   [~, f] = calllib ('fx', 'fx_f32_scale', [1 2 4], 3, 0.5);
   check (isa (f, 'single') && isequal (f, single ([0.5 1 2])), 'float* (singlePtr): single output');
+  % single arrays for float* (singlePtr) pass as they are, as double arrays for double*:
+  % a const one is the caller's own memory, a written one Octave's copy of it.
+  xs = single ([0.1 0.2; 0.3 0.7]);
+  [st, xo, s] = calllib ('fx', 'fx_f32_sum', xs, 4, 0);
+  check (st == 0 && isa (s, 'single') && s == ((xs(1) + xs(2)) + xs(3)) + xs(4), ...
+         'const float* (singlePtr): the single values themselves, summed in float');
+  check (isa (xo, 'single') && isequal (xo, xs), 'a const float* argument comes back unchanged, single, 2x2');
+  check (calllib ('fx', 'fx_f32_same', xs, xs) == 1, ...
+         'a single array for a const float* is the caller''s memory (no copy)');
+  check (calllib ('fx', 'fx_f32_same', double (xs), double (xs)) == 0, ...
+         'a double array for a const float* is converted (a copy each)');
+  check (calllib ('fx', 'fx_f64_same', [1 2], [1 2]) == 0 && ...
+         calllib ('fx', 'fx_f64_same', x, x) == 1, 'a double array for a const double* is the caller''s memory');
+  ys = single ([1 2; 4 8]);
+  [~, f] = calllib ('fx', 'fx_f32_scale', ys, 4, 0.5);
+  check (isa (f, 'single') && isequal (f, single ([0.5 1; 2 4])) && isequal (ys, single ([1 2; 4 8])), ...
+         'float* written in place on a single array: the output changes, the caller''s variable not');
   [~, u] = calllib ('fx', 'fx_u8_invert', uint8 ([0 10 255]), 3);
   check (isa (u, 'uint8') && isequal (u, uint8 ([255 245 0])), 'uint8_t* (uint8Ptr)');
   [~, i64, u64] = calllib ('fx', 'fx_i64_u64', int64 ([1 -2]), uint64 ([3 2^60]), 2);
@@ -386,6 +404,21 @@ function t_lrp_smoke (so, h, golden, header)
   err = max (abs (y(:) - expected(:)) ./ (1e-9 + 1e-6 * abs (expected(:))));
   check (err <= 1, sprintf ('lrp: forward matches the golden output (scaled error %.3g)', err));
 
+  % The float door (const float* / float*: singlePtr): single in, single out, within
+  % float rounding of the double path; then computed in f32 (LRP_DTYPE_F32 = 2).
+  [st, ~, ~, ~, yd] = calllib ('liblrp', 'lrp_network_predict', net, x, uint64 (d), 4, 1, ...
+                               zeros (o0, o1), o0 * o1);
+  check (st == 0 && isequal (yd, y), 'lrp: lrp_network_predict equals lrp_network_forward');
+  ok = true;
+  for dtype = [1 2]
+    ok = ok && calllib ('liblrp', 'lrp_network_set_precision', net, dtype) == 0;
+    [~, ~, got] = calllib ('liblrp', 'lrp_network_precision', net, 0);
+    [st, ~, xs, ~, ys] = calllib ('liblrp', 'lrp_network_predict_f32', net, single (x), ...
+                                  uint64 (d), 4, 1, zeros (o0, o1, 'single'), o0 * o1);
+    ok = ok && st == 0 && got == dtype && isa (ys, 'single') && isa (xs, 'single') ...
+         && isequal (size (ys), [o0, o1]) && norm (double (ys(:)) - y(:)) <= 1e-5 * norm (y(:));
+  end
+  check (ok, 'lrp: lrp_network_predict_f32 (singlePtr) under both precisions');
   [st, ~, ~, ~] = calllib ('liblrp', 'lrp_network_forward', net, x, numel (x) - 1, 4, ...
                            d(1), d(2), d(3), d(4), 1, 0, zeros (o0, o1), o0 * o1);
   msg = calllib ('liblrp', 'lrp_last_error');
