@@ -88,7 +88,7 @@ def parse_args(argv):
                                                        os.path.join(ROOT, "..", "shared")),
                    help="the project's shared/ folder (golden data)")
     # Internal: one peak-memory measurement in this process (a subprocess of the main run).
-    p.add_argument("--peak", choices=["lrp", "zennit-f64", "zennit-f32"], help=argparse.SUPPRESS)
+    p.add_argument("--peak", choices=["lrp", "lrp-f32", "zennit-f64", "zennit-f32"], help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
