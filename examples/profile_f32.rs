@@ -1,0 +1,36 @@
+//! The f32 path on ResNet-18 (224 x 224, the bench's shape, random weights): `cargo run
+//! --release --example profile_f32 -- [batch] [runs] [f32|f64]` (default 16 3 f32) runs
+//! `explain_f32` with the epsilon_plus presets that many times in that precision, printing
+//! each time: a workload for `perf record`, as profile_layers is for single layers.
+// Only the ResNet-18 of the bench's workloads is used here.
+#[allow(dead_code)]
+#[path = "../benches/support/workloads.rs"]
+mod workloads;
+
+use lrp::{Composite, Precision};
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let batch = args.first().and_then(|b| b.parse().ok()).unwrap_or(16);
+    let runs = args.get(1).and_then(|b| b.parse().ok()).unwrap_or(3);
+    let precision = match args.get(2).map(String::as_str) {
+        Some("f64") => Precision::F64,
+        _ => Precision::F32,
+    };
+    let mut net = workloads::resnet18();
+    net.set_composite(&Composite::from_name("epsilon_plus", None, None, None, None).unwrap())
+        .unwrap();
+    net.set_precision(precision);
+    let x = workloads::normal_images(batch, 224, 224, 3).mapv(|v| v as f32);
+    let classes = vec![0; batch];
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = net.explain_f32(x.view(), &classes, None).unwrap();
+        println!(
+            "{precision:?} B={batch}: {:.3} s (sum {:e})",
+            t.elapsed().as_secs_f64(),
+            r.sum()
+        );
+    }
+}
