@@ -2,6 +2,7 @@
 //! --release --example profile_f32 -- [batch] [runs] [f32|f64]` (default 16 3 f32) runs
 //! `explain_f32` with the epsilon_plus presets that many times in that precision, printing
 //! each time: a workload for `perf record`, as profile_layers is for single layers.
+//! `-- B 0 compare` prints how far the f32 map is from the f64 one.
 // Only the ResNet-18 of the bench's workloads is used here.
 #[allow(dead_code)]
 #[path = "../benches/support/workloads.rs"]
@@ -16,6 +17,7 @@ fn main() {
     let runs = args.get(1).and_then(|b| b.parse().ok()).unwrap_or(3);
     let precision = match args.get(2).map(String::as_str) {
         Some("f64") => Precision::F64,
+        Some("compare") => return compare(batch),
         _ => Precision::F32,
     };
     let mut net = workloads::resnet18();
@@ -33,4 +35,27 @@ fn main() {
             r.sum()
         );
     }
+}
+
+/// `... profile_f32 -- B 0 compare`: the f32 map against the f64 map of the same input,
+/// normwise and in the largest element (relative to the f64 map's largest magnitude).
+fn compare(batch: usize) {
+    let mut net = workloads::resnet18();
+    net.set_composite(&Composite::from_name("epsilon_plus", None, None, None, None).unwrap())
+        .unwrap();
+    let x = workloads::normal_images(batch, 224, 224, 3).mapv(|v| v as f32);
+    let classes = vec![0; batch];
+    let r32 = net.explain_f32(x.view(), &classes, None).unwrap().mapv(f64::from);
+    net.set_precision(Precision::F32);
+    let r32_in_f32 = net.explain_f32(x.view(), &classes, None).unwrap().mapv(f64::from);
+    let (r64, r32) = (r32, r32_in_f32);
+    let diff: f64 = r32.iter().zip(&r64).map(|(a, b)| (a - b) * (a - b)).sum();
+    let norm: f64 = r64.iter().map(|b| b * b).sum();
+    let max_diff = r32.iter().zip(&r64).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+    let scale = r64.iter().fold(0.0f64, |m, b| m.max(b.abs()));
+    println!(
+        "ResNet-18 B={batch} epsilon_plus, f32 against f64: normwise {:.2e}, largest element {:.2e} of the map's largest",
+        (diff / norm).sqrt(),
+        max_diff / scale
+    );
 }
