@@ -698,6 +698,20 @@ public:
         detail::check(lrp_network_set_convention(net_, convention));
     }
 
+    /* What the stateless calls (predict, explain, explain_classes, explain_class_set)
+     * compute in: LRP_DTYPE_F64 (the default) or LRP_DTYPE_F32 (see
+     * lrp_network_set_precision). */
+    void set_precision(std::int32_t dtype) {
+        detail::check(lrp_network_set_precision(net_, dtype));
+    }
+
+    /* LRP_DTYPE_F64 or LRP_DTYPE_F32. */
+    std::int32_t precision() const {
+        std::int32_t dtype = 0;
+        detail::check(lrp_network_precision(net_, &dtype));
+        return dtype;
+    }
+
     // ---- computing ----------------------------------------------------------------
 
     /* One map per class of `classes` (0-based) for every sample, from one forward pass:
@@ -760,6 +774,21 @@ public:
         return y;
     }
 
+    /* predict() for float data, giving floats (no conversion pass under LRP_DTYPE_F32). */
+    std::vector<float> predict(const std::vector<float>& x, const Shape& shape,
+                               Layout layout = Layout::RowMajor) const {
+        detail::check_size("lrp_network_predict_f32", "x", x.size(), shape);
+        Shape out;
+        std::int32_t status = shape_of_output(shape, out);
+        std::vector<float> y(status == LRP_OK ? detail::elements(out) : 0);
+        float dummy = 0.0f;
+        detail::check(lrp_network_predict_f32(net_, detail::data(x), detail::data(shape),
+                                              detail::rank_of(shape),
+                                              static_cast<std::int32_t>(layout),
+                                              detail::data(y, dummy), y.size()));
+        return y;
+    }
+
     /* The shape explain(x, shape, options) gives: `shape`, or N x H x W x 1 (N x 1 x H x W
      * for ONNX models) for sensitivity, or K x shape (shape x K column-major) for targets
      * "each" with K classes. */
@@ -790,6 +819,25 @@ public:
         detail::check(lrp_network_explain_with(net_, options.handle(), detail::data(x),
                                                detail::data(shape), detail::rank_of(shape),
                                                detail::data(out, dummy), out.size()));
+        return out;
+    }
+
+    /* explain() for float data, giving floats (no conversion pass under LRP_DTYPE_F32;
+     * the gradient methods compute in double either way). */
+    std::vector<float> explain(const std::vector<float>& x, const Shape& shape,
+                               const ExplainOptions& options) const {
+        detail::check_size("lrp_network_explain_with_f32", "x", x.size(), shape);
+        std::size_t dims[LRP_MAX_RANK + 1] = {0};
+        std::int32_t rank = 0;
+        std::int32_t status = lrp_network_explain_dims(
+            net_, options.handle(), detail::data(shape), detail::rank_of(shape), dims,
+            static_cast<std::size_t>(LRP_MAX_RANK + 1), &rank);
+        std::vector<float> out(status == LRP_OK ? detail::elements(Shape(dims, dims + rank))
+                                                : 0);
+        float dummy = 0.0f;
+        detail::check(lrp_network_explain_with_f32(net_, options.handle(), detail::data(x),
+                                                   detail::data(shape), detail::rank_of(shape),
+                                                   detail::data(out, dummy), out.size()));
         return out;
     }
 

@@ -537,6 +537,38 @@ void test_second_edition(const std::string& model) {
         CHECK(net.output_shape({n, 32, 32}) == lrp::Shape({n, 10}));
         CHECK(same(net.predict(x, {n, 32, 32}), cached.forward(x, shape)));
 
+        // float data: under f64 precision the double results rounded; under f32 within
+        // 1e-4 normwise of them and computed in f32 (not the rounded double results).
+        {
+            lrp::Network net32 = net.clone();
+            CHECK(net32.precision() == LRP_DTYPE_F64);
+            std::vector<float> xf(x.begin(), x.end());
+            std::vector<double> xr(xf.begin(), xf.end());
+            lrp::ExplainOptions eps;
+            eps.rule("epsilon", 0.01);
+            const std::vector<double> r64 = net32.explain(xr, shape, eps);
+            const std::vector<float> rf = net32.explain(xf, shape, eps);
+            bool rounded = rf.size() == r64.size();
+            for (std::size_t i = 0; rounded && i < rf.size(); ++i) {
+                rounded = rf[i] == static_cast<float>(r64[i]);
+            }
+            CHECK(rounded);
+            net32.set_precision(LRP_DTYPE_F32);
+            CHECK(net32.precision() == LRP_DTYPE_F32);
+            const std::vector<float> r32 = net32.explain(xf, shape, eps);
+            double diff = 0.0, norm = 0.0;
+            for (std::size_t i = 0; i < r32.size(); ++i) {
+                diff += (r32[i] - r64[i]) * (r32[i] - r64[i]);
+                norm += r64[i] * r64[i];
+            }
+            CHECK(r32.size() == r64.size() && norm > 0.0 && diff > 0.0 &&
+                  std::sqrt(diff / norm) <= 1e-4);
+            const std::vector<float> y32 = net32.predict(xf, shape);
+            CHECK(y32.size() == n * 10);
+            CHECK_THROWS(net32.set_precision(3), LRP_ERR_INVALID_ARGUMENT,
+                         "lrp_network_set_precision");
+        }
+
         // Defaults: LRP with the presets for each sample's top class.
         const std::vector<double> y = net.predict(x, shape);
         std::vector<std::int32_t> top(n);
