@@ -964,6 +964,16 @@ int32_t lrp_layer_get_zbox(const LrpNetwork *net,
                            size_t *count);
 
 /*
+ Writes the handle's convention (LRP_CONVENTION_TOOLBOX or LRP_CONVENTION_ZENNIT) to
+ `*out_convention`: what a caller rebuilding a network (the MATLAB classes do) carries
+ over. Errors: NULL `net` or `out_convention`. Shares the handle.
+
+ # Safety
+ `net` NULL or live; `out_convention` NULL or writable.
+ */
+int32_t lrp_network_convention(const LrpNetwork *net, int32_t *out_convention);
+
+/*
  Chooses whose numerical conventions LRP follows where the toolbox and zennit differ:
  LRP_CONVENTION_TOOLBOX (the default) or LRP_CONVENTION_ZENNIT. The gradient methods
  compute the exact gradient under either. Takes the handle exclusively.

@@ -255,6 +255,28 @@ unsafe fn bound(ptr: *const f64, channels: usize, what: &str) -> FfiResult<Bound
     })
 }
 
+/// Writes the handle's convention (LRP_CONVENTION_TOOLBOX or LRP_CONVENTION_ZENNIT) to
+/// `*out_convention`: what a caller rebuilding a network (the MATLAB classes do) carries
+/// over. Errors: NULL `net` or `out_convention`. Shares the handle.
+///
+/// # Safety
+/// `net` NULL or live; `out_convention` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lrp_network_convention(
+    net: *const LrpNetwork,
+    out_convention: *mut i32,
+) -> i32 {
+    status("lrp_network_convention", || {
+        let net = handle(net)?;
+        let out = super::args::out(out_convention, "out_convention")?;
+        *out = match net.read().convention() {
+            Convention::Toolbox => LRP_CONVENTION_TOOLBOX,
+            Convention::Zennit => LRP_CONVENTION_ZENNIT,
+        };
+        Ok(())
+    })
+}
+
 /// Chooses whose numerical conventions LRP follows where the toolbox and zennit differ:
 /// LRP_CONVENTION_TOOLBOX (the default) or LRP_CONVENTION_ZENNIT. The gradient methods
 /// compute the exact gradient under either. Takes the handle exclusively.

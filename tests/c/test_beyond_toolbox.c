@@ -139,9 +139,21 @@ static void test_composite_errors_change_nothing(void)
                 LRP_ERR_NULL_ARGUMENT, "net");
     /* The one that succeeded set zplus (alphabeta 1) on the convolutions. */
     check_preset(net, 0, "alphabeta", 1.0);
-    CHECK_FAILS(lrp_network_set_convention(net, 2), LRP_ERR_INVALID_ARGUMENT,
-                "lrp_network_set_convention", "given 2");
-    CHECK_OK(lrp_network_set_convention(net, LRP_CONVENTION_TOOLBOX));
+    {
+        int32_t convention = -1;
+        CHECK_OK(lrp_network_set_convention(net, LRP_CONVENTION_ZENNIT));
+        CHECK_OK(lrp_network_convention(net, &convention));
+        CHECK(convention == LRP_CONVENTION_ZENNIT);
+        /* A failed set changes nothing. */
+        CHECK_FAILS(lrp_network_set_convention(net, 2), LRP_ERR_INVALID_ARGUMENT,
+                    "lrp_network_set_convention", "given 2");
+        CHECK_OK(lrp_network_convention(net, &convention));
+        CHECK(convention == LRP_CONVENTION_ZENNIT);
+        CHECK_OK(lrp_network_set_convention(net, LRP_CONVENTION_TOOLBOX));
+        CHECK_OK(lrp_network_convention(net, &convention));
+        CHECK(convention == LRP_CONVENTION_TOOLBOX);
+        CHECK_FAILS(lrp_network_convention(net, NULL), LRP_ERR_NULL_ARGUMENT, "out_convention");
+    }
     lrp_network_free(net);
 }
 

@@ -446,6 +446,8 @@ static void setup_get_zbox(Val *a)
     a[0].p = net; a[1].z = 0; a[2].p = out1; a[3].p = out2; a[4].z = 1; a[5].p = &sz[0];
 }
 static int32_t call_set_convention(Val *a) { return lrp_network_set_convention(P(0), I(1)); }
+static int32_t call_convention(Val *a) { return lrp_network_convention(P(0), P(1)); }
+static void setup_convention(Val *a) { a[0].p = net; a[1].p = &i32[0]; }
 static void setup_set_convention(Val *a) { a[0].p = net; a[1].i = LRP_CONVENTION_ZENNIT; }
 
 static int32_t call_forward(Val *a)
@@ -821,6 +823,7 @@ static const Row ROWS[] = {
     {"lrp_layer_get_zbox", call_get_zbox, setup_get_zbox,
      KINDS(K_NET, K_INDEX, K_OUT, K_OUT, K_FIXED, K_OUT)},
     {"lrp_network_set_convention", call_set_convention, setup_set_convention, KINDS(K_NET, K_ENUM)},
+    {"lrp_network_convention", call_convention, setup_convention, KINDS(K_NET, K_OUT)},
     {"lrp_network_forward", call_forward, setup_forward,
      KINDS(K_NET, K_IN, K_IN_LEN, K_RANK, K_DIM, K_DIM, K_FIXED, K_FIXED, K_LAYOUT, K_FIXED, K_OUT,
            K_OUT_LEN)},

@@ -138,12 +138,17 @@ assert_true(strcmp(nn.precision(), 'single'), 'after set_precision(''single''): 
 nn.set_precision('DOUBLE');
 assert_true(strcmp(nn.precision(), 'double'), 'names are case-insensitive');
 nn.set_precision('single');
-% A rebuilt network (modules assigned) keeps the precision; the layers' own parameters
-% carry over unchanged.
+% A rebuilt network (modules assigned) keeps the precision and the convention; the layers'
+% own parameters carry over unchanged.
+assert_true(strcmp(nn.convention(), 'toolbox'), 'default convention: %s', nn.convention());
+nn.set_convention('zennit');
 Y = nn.forward(X);
 nn.modules = nn.modules(1:end);
 nn.modules{end + 1} = modules.SoftMax();
 assert_true(strcmp(nn.precision(), 'single'), 'precision after a rebuild: %s', nn.precision());
+assert_true(strcmp(nn.convention(), 'zennit'), 'convention after a rebuild: %s', nn.convention());
+nn.set_convention('toolbox');
+assert_true(strcmp(nn.convention(), 'toolbox'), 'convention set back: %s', nn.convention());
 nn.modules = nn.modules(1:end - 1);
 assert_close(nn.forward(X), Y, 0, 0, 'the rebuilt network');
 g = quiet(@model_io.read, onnx_file('resnet_tiny.onnx'));
@@ -152,6 +157,8 @@ g.set_precision('single');
 assert_true(strcmp(g.precision(), 'single'), 'Graph after set_precision(''single'')');
 g.set_precision('double');
 assert_true(strcmp(g.precision(), 'double'), 'Graph after set_precision(''double'')');
+g.set_convention('zennit');
+assert_true(strcmp(g.convention(), 'zennit'), 'Graph convention: %s', g.convention());
 end
 
 function readme_example_runs_as_written()

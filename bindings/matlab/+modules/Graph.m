@@ -136,6 +136,11 @@ classdef Graph < handle
                 int32(lrp_native.constants(['LRP_CONVENTION_' upper(convention)])));
         end
 
+        function c = convention(obj)
+            %c = convention()  'toolbox' or 'zennit' (see set_convention).
+            c = lrp_native.convention(obj.net_);
+        end
+
         function R = explain_classes(obj, X, classes, lrp_var, param)
             %R = explain_classes(X, classes, lrp_var, param)  One map per class of
             %   `classes` (1-based outputs), stacked along a last dimension:

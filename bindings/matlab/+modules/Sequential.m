@@ -276,9 +276,12 @@ classdef Sequential < modules.Module
                 m{i}.bind_(h, i - 1);
             end
             if ~isempty(oldnet) && oldnet.alive()
-                % The precision chosen for this network (set_precision) survives the rebuild.
+                % The precision and the convention chosen for this network survive the
+                % rebuild.
                 [~, dtype] = lrp_native.call('lrp_network_precision', oldnet.get(), int32(0));
                 lrp_native.call('lrp_network_set_precision', h.get(), int32(dtype));
+                [~, conv] = lrp_native.call('lrp_network_convention', oldnet.get(), int32(0));
+                lrp_native.call('lrp_network_set_convention', h.get(), int32(conv));
             end
             obj.net_ = h;
             obj.owns_ = true;
@@ -549,6 +552,11 @@ classdef Sequential < modules.Module
             end
             lrp_native.call('lrp_network_set_convention', obj.net_.get(), ...
                 int32(lrp_native.constants(['LRP_CONVENTION_' upper(convention)])));
+        end
+
+        function c = convention(obj)
+            %c = convention()  'toolbox' or 'zennit' (see set_convention).
+            c = lrp_native.convention(obj.net_);
         end
 
         function R = explain_classes(obj, X, classes, lrp_var, param)
