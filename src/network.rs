@@ -98,6 +98,10 @@ pub enum GradientMode {
 #[derive(Clone, Debug)]
 pub struct Trace<T: Element = f64> {
     activations: Vec<ArrayD<T>>,
+    /// For a value left out of the trace because it is cheap to make again from a kept
+    /// one (a Rect's output, from the convolution output LRP keeps anyway): the node that
+    /// makes it. Empty when nothing was left out so ([`Network::explain`]).
+    remade_by: Vec<Option<usize>>,
 }
 
 /// The activations a backward walk reads ([`Network::walk_back`]): a trace the caller
@@ -119,11 +123,35 @@ impl<T: Element> From<Trace<T>> for Walked<'_, T> {
     }
 }
 
-impl<T: Element> Walked<'_, T> {
+impl<T: Computes> Walked<'_, T> {
     fn activations(&self) -> &[ArrayD<T>] {
         match self {
             Walked::Borrowed(t) => &t.activations,
             Walked::Owned(t) => &t.activations,
+        }
+    }
+
+    /// Makes again the values among `values` that the trace left out to be remade (see
+    /// [`Trace::remade_by`]), from their makers' kept inputs; they are freed again when
+    /// the walk passes their maker.
+    fn remake(&mut self, net: &Network, values: impl Iterator<Item = usize>) {
+        let Walked::Owned(t) = self else { return };
+        for v in values {
+            let Some(Some(p)) = t.remade_by.get(v).copied() else {
+                continue;
+            };
+            if !is_empty(&t.activations[v]) {
+                continue;
+            }
+            let made = {
+                let ins: Vec<&ArrayD<T>> = net.modules[p]
+                    .inputs
+                    .iter()
+                    .map(|&u| &t.activations[u])
+                    .collect();
+                T::layer(net, p).ops().forward(&ins)
+            };
+            t.activations[v] = made;
         }
     }
 
@@ -136,6 +164,11 @@ impl<T: Element> Walked<'_, T> {
 }
 
 impl<T: Element> Trace<T> {
+    /// Marks the values left out to be made again by the given nodes (see `remade_by`).
+    pub(crate) fn set_remade_by(&mut self, remade_by: Vec<Option<usize>>) {
+        self.remade_by = remade_by;
+    }
+
     /// The network input the trace started from.
     pub fn input(&self) -> &ArrayD<T> {
         &self.activations[0]
@@ -599,7 +632,10 @@ impl Network {
                 activations[i + 1] = empty();
             }
         }
-        Ok(Trace { activations })
+        Ok(Trace {
+            activations,
+            remade_by: Vec::new(),
+        })
     }
 
     /// Which values the LRP of `rule` (or the presets) reads, as each layer says
@@ -617,6 +653,29 @@ impl Network {
             }
         }
         read
+    }
+
+    /// The values of `read` (from [`Network::values_lrp_reads`]) that need not be kept
+    /// because a layer cheap to run again ([`crate::layers::LayerOps::cheap_to_remake`]:
+    /// Rect) makes them from a value kept anyway: taken out of `read`, with the node
+    /// that makes each. Under epsilon a Convolution keeps its output and the MaxPool after
+    /// its Rect reads the Rect's output: that second copy of the map is made again at the
+    /// MaxPool's LRP step instead of being held through the whole forward pass.
+    pub(crate) fn values_to_remake(&self, read: &mut [bool]) -> Vec<Option<usize>> {
+        let mut remade_by = vec![None; read.len()];
+        let last = read.len() - 1;
+        for (p, m) in self.modules.iter().enumerate() {
+            let v = p + 1;
+            let remake = v != last
+                && read[v]
+                && m.layer.ops().cheap_to_remake()
+                && m.inputs.iter().all(|&u| read[u]);
+            if remake {
+                read[v] = false;
+                remade_by[v] = Some(p);
+            }
+        }
+        remade_by
     }
 
     /// The toolbox's `forward(X, lrp_aware)`: runs the network, caches the activations for
@@ -680,7 +739,7 @@ impl Network {
     /// done: the output of node i is read last by node i itself (its readers come after
     /// it), so at any moment only the activations still ahead are held, besides the
     /// relevance in flight.
-    pub(crate) fn walk_back<'t, T: Element>(
+    pub(crate) fn walk_back<'t, T: Computes>(
         &self,
         trace: impl Into<Walked<'t, T>>,
         top: ArrayD<T>,
@@ -695,6 +754,7 @@ impl Network {
                 trace.release(i + 1);
                 continue;
             };
+            trace.remake(self, m.inputs.iter().copied().chain([i + 1]));
             let activations = trace.activations();
             let ins: Vec<&ArrayD<T>> = m.inputs.iter().map(|&v| &activations[v]).collect();
             let parts = step(i, &ins, &activations[i + 1], r);
@@ -972,7 +1032,10 @@ impl Network {
         // Only the activations LRP reads are kept (a Rect's input, say, when the layer
         // before it does not need its output under `rule`), the others freed during the
         // forward pass.
-        let trace = self.trace_keeping(x, Some(&self.values_lrp_reads(&rule)))?;
+        let mut keep = self.values_lrp_reads(&rule);
+        let remade_by = self.values_to_remake(&mut keep);
+        let mut trace = self.trace_keeping(x, Some(&keep))?;
+        trace.set_remade_by(remade_by);
         let y = trace.output();
         let n = y.shape()[0];
         let c = match y.shape() {
@@ -1069,6 +1132,11 @@ fn empty<T: Element>() -> ArrayD<T> {
     ArrayD::zeros(IxDyn(&[0]))
 }
 
+/// Whether `a` is a value a trace left out ([`empty`]; no activation has a dim of 0).
+fn is_empty<T: Element>(a: &ArrayD<T>) -> bool {
+    a.len() == 0
+}
+
 fn no_parameters(i: usize, kind: LayerKind) -> LrpError {
     LrpError::param(
         "layer index",
@@ -1151,5 +1219,62 @@ pub(crate) fn check_finite<T: Element>(what: &str, a: &ArrayViewD<T>) -> Result<
             index: index.as_array_view().to_vec(),
             value: value.into_f64(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod remake_tests {
+    use super::*;
+    use crate::layers::{Convolution, Pool};
+
+    /// conv -> rect -> maxpool -> flatten -> linear: under epsilon the convolution keeps its
+    /// output, so the Rect's output (read by the MaxPool's LRP) is made again instead of
+    /// kept; under alphabeta the convolution drops its output and the Rect's is kept.
+    #[test]
+    fn a_rect_output_is_remade_only_where_its_input_is_kept() {
+        let w = ndarray::Array4::from_shape_fn((3, 3, 1, 2), |(a, b, _, f)| {
+            (a as f64 - b as f64) * 0.3 + f as f64 * 0.1 - 0.05
+        });
+        let conv = Convolution::new(w, ndarray::Array1::zeros(2), (1, 1)).unwrap();
+        let lin = crate::layers::Linear::new(
+            ndarray::Array2::from_shape_fn((8, 2), |(i, j)| ((i * 3 + j) % 5) as f64 - 2.0),
+            ndarray::Array1::zeros(2),
+        )
+        .unwrap();
+        let net = Network::from_layers([
+            Layer::Convolution(conv),
+            Layer::Rect,
+            Layer::MaxPool(Pool::new((2, 2), (2, 2)).unwrap()),
+            Layer::Flatten,
+            Layer::Linear(lin),
+        ]);
+        let mut read = net.values_lrp_reads(&Some(Rule::Epsilon(0.01)));
+        assert!(
+            read[1] && read[2],
+            "epsilon reads the conv and the Rect outputs"
+        );
+        let remade = net.values_to_remake(&mut read);
+        assert_eq!(
+            remade[2],
+            Some(1),
+            "the Rect's output is made again by node 1"
+        );
+        assert!(read[1] && !read[2]);
+        assert_eq!(remade.iter().flatten().count(), 1);
+        let mut read = net.values_lrp_reads(&Some(Rule::AlphaBeta(1.0)));
+        assert!(!read[1]);
+        assert!(net.values_to_remake(&mut read).iter().all(Option::is_none));
+        // And the map is the one of the full trace, bit for bit.
+        let x = ArrayD::from_shape_fn(IxDyn(&[2, 7, 7, 1]), |d| {
+            ((d[0] * 49 + d[1] * 7 + d[2]) % 11) as f64 / 5.0 - 1.0
+        });
+        let rule = Some(Rule::Epsilon(0.01));
+        let trace = net.trace(x.view()).unwrap();
+        let y = trace.output().clone();
+        let mut r = ArrayD::zeros(y.raw_dim());
+        r[[0, 1]] = y[[0, 1]];
+        r[[1, 0]] = y[[1, 0]];
+        let full = net.lrp_trace(&trace, r.view(), rule.clone()).unwrap();
+        assert_eq!(net.explain(x.view(), &[1, 0], rule).unwrap(), full);
     }
 }

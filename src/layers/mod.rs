@@ -298,6 +298,13 @@ pub(crate) trait LayerOps<T: Element = f64> {
         LrpReads::BOTH
     }
 
+    /// Whether running the forward pass again costs less than keeping its output through
+    /// the forward and LRP passes (an elementwise max): [`crate::Network::explain`] then
+    /// makes the output again where a later LRP step reads it.
+    fn cheap_to_remake(&self) -> bool {
+        false
+    }
+
     /// What `lrp` with `rule` can compute once and share among several relevances sent
     /// back through this layer on the same inputs and output (the stabilised denominators
     /// of `simple` and `epsilon`), or `None` where nothing is worth sharing.

@@ -176,8 +176,14 @@ impl Network {
     ) -> Result<Explained<T>> {
         let x = x.into();
         self.check_rule(&rule)?;
-        let keep = (targets.maps() == 1).then(|| self.values_lrp_reads(&rule));
-        let trace = self.trace_keeping(x, keep.as_deref())?;
+        // One map: keep only what LRP reads (and make a Rect's output again where that is
+        // cheaper than keeping it); several maps share the whole trace.
+        let mut keep = (targets.maps() == 1).then(|| self.values_lrp_reads(&rule));
+        let remade_by = keep.as_mut().map(|k| self.values_to_remake(k));
+        let mut trace = self.trace_keeping(x, keep.as_deref())?;
+        if let Some(remade_by) = remade_by {
+            trace.set_remade_by(remade_by);
+        }
         let y = trace.output();
         let &[n, c] = y.shape() else {
             return Err(LrpError::param(
