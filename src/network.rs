@@ -15,6 +15,7 @@ use crate::element::{Element, Precision};
 use crate::error::{LrpError, Result};
 use crate::layers::{BackwardWants, Layer, LayerKind, ParamGrad};
 use crate::rule::{Convention, Rule};
+use crate::targets::Targets;
 use ndarray::{ArrayD, ArrayViewD, CowArray, Dimension, IxDyn};
 use std::sync::OnceLock;
 
@@ -1029,43 +1030,8 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<T>> {
-        // Only the activations LRP reads are kept (a Rect's input, say, when the layer
-        // before it does not need its output under `rule`), the others freed during the
-        // forward pass.
-        let mut keep = self.values_lrp_reads(&rule);
-        let remade_by = self.values_to_remake(&mut keep);
-        let mut trace = self.trace_keeping(x, Some(&keep))?;
-        trace.set_remade_by(remade_by);
-        let y = trace.output();
-        let n = y.shape()[0];
-        let c = match y.shape() {
-            [_, c] => *c,
-            other => {
-                return Err(LrpError::param(
-                    "explain",
-                    format!("needs an N x C output, the network gives {other:?}"),
-                ))
-            }
-        };
-        if classes.len() != n {
-            return Err(LrpError::shape("classes", &[n], &[classes.len()]));
-        }
-        if let Some((s, &k)) = classes.iter().enumerate().find(|(_, &k)| k >= c) {
-            return Err(LrpError::param(
-                "classes",
-                format!("class of sample {s} must be below {c}, given {k}"),
-            ));
-        }
-        let mut r = ArrayD::zeros(y.raw_dim());
-        for (s, &k) in classes.iter().enumerate() {
-            r[[s, k]] = y[[s, k]];
-        }
-        // As `lrp_trace`, but the walk owns the trace and frees activations as it goes:
-        // peak memory stays near the forward pass's. (The trace is this network's own, so
-        // only the rule needs checking.)
-        self.check_rule(&rule)?;
-        let r = self.output_side(&trace, "relevance R", r.view())?;
-        Ok(self.layout.to_external(self.lrp_layers(trace, r, &rule)))
+        let mut explained = self.explain_targets_in(x, Targets::PerSample(classes), rule)?;
+        Ok(explained.maps.pop().expect("one map per sample's class"))
     }
 
     /// The network's output for `x` (batch first, in the network's layout), without

@@ -53,7 +53,7 @@ impl Targets<'_> {
         match classes.iter().enumerate().find(|(_, &k)| k >= c) {
             Some((i, &k)) => Err(LrpError::param(
                 "classes",
-                format!("classes[{i}] must be below the network's {c} classes, given {k}"),
+                format!("classes[{i}] must be below {c} (the network's classes), given {k}"),
             )),
             None => Ok(()),
         }

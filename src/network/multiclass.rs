@@ -192,10 +192,12 @@ impl Network {
             ));
         };
         targets.check(n, c)?;
-        // (In f32 a forward pass may overflow where f64's does not: say so, not NaN maps.)
-        check_finite("the network's output", &y.view())?;
         let output = self.layout.to_external(y.clone());
         let mut batches = targets.batches(y, true);
+        // (In f32 a forward pass may overflow where f64's does not: say so, not NaN maps.)
+        for batch in &batches {
+            check_finite("relevance R", &batch.view())?;
+        }
         if batches.len() == 1 {
             // The walk owns the trace and frees activations as it goes.
             let r = batches.pop().expect("one batch");
