@@ -246,16 +246,13 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<T>> {
-        let trace = self.trace_for_classes(x, classes)?;
-        let y = trace.output();
-        let (n, c) = (y.shape()[0], y.shape()[1]);
-        let mut rs = ArrayD::zeros(IxDyn(&[classes.len(), n, c]));
-        for (k, &class) in classes.iter().enumerate() {
-            for s in 0..n {
-                rs[[k, s, class]] = y[[s, class]];
-            }
-        }
-        self.lrp_many_trace_in(&trace, rs.view(), rule)
+        let x = x.into();
+        self.check_class_list(x.shape(), classes)?;
+        let maps = self
+            .explain_targets_in(x, Targets::Each(classes), rule)?
+            .maps;
+        let views: Vec<_> = maps.iter().map(|m| m.view()).collect();
+        Ok(ndarray::stack(Axis(0), &views).expect("K maps shaped like the input"))
     }
 
     /// The Caffe toolbox's composite map of a set of classes: one heatmap per sample,
@@ -286,37 +283,23 @@ impl Network {
         classes: &[usize],
         rule: Option<Rule>,
     ) -> Result<ArrayD<T>> {
-        let trace = self.trace_for_classes(x, classes)?;
-        let y = trace.output();
-        let mut r = ArrayD::zeros(y.raw_dim());
-        for &class in classes {
-            r.index_axis_mut(Axis(1), class)
-                .assign(&y.index_axis(Axis(1), class));
-        }
-        self.lrp_trace_in(&trace, r.view(), rule)
+        let x = x.into();
+        self.check_class_list(x.shape(), classes)?;
+        let mut explained = self.explain_targets_in(x, Targets::Set(classes), rule)?;
+        Ok(explained.maps.pop().expect("one map of the set"))
     }
 
-    /// The forward pass of `x` for explaining `classes`: the output must be N x C and the
-    /// classes a non-empty list of distinct indices below C.
-    fn trace_for_classes<'a, T: Computes>(
-        &self,
-        x: impl Into<CowArray<'a, T, IxDyn>>,
-        classes: &[usize],
-    ) -> Result<Trace<T>> {
-        let trace = self.trace_in(x)?;
-        let c = match *trace.output().shape() {
-            [_, c] => c,
-            ref other => {
-                return Err(LrpError::param(
-                    "classes",
-                    format!(
-                        "explaining classes needs an N x C output, the network gives {other:?}"
-                    ),
-                ))
-            }
+    /// Before any work: the network's output for an input of `input` (the caller's shape)
+    /// must be N x C and the classes a non-empty list of distinct indices below C.
+    fn check_class_list(&self, input: &[usize], classes: &[usize]) -> Result<()> {
+        let y = self.output_shape(input)?;
+        let &[_, c] = y.as_slice() else {
+            return Err(LrpError::param(
+                "classes",
+                format!("explaining classes needs an N x C output, the network gives {y:?}"),
+            ));
         };
-        check_classes(classes, c)?;
-        Ok(trace)
+        check_classes(classes, c)
     }
 }
 
